@@ -1,0 +1,205 @@
+// The API as both transports serve it: validates every call against the contract, refuses
+// changes from read-only callers, runs the handler, records mutations in the audit trail, and
+// keeps every subscription's result up to date by re-running it after the changes it reads.
+import {
+  isOperationName,
+  isQuery,
+  operations,
+  type OperationName,
+  type QueryName,
+} from '../../shared/api/contract';
+import { ApiError, fromZodError, type ApiResult } from '../../shared/api/errors';
+import type { Store, Table } from '../db/store';
+import { insertAuditEntry } from '../log/queries';
+import type { Caller, HandlerContext, Handlers, MutationHandler, QueryHandler } from './handler';
+
+export interface ApiServiceOptions {
+  store: Store;
+  handlers: Handlers;
+  app: HandlerContext['app'];
+}
+
+interface Subscription {
+  name: QueryName;
+  input: unknown;
+  caller: Caller;
+  reads: ReadonlySet<Table>;
+  push: (result: ApiResult<unknown>) => void;
+  last: string | undefined;
+  running: boolean;
+  again: boolean;
+  closed: boolean;
+}
+
+/** Turns anything thrown by a handler into an ApiError a caller can act on. */
+export function toApiError(error: unknown): ApiError {
+  if (error instanceof ApiError) return error;
+  const code = (error as { code?: unknown } | null)?.code;
+  if (typeof code === 'string' && code.startsWith('SQLITE_CONSTRAINT')) {
+    // Handlers check the rules first with precise messages; this is the safety net.
+    if (code === 'SQLITE_CONSTRAINT_UNIQUE' || code === 'SQLITE_CONSTRAINT_PRIMARYKEY') {
+      return new ApiError('CONFLICT', 'That would duplicate something that must be unique');
+    }
+    if (code === 'SQLITE_CONSTRAINT_FOREIGNKEY') {
+      return new ApiError('CONFLICT', 'It is still in use, or refers to something that does not exist');
+    }
+    return new ApiError('INVALID_INPUT', `Refused by the database: ${(error as Error).message}`);
+  }
+  console.error(error);
+  return new ApiError('INTERNAL', error instanceof Error ? error.message : String(error));
+}
+
+function shorten(text: string, max = 300): string {
+  return text.length <= max ? text : `${text.slice(0, max - 1)}…`;
+}
+
+export class ApiService {
+  private readonly subscriptions = new Set<Subscription>();
+  private readonly dirty = new Set<Table>();
+  private flushScheduled = false;
+  private readonly stopListening: () => void;
+
+  constructor(private readonly options: ApiServiceOptions) {
+    this.stopListening = options.store.onChange((tables) => this.invalidate(tables));
+  }
+
+  private context(caller: Caller): HandlerContext {
+    return { store: this.options.store, caller, app: this.options.app };
+  }
+
+  private parse(name: string, input: unknown): { name: OperationName; input: unknown } {
+    if (!isOperationName(name)) throw new ApiError('UNKNOWN_OPERATION', `There is no operation "${name}"`);
+    const parsed = operations[name].input.safeParse(input ?? {});
+    if (!parsed.success) throw fromZodError(parsed.error);
+    return { name, input: parsed.data };
+  }
+
+  /** Runs one operation for a caller. Never throws: failures come back as `{ ok: false }`. */
+  async call(name: string, rawInput: unknown, caller: Caller): Promise<ApiResult<unknown>> {
+    let parsedName: OperationName | undefined;
+    let input: unknown = rawInput;
+    try {
+      ({ name: parsedName, input } = this.parse(name, rawInput));
+      const ctx = this.context(caller);
+      if (isQuery(parsedName)) {
+        const handler = this.options.handlers[parsedName] as QueryHandler<QueryName>;
+        return { ok: true, value: await handler.run(input as never, ctx) };
+      }
+      if (caller.readOnly) throw new ApiError('READ_ONLY', 'This connection is read-only: it can watch but not change anything');
+      const handler = this.options.handlers[parsedName] as MutationHandler<never>;
+      const value = await handler.run(input as never, ctx);
+      this.audit(caller, parsedName, input, 'ok');
+      return { ok: true, value };
+    } catch (error) {
+      const apiError = toApiError(error);
+      // Refused or failed actions are part of the trail too; calls that never named a real
+      // operation, and reads, are not operator actions.
+      if (parsedName !== undefined ? !isQuery(parsedName) : isOperationName(name) && !isQuery(name)) {
+        this.audit(caller, name, input, `${apiError.code}: ${apiError.message}`);
+      }
+      return { ok: false, error: apiError.toJSON() };
+    }
+  }
+
+  private audit(caller: Caller, action: string, input: unknown, result: string): void {
+    const handler = isOperationName(action) ? (this.options.handlers[action] as Partial<MutationHandler<never>>) : undefined;
+    let target: string;
+    try {
+      target = handler?.auditTarget && result === 'ok' ? handler.auditTarget(input as never) : JSON.stringify(input ?? {});
+    } catch {
+      target = JSON.stringify(input ?? {});
+    }
+    try {
+      insertAuditEntry(this.options.store, {
+        osUser: caller.osUser,
+        origin: caller.origin,
+        action,
+        target: shorten(target ?? ''),
+        result: shorten(result, 1000),
+      });
+    } catch (error) {
+      console.error('Could not write the audit trail:', error);
+    }
+  }
+
+  /**
+   * Subscribes to a query: `push` gets its result now and again whenever a table it reads has
+   * changed and the result differs. An invalid subscription gets one error push and ends.
+   */
+  subscribe(name: string, rawInput: unknown, caller: Caller, push: (result: ApiResult<unknown>) => void): () => void {
+    let parsed: { name: OperationName; input: unknown };
+    try {
+      parsed = this.parse(name, rawInput);
+      if (!isQuery(parsed.name)) throw new ApiError('INVALID_INPUT', `"${name}" changes data and cannot be subscribed to`);
+    } catch (error) {
+      push({ ok: false, error: toApiError(error).toJSON() });
+      return () => {};
+    }
+    const handler = this.options.handlers[parsed.name] as QueryHandler<QueryName>;
+    const subscription: Subscription = {
+      name: parsed.name as QueryName,
+      input: parsed.input,
+      caller,
+      reads: new Set(handler.reads),
+      push,
+      last: undefined,
+      running: false,
+      again: false,
+      closed: false,
+    };
+    this.subscriptions.add(subscription);
+    void this.refresh(subscription);
+    return () => {
+      subscription.closed = true;
+      this.subscriptions.delete(subscription);
+    };
+  }
+
+  /** Marks tables as changed outside a store write (e.g. live status kept in memory). */
+  invalidate(tables: readonly Table[]): void {
+    for (const table of tables) this.dirty.add(table);
+    if (this.flushScheduled) return;
+    this.flushScheduled = true;
+    // Coalesces the writes of one tick into one re-run per subscription.
+    setImmediate(() => {
+      this.flushScheduled = false;
+      const dirty = new Set(this.dirty);
+      this.dirty.clear();
+      for (const subscription of this.subscriptions) {
+        if ([...subscription.reads].some((table) => dirty.has(table))) void this.refresh(subscription);
+      }
+    });
+  }
+
+  private async refresh(subscription: Subscription): Promise<void> {
+    if (subscription.running) {
+      subscription.again = true;
+      return;
+    }
+    subscription.running = true;
+    try {
+      do {
+        subscription.again = false;
+        const result = await this.call(subscription.name, subscription.input, subscription.caller);
+        if (subscription.closed) return;
+        const serialized = JSON.stringify(result);
+        if (serialized !== subscription.last) {
+          subscription.last = serialized;
+          subscription.push(result);
+        }
+      } while (subscription.again && !subscription.closed);
+    } finally {
+      subscription.running = false;
+    }
+  }
+
+  get subscriptionCount(): number {
+    return this.subscriptions.size;
+  }
+
+  close(): void {
+    this.stopListening();
+    for (const subscription of this.subscriptions) subscription.closed = true;
+    this.subscriptions.clear();
+  }
+}

@@ -1,0 +1,125 @@
+// The application's SQLite database: opening it (WAL, foreign keys, migrations) and the one way
+// to write, which runs in a transaction and then tells subscribers which tables changed.
+import { EventEmitter } from 'node:events';
+import Database from 'better-sqlite3';
+import { SCHEMA_VERSION, migrations, type Migration } from './migrations/index';
+
+export const TABLES = [
+  'experiment',
+  'ecc_server',
+  'config_set',
+  'data_router',
+  'data_source',
+  'run',
+  'observable',
+  'measurement',
+  'log_entry',
+  'audit_entry',
+] as const;
+export type Table = (typeof TABLES)[number];
+
+export class SchemaTooNewError extends Error {
+  constructor(found: number, known: number) {
+    super(
+      `The database has schema version ${found}, but this program knows only up to ${known}. ` +
+        'It was written by a newer version of the application: use that version, or another data directory.',
+    );
+    this.name = 'SchemaTooNewError';
+  }
+}
+
+export interface OpenOptions {
+  /** Path of better-sqlite3's native addon, when it is not the one in node_modules (Electron's ABI). */
+  nativeBinding?: string;
+  /** Apply only the first N migrations (tests of upgrades from earlier versions). */
+  migrateTo?: number;
+  readonly?: boolean;
+}
+
+export function schemaVersion(db: Database.Database): number {
+  return db.pragma('user_version', { simple: true }) as number;
+}
+
+/** Applies every pending migration in one transaction; refuses a database newer than the program. */
+export function migrate(db: Database.Database, target = SCHEMA_VERSION, list: readonly Migration[] = migrations): void {
+  const current = schemaVersion(db);
+  if (current > list.length) throw new SchemaTooNewError(current, list.length);
+  if (current >= target) return;
+  db.transaction(() => {
+    for (let version = current; version < target; version++) {
+      const migration = list[version];
+      if (!migration) throw new Error(`No migration to schema version ${version + 1}`);
+      db.exec(migration.sql);
+    }
+    db.pragma(`user_version = ${Number(target)}`);
+  }).immediate();
+  const problems = db.pragma('foreign_key_check') as unknown[];
+  if (problems.length > 0) throw new Error(`Foreign key check failed after migration: ${JSON.stringify(problems)}`);
+}
+
+export class Store {
+  readonly db: Database.Database;
+  private readonly events = new EventEmitter();
+  private pending = new Set<Table>();
+  private depth = 0;
+
+  constructor(readonly file: string, options: OpenOptions = {}) {
+    this.db = new Database(file, {
+      ...(options.nativeBinding ? { nativeBinding: options.nativeBinding } : {}),
+      ...(options.readonly ? { readonly: true, fileMustExist: true } : {}),
+    });
+    try {
+      this.db.pragma('busy_timeout = 5000');
+      if (!options.readonly) {
+        this.db.pragma('journal_mode = WAL');
+        // FULL: a committed run number or logbook entry survives a power cut.
+        this.db.pragma('synchronous = FULL');
+      }
+      this.db.pragma('foreign_keys = ON');
+      if (!options.readonly) migrate(this.db, options.migrateTo ?? SCHEMA_VERSION);
+      else if (schemaVersion(this.db) > SCHEMA_VERSION) throw new SchemaTooNewError(schemaVersion(this.db), SCHEMA_VERSION);
+    } catch (error) {
+      this.db.close();
+      throw error;
+    }
+  }
+
+  get schemaVersion(): number {
+    return schemaVersion(this.db);
+  }
+
+  /**
+   * Runs `work` in one transaction (nested calls join the outer one) and, once it has committed,
+   * announces the tables it touched. If `work` throws, nothing is written and nothing announced.
+   */
+  write<T>(tables: readonly Table[], work: () => T): T {
+    const outer = this.depth === 0;
+    const before = outer ? new Set<Table>() : new Set(this.pending);
+    this.depth++;
+    try {
+      for (const table of tables) this.pending.add(table);
+      const result = outer ? this.db.transaction(work).immediate() : this.db.transaction(work)();
+      return result;
+    } catch (error) {
+      this.pending = before;
+      throw error;
+    } finally {
+      this.depth--;
+      if (this.depth === 0 && this.pending.size > 0) {
+        const changed = [...this.pending];
+        this.pending = new Set();
+        this.events.emit('change', changed);
+      }
+    }
+  }
+
+  /** Called after every committed write with the tables it touched. Returns the unsubscribe function. */
+  onChange(listener: (tables: Table[]) => void): () => void {
+    this.events.on('change', listener);
+    return () => this.events.off('change', listener);
+  }
+
+  close(): void {
+    if (this.db.open) this.db.close();
+  }
+}

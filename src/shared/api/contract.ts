@@ -1,0 +1,364 @@
+// The application's operations, declared once: name, kind, input schema and result type.
+// The main process implements each one (src/main/api/handlers.ts) and serves them over Electron
+// IPC and over HTTP/WebSocket; the renderer calls them through the same names.
+//
+// A query reads and can be subscribed to: the subscriber gets its result at once and again after
+// every change that may affect it. A mutation changes something, is refused in read-only mode and
+// is written to the audit trail.
+import { z } from 'zod';
+import {
+  DEFAULT_DATA_ROUTER_PORT,
+  DEFAULT_ECC_PORT,
+  DEFAULT_SOAP_NAMESPACE,
+  address,
+  componentName,
+  connectionType,
+  dataSourceName,
+  experimentName,
+  id,
+  logLevel,
+  measurementInput,
+  observableName,
+  port,
+  remotePath,
+  runClass,
+  soapNamespace,
+  valueType,
+  type AppInfo,
+  type AuditEntry,
+  type DataRouter,
+  type DataSource,
+  type EccServer,
+  type Experiment,
+  type LogEntry,
+  type Observable,
+  type Page,
+  type Run,
+  type RunSheet,
+  type Setup,
+} from '../domain';
+import { setupDocument, type SetupDocument } from '../setup-document';
+
+export type OperationKind = 'query' | 'mutation';
+
+export interface OperationDefinition {
+  kind: OperationKind;
+  summary: string;
+  input: z.ZodType;
+  /** Type only: never set at run time. */
+  output: unknown;
+}
+
+/** Declares the result type of an operation (a type, no value). */
+const returns = <T>() => undefined as unknown as T;
+
+/** Most operations act on the active experiment unless another is named. */
+const experimentRef = { experimentId: id.optional() };
+
+const eccServerFields = {
+  name: componentName,
+  address,
+  port: port.default(DEFAULT_ECC_PORT),
+  logPath: remotePath,
+  configRoot: remotePath,
+  configBackupRoot: remotePath,
+  soapNamespace: soapNamespace.default(DEFAULT_SOAP_NAMESPACE),
+};
+const dataRouterFields = {
+  name: componentName,
+  address,
+  port: port.default(DEFAULT_DATA_ROUTER_PORT),
+  connectionType: connectionType.default('TCP'),
+  logPath: remotePath,
+};
+const dataSourceFields = { name: dataSourceName, eccServerId: id, dataRouterId: id };
+const observableFields = {
+  name: observableName,
+  valueType,
+  units: z.string().trim().max(64, 'At most 64 characters').default(''),
+  comment: z.string().trim().max(500, 'At most 500 characters').default(''),
+};
+
+/** Optional versions of the fields, without their defaults, for partial updates. */
+function editable<T extends Record<string, z.ZodType>>(fields: T) {
+  const optional = Object.fromEntries(
+    Object.entries(fields).map(([key, schema]) => [
+      key,
+      (schema instanceof z.ZodDefault ? (schema.unwrap() as z.ZodType) : schema).optional(),
+    ]),
+  ) as { [K in keyof T]: z.ZodOptional<T[K] extends z.ZodDefault<infer U> ? U : T[K]> };
+  return { id, ...optional };
+}
+
+const pageInput = {
+  limit: z.number().int().min(1).max(1000).default(100),
+  beforeId: id.optional(),
+};
+
+export const operations = {
+  'app.info': {
+    kind: 'query',
+    summary: 'Version, schema version, data directory and whether this connection is read-only.',
+    input: z.object({}),
+    output: returns<AppInfo>(),
+  },
+
+  // --- Experiments ---------------------------------------------------------------------------
+  'experiments.list': {
+    kind: 'query',
+    summary: 'All experiments, the active one marked.',
+    input: z.object({}),
+    output: returns<Experiment[]>(),
+  },
+  'experiments.create': {
+    kind: 'mutation',
+    summary: 'Create an experiment and make it the active one (the first one always is). Refused while any ECC server is not Idle.',
+    input: z.object({ name: experimentName, activate: z.boolean().default(true) }),
+    output: returns<Experiment>(),
+  },
+  'experiments.rename': {
+    kind: 'mutation',
+    summary: 'Rename an experiment.',
+    input: z.object({ id, name: experimentName }),
+    output: returns<Experiment>(),
+  },
+  'experiments.activate': {
+    kind: 'mutation',
+    summary: 'Make an experiment the active one. Refused while any ECC server is not Idle or a run is going.',
+    input: z.object({ id }),
+    output: returns<Experiment>(),
+  },
+
+  // --- Setup ---------------------------------------------------------------------------------
+  'setup.get': {
+    kind: 'query',
+    summary: "An experiment's ECC servers (with their config sets), data routers and data sources; null when there is no experiment.",
+    input: z.object(experimentRef),
+    output: returns<Setup | null>(),
+  },
+  'eccServers.add': {
+    kind: 'mutation',
+    summary: 'Add an ECC server.',
+    input: z.object({ ...experimentRef, ...eccServerFields }),
+    output: returns<EccServer>(),
+  },
+  'eccServers.update': {
+    kind: 'mutation',
+    summary: "Change an ECC server's fields (only those given).",
+    input: z.object(editable(eccServerFields)),
+    output: returns<EccServer>(),
+  },
+  'eccServers.remove': {
+    kind: 'mutation',
+    summary: 'Remove an ECC server. Refused while a data source uses it or it is not Idle.',
+    input: z.object({ id }),
+    output: returns<{ id: number }>(),
+  },
+  'dataRouters.add': {
+    kind: 'mutation',
+    summary: 'Add a data router.',
+    input: z.object({ ...experimentRef, ...dataRouterFields }),
+    output: returns<DataRouter>(),
+  },
+  'dataRouters.update': {
+    kind: 'mutation',
+    summary: "Change a data router's fields (only those given).",
+    input: z.object(editable(dataRouterFields)),
+    output: returns<DataRouter>(),
+  },
+  'dataRouters.remove': {
+    kind: 'mutation',
+    summary: 'Remove a data router. Refused while a data source uses it.',
+    input: z.object({ id }),
+    output: returns<{ id: number }>(),
+  },
+  'dataSources.add': {
+    kind: 'mutation',
+    summary: 'Add a data source linking one ECC server and one data router (a router serves at most one source).',
+    input: z.object({ ...experimentRef, ...dataSourceFields }),
+    output: returns<DataSource>(),
+  },
+  'dataSources.update': {
+    kind: 'mutation',
+    summary: "Change a data source's name or links (only those given).",
+    input: z.object(editable(dataSourceFields)),
+    output: returns<DataSource>(),
+  },
+  'dataSources.remove': {
+    kind: 'mutation',
+    summary: 'Remove a data source.',
+    input: z.object({ id }),
+    output: returns<{ id: number }>(),
+  },
+  'setup.easy': {
+    kind: 'mutation',
+    summary:
+      "Replace an experiment's ECC servers, data routers and data sources with a generated setup of N CoBos and an optional MuTAnT, all or nothing.",
+    input: z
+      .object({
+        ...experimentRef,
+        coboCount: z.number().int('Must be a whole number').min(1, 'At least 1').max(256, 'At most 256'),
+        sharedEccServer: z.boolean().default(false),
+        eccAddress: address,
+        eccPort: port.default(DEFAULT_ECC_PORT),
+        dataRouterAddress: address,
+        dataRouterPort: port.default(DEFAULT_DATA_ROUTER_PORT),
+        eccLogPath: remotePath,
+        dataRouterLogPath: remotePath,
+        configRoot: remotePath,
+        configBackupRoot: remotePath,
+        mutant: z
+          .object({
+            /** The MuTAnT's own ECC server; not used when one ECC server is shared. */
+            eccAddress: address.optional(),
+            dataRouterAddress: address,
+          })
+          .nullable()
+          .default(null),
+      })
+      .superRefine((v, ctx) => {
+        if (v.mutant && !v.sharedEccServer && !v.mutant.eccAddress) {
+          ctx.addIssue({
+            code: 'custom',
+            path: ['mutant', 'eccAddress'],
+            message: 'Required: the MuTAnT gets its own ECC server unless one is shared',
+          });
+        }
+      }),
+    output: returns<Setup>(),
+  },
+  'setup.export': {
+    kind: 'query',
+    summary: "An experiment's whole setup (ECC servers, selected config sets, data routers, data sources, observables) as a document to save.",
+    input: z.object(experimentRef),
+    output: returns<SetupDocument>(),
+  },
+  'setup.import': {
+    kind: 'mutation',
+    summary:
+      "Replace an experiment's ECC servers, data routers and data sources with those of a setup document, all or nothing; observables it names are added when missing.",
+    input: z.object({ ...experimentRef, document: setupDocument }),
+    output: returns<Setup>(),
+  },
+
+  // --- Run sheet -----------------------------------------------------------------------------
+  'runSheet.get': {
+    kind: 'query',
+    summary: "An experiment's observables (in display order) and runs with their measurements; null when there is no experiment.",
+    input: z.object(experimentRef),
+    output: returns<RunSheet | null>(),
+  },
+  'runSheet.exportCsv': {
+    kind: 'query',
+    summary: 'The run sheet as CSV: number, class, title, start, stop, config, then one column per observable in display order.',
+    input: z.object(experimentRef),
+    output: returns<{ fileName: string; csv: string }>(),
+  },
+  'observables.add': {
+    kind: 'mutation',
+    summary: 'Add an observable at the end of the display order.',
+    input: z.object({ ...experimentRef, ...observableFields }),
+    output: returns<Observable>(),
+  },
+  'observables.update': {
+    kind: 'mutation',
+    summary: "Change an observable's fields (only those given). A type change is refused when a recorded value does not fit it.",
+    input: z.object(editable(observableFields)),
+    output: returns<Observable>(),
+  },
+  'observables.remove': {
+    kind: 'mutation',
+    summary: 'Remove an observable. Refused while runs hold values for it, unless deleteValues is true.',
+    input: z.object({ id, deleteValues: z.boolean().default(false) }),
+    output: returns<{ id: number }>(),
+  },
+  'observables.reorder': {
+    kind: 'mutation',
+    summary: "Set the display order: every observable id of the experiment, in the new order.",
+    input: z.object({ ...experimentRef, order: z.array(id).min(1, 'Required') }),
+    output: returns<Observable[]>(),
+  },
+  'runs.update': {
+    kind: 'mutation',
+    summary: "Update a run's title, class and measurements (keyed by observable id; null or empty clears a value).",
+    input: z.object({
+      id,
+      title: z.string().trim().max(500, 'At most 500 characters').optional(),
+      runClass: runClass.optional(),
+      measurements: z.record(z.string().regex(/^[1-9]\d*$/, 'Keys must be observable ids'), measurementInput).optional(),
+    }),
+    output: returns<Run>(),
+  },
+  'runs.sameAsPrevious': {
+    kind: 'mutation',
+    summary: "Copy the title, class and every measurement of the previous run into this run.",
+    input: z.object({ id }),
+    output: returns<Run>(),
+  },
+
+  // --- Log and audit -------------------------------------------------------------------------
+  'log.list': {
+    kind: 'query',
+    summary: 'Log entries, newest first, filtered by experiment, levels and source, a page at a time.',
+    input: z.object({
+      experimentId: id.optional(),
+      levels: z.array(logLevel).optional(),
+      source: z.string().max(200).optional(),
+      ...pageInput,
+    }),
+    output: returns<Page<LogEntry>>(),
+  },
+  'log.sources': {
+    kind: 'query',
+    summary: 'The distinct sources of the log entries, for filtering.',
+    input: z.object({}),
+    output: returns<string[]>(),
+  },
+  'log.clear': {
+    kind: 'mutation',
+    summary: "Delete log entries: an experiment's, or all when none is named.",
+    input: z.object({ experimentId: id.optional() }),
+    output: returns<{ deleted: number }>(),
+  },
+  'audit.list': {
+    kind: 'query',
+    summary: 'The audit trail of operator actions, newest first, a page at a time.',
+    input: z.object({ action: z.string().max(100).optional(), ...pageInput }),
+    output: returns<Page<AuditEntry>>(),
+  },
+} as const satisfies Record<string, OperationDefinition>;
+
+export type Operations = typeof operations;
+export type OperationName = keyof Operations;
+export type QueryName = { [K in OperationName]: Operations[K]['kind'] extends 'query' ? K : never }[OperationName];
+export type MutationName = Exclude<OperationName, QueryName>;
+/** What a caller sends (defaults may be left out). */
+export type InputOf<K extends OperationName> = z.input<Operations[K]['input']>;
+/** What a handler receives, after validation and defaults. */
+export type ParsedInputOf<K extends OperationName> = z.output<Operations[K]['input']>;
+export type OutputOf<K extends OperationName> = Operations[K]['output'];
+
+export const OPERATION_NAMES = Object.keys(operations) as OperationName[];
+
+export function isOperationName(name: string): name is OperationName {
+  return Object.prototype.hasOwnProperty.call(operations, name);
+}
+
+export function isQuery(name: OperationName): name is QueryName {
+  return operations[name].kind === 'query';
+}
+
+/**
+ * The client side of the API, as the renderer sees it whichever transport carries it
+ * (Electron IPC through the preload, or HTTP/WebSocket in a browser).
+ */
+export interface ApiClient {
+  call<K extends OperationName>(name: K, input: InputOf<K>): Promise<OutputOf<K>>;
+  /** Calls onData with the query's result now and after every change; returns the unsubscribe function. */
+  subscribe<K extends QueryName>(
+    name: K,
+    input: InputOf<K>,
+    onData: (value: OutputOf<K>) => void,
+    onError: (error: Error) => void,
+  ): () => void;
+}

@@ -1,0 +1,270 @@
+// Domain vocabulary shared by the main process and the renderer: names, constants and the
+// validation rules of every field an operator can type. No Node or Electron imports here.
+import { z } from 'zod';
+
+/** Board states as the ECC server reports them (ECC-PROTOCOL.md: State). */
+export const ECC_STATES = ['Off', 'Idle', 'Described', 'Prepared', 'Ready', 'Running', 'Paused'] as const;
+export type EccState = (typeof ECC_STATES)[number];
+
+export const RUN_CLASSES = ['Testing', 'Production', 'Beam', 'Junk', 'Pulser'] as const;
+export type RunClass = (typeof RUN_CLASSES)[number];
+
+export const CONNECTION_TYPES = ['ICE', 'TCP', 'FDT', 'ZBUF'] as const;
+export type ConnectionType = (typeof CONNECTION_TYPES)[number];
+
+export const VALUE_TYPES = ['integer', 'float', 'string'] as const;
+export type ValueType = (typeof VALUE_TYPES)[number];
+
+export const LOG_LEVELS = ['debug', 'info', 'warning', 'error'] as const;
+export type LogLevel = (typeof LOG_LEVELS)[number];
+
+export const DEFAULT_ECC_PORT = 8083;
+export const DEFAULT_DATA_ROUTER_PORT = 46005;
+export const DEFAULT_SOAP_NAMESPACE = 'urn:ecc';
+
+// ---------------------------------------------------------------------------------------------
+// Field rules. Each message says what is allowed, since it is shown to the operator as is.
+
+export const id = z.number({ error: 'Must be a number' }).int('Must be a whole number').positive('Must be positive');
+
+/**
+ * Experiment names become folder names on the worker computers
+ * (`<staging>/<experiment>/run_NNNN`), so they are restricted to characters that are safe in
+ * a path and in a shell word.
+ */
+export const experimentName = z
+  .string({ error: 'Required' })
+  .trim()
+  .min(1, 'Required')
+  .max(64, 'At most 64 characters')
+  .regex(
+    /^[A-Za-z0-9][A-Za-z0-9_.-]*$/,
+    "Use letters, digits, '_', '-' or '.' (not first): the name becomes a folder on the worker computers",
+  );
+
+/** Names sent to the ECC server must be ASCII (gSOAP may run in Latin-1 mode). */
+export const componentName = z
+  .string({ error: 'Required' })
+  .trim()
+  .min(1, 'Required')
+  .max(64, 'At most 64 characters')
+  .regex(/^[\x20-\x7e]+$/, 'Use printable ASCII characters only (the ECC server may not read others)');
+
+const ipv4 = /^(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)(\.(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)){3}$/;
+const hostName = /^(?=.{1,253}$)([A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?)(\.[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*$/;
+const ipv6 = /^(?=.*:)[0-9A-Fa-f:.]{2,45}$/;
+
+export function isValidAddress(value: string): boolean {
+  if (ipv4.test(value)) return true;
+  // A dotted all-digit name that is not a valid IPv4 address is a typo, not a host name.
+  if (/^[\d.]+$/.test(value)) return false;
+  return hostName.test(value) || (ipv6.test(value) && value.split('::').length <= 2);
+}
+
+export const address = z
+  .string({ error: 'Required' })
+  .trim()
+  .min(1, 'Required')
+  .refine(isValidAddress, 'Not an IP address or host name');
+
+export const port = z
+  .number({ error: 'Must be a number' })
+  .int('Must be a whole number')
+  .min(1, 'Must be between 1 and 65535')
+  .max(65535, 'Must be between 1 and 65535');
+
+/** An absolute path on a worker computer. */
+export const remotePath = z
+  .string({ error: 'Required' })
+  .trim()
+  .min(1, 'Required')
+  .max(1024, 'At most 1024 characters')
+  .refine((p) => p.startsWith('/'), 'Must be an absolute path (starting with /)')
+  .refine((p) => !/[\x00-\x1f\x7f]/.test(p), 'Must not contain control characters')
+  .refine((p) => !p.split('/').includes('..'), "Must not contain '..'");
+
+export const DATA_SOURCE_NAME_RULE = 'Must be CoBo[N] (N = 0, 1, …) or Mutant[master]';
+const coboName = /^CoBo\[(0|[1-9]\d{0,3})\]$/;
+const mutantName = /^Mutant\[[A-Za-z0-9_]+\]$/;
+
+export function isMutantSourceName(name: string): boolean {
+  return mutantName.test(name);
+}
+
+export const dataSourceName = z
+  .string({ error: 'Required' })
+  .trim()
+  .refine((n) => coboName.test(n) || mutantName.test(n), DATA_SOURCE_NAME_RULE);
+
+export const soapNamespace = z
+  .string()
+  .trim()
+  .min(1, 'Required')
+  .max(200, 'At most 200 characters')
+  .regex(/^[\x21-\x7e]+$/, 'Must be a URI without spaces');
+
+export const runClass = z.enum(RUN_CLASSES, { error: `Must be one of ${RUN_CLASSES.join(', ')}` });
+export const connectionType = z.enum(CONNECTION_TYPES, { error: `Must be one of ${CONNECTION_TYPES.join(', ')}` });
+export const valueType = z.enum(VALUE_TYPES, { error: `Must be one of ${VALUE_TYPES.join(', ')}` });
+export const logLevel = z.enum(LOG_LEVELS, { error: `Must be one of ${LOG_LEVELS.join(', ')}` });
+
+export const observableName = z
+  .string({ error: 'Required' })
+  .trim()
+  .min(1, 'Required')
+  .max(64, 'At most 64 characters');
+
+/** What a person may type into a measurement field; the observable's type decides the rest. */
+export const measurementInput = z.union([z.number(), z.string().max(10_000, 'At most 10000 characters'), z.null()]);
+export type MeasurementInput = z.infer<typeof measurementInput>;
+export type MeasurementValue = number | string | null;
+
+/**
+ * Converts what a person typed into the value stored for an observable of this type.
+ * Returns an error message instead when the value does not fit the type.
+ */
+export function parseMeasurement(
+  type: ValueType,
+  input: MeasurementInput,
+): { ok: true; value: MeasurementValue } | { ok: false; message: string } {
+  if (input === null) return { ok: true, value: null };
+  if (type === 'string') return { ok: true, value: String(input) };
+  const text = typeof input === 'number' ? String(input) : input.trim();
+  if (text === '') return { ok: true, value: null };
+  if (type === 'integer') {
+    if (!/^[-+]?\d+$/.test(text)) return { ok: false, message: 'Must be a whole number' };
+    const value = Number(text);
+    if (!Number.isSafeInteger(value)) return { ok: false, message: 'Number too large' };
+    return { ok: true, value };
+  }
+  if (!/^[-+]?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?$/.test(text)) return { ok: false, message: 'Must be a number' };
+  const value = Number(text);
+  if (!Number.isFinite(value)) return { ok: false, message: 'Number out of range' };
+  return { ok: true, value };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Records as the API returns them.
+
+export interface Experiment {
+  id: number;
+  name: string;
+  active: boolean;
+  createdAt: string;
+}
+
+export interface ConfigSet {
+  id: number;
+  describe: string;
+  prepare: string;
+  configure: string;
+  selected: boolean;
+}
+
+/** Shown to people as d/p/c. */
+export function configSetLabel(set: Pick<ConfigSet, 'describe' | 'prepare' | 'configure'>): string {
+  return `${set.describe}/${set.prepare}/${set.configure}`;
+}
+
+export interface EccServer {
+  id: number;
+  experimentId: number;
+  name: string;
+  address: string;
+  port: number;
+  logPath: string;
+  configRoot: string;
+  configBackupRoot: string;
+  soapNamespace: string;
+  /** Last state read from the server; null until it has been reached. */
+  state: EccState | null;
+  configSets: ConfigSet[];
+}
+
+export interface DataRouter {
+  id: number;
+  experimentId: number;
+  name: string;
+  address: string;
+  port: number;
+  connectionType: ConnectionType;
+  logPath: string;
+}
+
+export interface DataSource {
+  id: number;
+  experimentId: number;
+  name: string;
+  eccServerId: number;
+  dataRouterId: number;
+}
+
+export interface Setup {
+  experiment: Experiment;
+  eccServers: EccServer[];
+  dataRouters: DataRouter[];
+  dataSources: DataSource[];
+}
+
+export interface Observable {
+  id: number;
+  experimentId: number;
+  name: string;
+  valueType: ValueType;
+  units: string;
+  comment: string;
+  displayOrder: number;
+}
+
+export interface Run {
+  id: number;
+  experimentId: number;
+  number: number;
+  startTime: string;
+  stopTime: string | null;
+  title: string;
+  runClass: RunClass;
+  configName: string;
+  /** Keyed by observable id; an observable with no value is absent or null. */
+  measurements: Record<number, MeasurementValue>;
+}
+
+export interface RunSheet {
+  experiment: Experiment;
+  observables: Observable[];
+  runs: Run[];
+}
+
+export interface LogEntry {
+  id: number;
+  experimentId: number | null;
+  time: string;
+  level: LogLevel;
+  source: string;
+  subject: string;
+  message: string;
+  details: string;
+}
+
+export interface AuditEntry {
+  id: number;
+  time: string;
+  osUser: string;
+  origin: string;
+  action: string;
+  target: string;
+  result: string;
+}
+
+export interface Page<T> {
+  items: T[];
+  /** Pass as `beforeId` to read the next (older) page; null at the end. */
+  nextBeforeId: number | null;
+}
+
+export interface AppInfo {
+  version: string;
+  schemaVersion: number;
+  readOnly: boolean;
+  dataDir: string;
+}
