@@ -70,6 +70,9 @@ export class Store {
     });
     try {
       this.db.pragma('busy_timeout = 5000');
+      // Checked before anything is set: switching to WAL would already rewrite a newer file's header.
+      const found = schemaVersion(this.db);
+      if (found > SCHEMA_VERSION) throw new SchemaTooNewError(found, SCHEMA_VERSION);
       if (!options.readonly) {
         this.db.pragma('journal_mode = WAL');
         // FULL: a committed run number or logbook entry survives a power cut.
@@ -77,7 +80,6 @@ export class Store {
       }
       this.db.pragma('foreign_keys = ON');
       if (!options.readonly) migrate(this.db, options.migrateTo ?? SCHEMA_VERSION);
-      else if (schemaVersion(this.db) > SCHEMA_VERSION) throw new SchemaTooNewError(schemaVersion(this.db), SCHEMA_VERSION);
     } catch (error) {
       this.db.close();
       throw error;

@@ -1,7 +1,11 @@
-// Reading experiments, and finding the one an operation acts on (the active one by default).
+// Reading experiments, and finding the one an operation acts on (the active one by default);
+// writing them; and the rule that an experiment's setup may change only while it is quiet.
 import type { Experiment } from '../../shared/domain';
 import { ApiError } from '../../shared/api/errors';
 import type { Store } from '../db/store';
+import { nowIso } from '../time';
+import { findCurrentRun } from '../runsheet/queries';
+import { listEccServersNotIdle } from '../setup/queries';
 
 interface ExperimentRow {
   id: number;
@@ -48,4 +52,47 @@ export function resolveExperiment(store: Store, experimentId?: number): Experime
 export function resolveExperimentOrNone(store: Store, experimentId?: number): Experiment | undefined {
   if (experimentId === undefined) return findActiveExperiment(store);
   return resolveExperiment(store, experimentId);
+}
+
+export function findExperimentByName(store: Store, name: string): Experiment | undefined {
+  const row = store.db.prepare('SELECT * FROM experiment WHERE name = ?').get(name) as ExperimentRow | undefined;
+  return row && toExperiment(row);
+}
+
+// The writers below must be called inside `store.write(['experiment'], ...)`.
+
+/** Inserts an inactive experiment; activate it with setActiveExperiment. */
+export function insertExperiment(store: Store, name: string): number {
+  const info = store.db.prepare('INSERT INTO experiment (name, is_active, created_at) VALUES (?, 0, ?)').run(name, nowIso());
+  return Number(info.lastInsertRowid);
+}
+
+export function renameExperiment(store: Store, id: number, name: string): void {
+  store.db.prepare('UPDATE experiment SET name = ? WHERE id = ?').run(name, id);
+}
+
+/** Makes one experiment the active one. */
+export function setActiveExperiment(store: Store, id: number): void {
+  // The old one is cleared first: the partial unique index allows one active row at any moment.
+  store.db.prepare('UPDATE experiment SET is_active = 0 WHERE is_active = 1 AND id <> ?').run(id);
+  store.db.prepare('UPDATE experiment SET is_active = 1 WHERE id = ?').run(id);
+}
+
+/**
+ * Throws REFUSED unless every ECC server of the experiment is Idle (or never reached) and no
+ * run of it is going. `refusal` says what is refused, e.g. "Cannot switch the active experiment".
+ */
+export function assertExperimentQuiet(store: Store, experiment: Experiment, refusal: string): void {
+  const busy = listEccServersNotIdle(store, experiment.id);
+  if (busy.length > 0) {
+    const list = busy.map((server) => `${server.name} is ${server.state ?? 'unknown'}`).join(', ');
+    throw new ApiError(
+      'REFUSED',
+      `${refusal} while ECC servers of experiment "${experiment.name}" are not Idle (${list}): bring them back to Idle first`,
+    );
+  }
+  const run = findCurrentRun(store, experiment.id);
+  if (run) {
+    throw new ApiError('REFUSED', `${refusal} while run ${run.number} of experiment "${experiment.name}" is going: stop it first`);
+  }
 }

@@ -1,8 +1,9 @@
 // The first schema: experiments and their setup, runs with measurements, log and audit.
 // Tables are STRICT so that SQLite checks every column's type; the domain rules are constraints.
+// Ids are AUTOINCREMENT: never reused, so a stale view cannot act on a row that replaced another.
 export const sql = `
 CREATE TABLE experiment (
-  id          INTEGER PRIMARY KEY,
+  id          INTEGER PRIMARY KEY AUTOINCREMENT,
   name        TEXT    NOT NULL UNIQUE CHECK (length(name) BETWEEN 1 AND 64),
   is_active   INTEGER NOT NULL DEFAULT 0 CHECK (is_active IN (0, 1)),
   created_at  TEXT    NOT NULL
@@ -11,7 +12,7 @@ CREATE TABLE experiment (
 CREATE UNIQUE INDEX experiment_one_active ON experiment (is_active) WHERE is_active = 1;
 
 CREATE TABLE ecc_server (
-  id                  INTEGER PRIMARY KEY,
+  id                  INTEGER PRIMARY KEY AUTOINCREMENT,
   experiment_id       INTEGER NOT NULL REFERENCES experiment (id) ON DELETE CASCADE,
   name                TEXT    NOT NULL CHECK (length(name) BETWEEN 1 AND 64),
   address             TEXT    NOT NULL CHECK (length(address) > 0),
@@ -27,7 +28,7 @@ CREATE TABLE ecc_server (
 ) STRICT;
 
 CREATE TABLE config_set (
-  id             INTEGER PRIMARY KEY,
+  id             INTEGER PRIMARY KEY AUTOINCREMENT,
   ecc_server_id  INTEGER NOT NULL REFERENCES ecc_server (id) ON DELETE CASCADE,
   describe       TEXT    NOT NULL CHECK (length(describe) > 0),
   prepare        TEXT    NOT NULL CHECK (length(prepare) > 0),
@@ -38,7 +39,7 @@ CREATE TABLE config_set (
 CREATE UNIQUE INDEX config_set_one_selected ON config_set (ecc_server_id) WHERE is_selected = 1;
 
 CREATE TABLE data_router (
-  id               INTEGER PRIMARY KEY,
+  id               INTEGER PRIMARY KEY AUTOINCREMENT,
   experiment_id    INTEGER NOT NULL REFERENCES experiment (id) ON DELETE CASCADE,
   name             TEXT    NOT NULL CHECK (length(name) BETWEEN 1 AND 64),
   address          TEXT    NOT NULL CHECK (length(address) > 0),
@@ -52,7 +53,7 @@ CREATE TABLE data_router (
 -- One board. Its ECC server and data router belong to the same experiment (composite keys),
 -- and a data router serves at most one data source.
 CREATE TABLE data_source (
-  id              INTEGER PRIMARY KEY,
+  id              INTEGER PRIMARY KEY AUTOINCREMENT,
   experiment_id   INTEGER NOT NULL REFERENCES experiment (id) ON DELETE CASCADE,
   name            TEXT    NOT NULL,
   ecc_server_id   INTEGER NOT NULL,
@@ -64,7 +65,7 @@ CREATE TABLE data_source (
 CREATE INDEX data_source_ecc_server ON data_source (ecc_server_id);
 
 CREATE TABLE run (
-  id             INTEGER PRIMARY KEY,
+  id             INTEGER PRIMARY KEY AUTOINCREMENT,
   experiment_id  INTEGER NOT NULL REFERENCES experiment (id) ON DELETE RESTRICT,
   number         INTEGER NOT NULL CHECK (number >= 0),
   start_time     TEXT    NOT NULL,
@@ -79,7 +80,7 @@ CREATE TABLE run (
 CREATE UNIQUE INDEX run_one_current ON run (experiment_id) WHERE stop_time IS NULL;
 
 CREATE TABLE observable (
-  id             INTEGER PRIMARY KEY,
+  id             INTEGER PRIMARY KEY AUTOINCREMENT,
   experiment_id  INTEGER NOT NULL REFERENCES experiment (id) ON DELETE CASCADE,
   name           TEXT    NOT NULL CHECK (length(name) BETWEEN 1 AND 64),
   value_type     TEXT    NOT NULL CHECK (value_type IN ('integer', 'float', 'string')),
@@ -98,7 +99,7 @@ CREATE TABLE measurement (
 CREATE INDEX measurement_observable ON measurement (observable_id);
 
 CREATE TABLE log_entry (
-  id             INTEGER PRIMARY KEY,
+  id             INTEGER PRIMARY KEY AUTOINCREMENT,
   experiment_id  INTEGER REFERENCES experiment (id) ON DELETE SET NULL,
   time           TEXT    NOT NULL,
   level          TEXT    NOT NULL CHECK (level IN ('debug', 'info', 'warning', 'error')),
@@ -110,7 +111,7 @@ CREATE TABLE log_entry (
 CREATE INDEX log_entry_experiment ON log_entry (experiment_id, id);
 
 CREATE TABLE audit_entry (
-  id       INTEGER PRIMARY KEY,
+  id       INTEGER PRIMARY KEY AUTOINCREMENT,
   time     TEXT NOT NULL,
   os_user  TEXT NOT NULL,
   origin   TEXT NOT NULL,

@@ -1,0 +1,43 @@
+// The run sheet as CSV (RFC 4180), for spreadsheets and analysis scripts.
+import type { MeasurementValue, Observable, RunSheet } from '../../shared/domain';
+
+const LINE_END = '\r\n';
+
+/** One field, quoted when it holds a comma, a double quote, CR or LF (quotes doubled). */
+export function csvField(value: string): string {
+  return /[",\r\n]/.test(value) ? `"${value.replaceAll('"', '""')}"` : value;
+}
+
+/** Records as CSV text, each line ended by CRLF. */
+export function toCsv(records: readonly (readonly string[])[]): string {
+  return records.map((record) => record.map(csvField).join(',') + LINE_END).join('');
+}
+
+export function observableHeading(observable: Pick<Observable, 'name' | 'units'>): string {
+  return observable.units === '' ? observable.name : `${observable.name} (${observable.units})`;
+}
+
+function valueText(value: MeasurementValue | undefined): string {
+  return value === null || value === undefined ? '' : String(value);
+}
+
+/** The whole sheet: one row per run by number, one column per observable in display order. */
+export function runSheetCsv(sheet: Pick<RunSheet, 'observables' | 'runs'>): string {
+  const observables = [...sheet.observables].sort((a, b) => a.displayOrder - b.displayOrder || a.id - b.id);
+  const runs = [...sheet.runs].sort((a, b) => a.number - b.number);
+  const header = ['Run', 'Class', 'Title', 'Start', 'Stop', 'Config', ...observables.map(observableHeading)];
+  const rows = runs.map((run) => [
+    String(run.number),
+    run.runClass,
+    run.title,
+    run.startTime,
+    run.stopTime ?? '',
+    run.configName,
+    ...observables.map((observable) => valueText(run.measurements[observable.id])),
+  ]);
+  return toCsv([header, ...rows]);
+}
+
+export function runSheetFileName(experimentName: string): string {
+  return `${experimentName}-run-sheet.csv`;
+}

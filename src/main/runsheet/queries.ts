@@ -1,0 +1,272 @@
+// Reading and writing the run sheet: observables, runs and their measurements, and the two
+// run-record changes that run control makes (a new run with the next number, its stop).
+// Writers without their own `store.write` must be called inside one opened by the caller.
+import { ApiError } from '../../shared/api/errors';
+import type { MeasurementValue, Observable, Run, RunClass, ValueType } from '../../shared/domain';
+import type { Store } from '../db/store';
+import { nowIso } from '../time';
+
+interface ObservableRow {
+  id: number;
+  experiment_id: number;
+  name: string;
+  value_type: ValueType;
+  units: string;
+  comment: string;
+  display_order: number;
+}
+
+interface RunRow {
+  id: number;
+  experiment_id: number;
+  number: number;
+  start_time: string;
+  stop_time: string | null;
+  title: string;
+  run_class: RunClass;
+  config_name: string;
+}
+
+interface MeasurementRow {
+  run_id: number;
+  observable_id: number;
+  value: number | string;
+}
+
+function toObservable(row: ObservableRow): Observable {
+  return {
+    id: row.id,
+    experimentId: row.experiment_id,
+    name: row.name,
+    valueType: row.value_type,
+    units: row.units,
+    comment: row.comment,
+    displayOrder: row.display_order,
+  };
+}
+
+function toRun(row: RunRow, measurements: Record<number, MeasurementValue>): Run {
+  return {
+    id: row.id,
+    experimentId: row.experiment_id,
+    number: row.number,
+    startTime: row.start_time,
+    stopTime: row.stop_time,
+    title: row.title,
+    runClass: row.run_class,
+    configName: row.config_name,
+    measurements,
+  };
+}
+
+// --- Observables ----------------------------------------------------------------------------
+
+export function listObservables(store: Store, experimentId: number): Observable[] {
+  const rows = store.db
+    .prepare('SELECT * FROM observable WHERE experiment_id = ? ORDER BY display_order, id')
+    .all(experimentId) as ObservableRow[];
+  return rows.map(toObservable);
+}
+
+export function findObservable(store: Store, id: number): Observable | undefined {
+  const row = store.db.prepare('SELECT * FROM observable WHERE id = ?').get(id) as ObservableRow | undefined;
+  return row && toObservable(row);
+}
+
+export function findObservableByName(store: Store, experimentId: number, name: string): Observable | undefined {
+  const row = store.db.prepare('SELECT * FROM observable WHERE experiment_id = ? AND name = ?').get(experimentId, name) as
+    | ObservableRow
+    | undefined;
+  return row && toObservable(row);
+}
+
+export interface NewObservable {
+  experimentId: number;
+  name: string;
+  valueType: ValueType;
+  units: string;
+  comment: string;
+}
+
+/** Inserts an observable at the end of its experiment's display order; returns its id. */
+export function insertObservable(store: Store, observable: NewObservable): number {
+  const info = store.db
+    .prepare(
+      `INSERT INTO observable (experiment_id, name, value_type, units, comment, display_order)
+       VALUES (@experimentId, @name, @valueType, @units, @comment,
+               (SELECT coalesce(max(display_order) + 1, 0) FROM observable WHERE experiment_id = @experimentId))`,
+    )
+    .run(observable);
+  return Number(info.lastInsertRowid);
+}
+
+export type ObservableFields = Pick<Observable, 'name' | 'valueType' | 'units' | 'comment'>;
+
+export function updateObservable(store: Store, id: number, fields: ObservableFields): void {
+  store.db
+    .prepare('UPDATE observable SET name = @name, value_type = @valueType, units = @units, comment = @comment WHERE id = @id')
+    .run({ ...fields, id });
+}
+
+export function setDisplayOrder(store: Store, id: number, displayOrder: number): void {
+  store.db.prepare('UPDATE observable SET display_order = ? WHERE id = ?').run(displayOrder, id);
+}
+
+/** Deletes an observable; its measurements go with it (ON DELETE CASCADE). */
+export function deleteObservable(store: Store, id: number): void {
+  store.db.prepare('DELETE FROM observable WHERE id = ?').run(id);
+}
+
+// --- Measurements ---------------------------------------------------------------------------
+
+/**
+ * Binds a value so that SQLite stores it as the observable's type: better-sqlite3 binds every
+ * JavaScript number as a real, so whole numbers of an integer observable go as BigInt.
+ */
+function storedValue(type: ValueType, value: number | string): number | bigint | string {
+  return type === 'integer' && typeof value === 'number' ? BigInt(value) : value;
+}
+
+export function setMeasurement(store: Store, runId: number, observable: Observable, value: number | string): void {
+  store.db
+    .prepare(
+      `INSERT INTO measurement (run_id, observable_id, value) VALUES (?, ?, ?)
+       ON CONFLICT (run_id, observable_id) DO UPDATE SET value = excluded.value`,
+    )
+    .run(runId, observable.id, storedValue(observable.valueType, value));
+}
+
+export function deleteMeasurement(store: Store, runId: number, observableId: number): void {
+  store.db.prepare('DELETE FROM measurement WHERE run_id = ? AND observable_id = ?').run(runId, observableId);
+}
+
+export function deleteMeasurementsOfRun(store: Store, runId: number): void {
+  store.db.prepare('DELETE FROM measurement WHERE run_id = ?').run(runId);
+}
+
+/** Copies every measurement of one run to another (which must have none). */
+export function copyMeasurements(store: Store, fromRunId: number, toRunId: number): void {
+  store.db
+    .prepare('INSERT INTO measurement (run_id, observable_id, value) SELECT ?, observable_id, value FROM measurement WHERE run_id = ?')
+    .run(toRunId, fromRunId);
+}
+
+export interface RecordedValue {
+  runId: number;
+  runNumber: number;
+  value: number | string;
+}
+
+/** Every value recorded for an observable, by run number. */
+export function listValuesOfObservable(store: Store, observableId: number): RecordedValue[] {
+  return store.db
+    .prepare(
+      `SELECT m.run_id AS runId, r.number AS runNumber, m.value AS value
+       FROM measurement m JOIN run r ON r.id = m.run_id
+       WHERE m.observable_id = ? ORDER BY r.number`,
+    )
+    .all(observableId) as RecordedValue[];
+}
+
+export function countValuesOfObservable(store: Store, observableId: number): number {
+  return (store.db.prepare('SELECT count(*) AS n FROM measurement WHERE observable_id = ?').get(observableId) as { n: number }).n;
+}
+
+// --- Runs -----------------------------------------------------------------------------------
+
+function measurementsOf(store: Store, runId: number): Record<number, MeasurementValue> {
+  const rows = store.db.prepare('SELECT * FROM measurement WHERE run_id = ?').all(runId) as MeasurementRow[];
+  return Object.fromEntries(rows.map((row) => [row.observable_id, row.value]));
+}
+
+/** An experiment's runs by number, each with its measurements. */
+export function listRuns(store: Store, experimentId: number): Run[] {
+  const runs = store.db.prepare('SELECT * FROM run WHERE experiment_id = ? ORDER BY number').all(experimentId) as RunRow[];
+  const rows = store.db
+    .prepare('SELECT m.* FROM measurement m JOIN run r ON r.id = m.run_id WHERE r.experiment_id = ?')
+    .all(experimentId) as MeasurementRow[];
+  const byRun = new Map<number, Record<number, MeasurementValue>>();
+  for (const row of rows) {
+    let measurements = byRun.get(row.run_id);
+    if (!measurements) byRun.set(row.run_id, (measurements = {}));
+    measurements[row.observable_id] = row.value;
+  }
+  return runs.map((row) => toRun(row, byRun.get(row.id) ?? {}));
+}
+
+export function findRun(store: Store, id: number): Run | undefined {
+  const row = store.db.prepare('SELECT * FROM run WHERE id = ?').get(id) as RunRow | undefined;
+  return row && toRun(row, measurementsOf(store, row.id));
+}
+
+/** The run with the highest number below `number` in the experiment. */
+export function findPreviousRun(store: Store, experimentId: number, number: number): Run | undefined {
+  const row = store.db
+    .prepare('SELECT * FROM run WHERE experiment_id = ? AND number < ? ORDER BY number DESC LIMIT 1')
+    .get(experimentId, number) as RunRow | undefined;
+  return row && toRun(row, measurementsOf(store, row.id));
+}
+
+/** The experiment's current run (started, not stopped), if any. */
+export function findCurrentRun(store: Store, experimentId: number): Run | undefined {
+  const row = store.db.prepare('SELECT * FROM run WHERE experiment_id = ? AND stop_time IS NULL').get(experimentId) as
+    | RunRow
+    | undefined;
+  return row && toRun(row, measurementsOf(store, row.id));
+}
+
+export function updateRunDescription(store: Store, id: number, fields: { title: string; runClass: RunClass }): void {
+  store.db.prepare('UPDATE run SET title = @title, run_class = @runClass WHERE id = @id').run({ ...fields, id });
+}
+
+function getRun(store: Store, id: number): Run {
+  const run = findRun(store, id);
+  if (!run) throw new ApiError('NOT_FOUND', `There is no run with id ${id}`, 'id');
+  return run;
+}
+
+export interface NewRun {
+  experimentId: number;
+  /** The configure-names of the experiment's ECC servers, comma-separated. */
+  configName: string;
+  startTime?: string;
+}
+
+/**
+ * Records the start of a run with the experiment's next number (0 for its first run). The
+ * check that no run is current and the choice of the number share one transaction, so two
+ * starts can never both succeed or share a number.
+ */
+export function createRun(store: Store, run: NewRun): Run {
+  return store.write(['run'], () => {
+    const experiment = store.db.prepare('SELECT name FROM experiment WHERE id = ?').get(run.experimentId) as
+      | { name: string }
+      | undefined;
+    if (!experiment) throw new ApiError('NOT_FOUND', `There is no experiment with id ${run.experimentId}`, 'experimentId');
+    const current = findCurrentRun(store, run.experimentId);
+    if (current) {
+      throw new ApiError(
+        'REFUSED',
+        `Run ${current.number} of experiment "${experiment.name}" is still going: stop it before starting another`,
+      );
+    }
+    const info = store.db
+      .prepare(
+        `INSERT INTO run (experiment_id, number, start_time, config_name)
+         VALUES (@experimentId, (SELECT coalesce(max(number) + 1, 0) FROM run WHERE experiment_id = @experimentId),
+                 @startTime, @configName)`,
+      )
+      .run({ experimentId: run.experimentId, startTime: run.startTime ?? nowIso(), configName: run.configName });
+    return getRun(store, Number(info.lastInsertRowid));
+  });
+}
+
+/** Records the stop of a run; refused when it has already stopped. */
+export function stopRun(store: Store, runId: number, stopTime?: string): Run {
+  return store.write(['run'], () => {
+    const run = getRun(store, runId);
+    if (run.stopTime !== null) throw new ApiError('REFUSED', `Run ${run.number} has already stopped (at ${run.stopTime})`);
+    store.db.prepare('UPDATE run SET stop_time = ? WHERE id = ?').run(stopTime ?? nowIso(), runId);
+    return getRun(store, runId);
+  });
+}
