@@ -1,0 +1,33 @@
+// Notices across the top of the window about this connection as a whole.
+import { useAppStore } from '../state/app-store';
+
+export function Banners() {
+  const appInfo = useAppStore((state) => state.appInfo);
+  const appInfoError = useAppStore((state) => state.appInfoError);
+  const connection = useAppStore((state) => state.connection);
+  return (
+    <>
+      {appInfo?.readOnly ? (
+        <div className="banner banner-read-only" role="note" aria-label="Read-only">
+          <strong>Read-only.</strong> This connection can look at everything but change nothing: the server was
+          started with --read-only.
+        </div>
+      ) : null}
+      {connection === 'unauthorized' ? (
+        <div className="banner banner-error" role="alert">
+          <strong>Not signed in.</strong> Open the link the server printed (with its token) again.
+        </div>
+      ) : null}
+      {connection === 'reconnecting' ? (
+        <div className="banner banner-warning" role="alert">
+          <strong>Connection lost.</strong> Reconnecting; what is shown may be out of date.
+        </div>
+      ) : null}
+      {appInfoError ? (
+        <div className="banner banner-error" role="alert">
+          {appInfoError}
+        </div>
+      ) : null}
+    </>
+  );
+}
