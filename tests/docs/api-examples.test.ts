@@ -1,0 +1,94 @@
+// docs/api.md promises that its curl examples work as written against `npm run serve` on a
+// fresh data directory. This test starts that server as a real process and runs every example,
+// in order, with bash and curl.
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { tempDir } from '../support/store';
+
+const root = fileURLToPath(new URL('../..', import.meta.url));
+
+interface Example {
+  command: string;
+  /** Error codes the example is documented to answer with; none means it succeeds. */
+  expect: string[];
+}
+
+/** The curl commands of the document's sh blocks, with continuation lines joined. */
+function curlExamples(markdown: string): Example[] {
+  const examples: Example[] = [];
+  const block = /(?:<!-- expect: ([A-Z_|]+) -->\n)?```sh\n([\s\S]*?)```/g;
+  for (const match of markdown.matchAll(block)) {
+    const expected = match[1]?.split('|') ?? [];
+    const joined = (match[2] ?? '').replace(/\\\n\s*/g, '');
+    for (const line of joined.split('\n')) {
+      if (line.trim().startsWith('curl ')) examples.push({ command: line.trim(), expect: expected });
+    }
+  }
+  return examples;
+}
+
+describe('the curl examples of docs/api.md', () => {
+  let server: ChildProcess | undefined;
+  let origin = '';
+  let token = '';
+
+  beforeAll(async () => {
+    const dataDir = tempDir('daq-docs-');
+    // As `npm run serve -- --data DIR --port N`, but on a free port.
+    server = spawn(process.execPath, [join(root, 'scripts/serve.mjs'), '--data', dataDir, '--port', '0'], {
+      cwd: root,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let output = '';
+    server.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    await new Promise<void>((resolve, reject) => {
+      server?.stdout?.on('data', (chunk: Buffer) => {
+        output += chunk.toString();
+        const open = /Open:\s+(http:\/\/127\.0\.0\.1:\d+)\/\?token=([0-9a-f]+)/.exec(output);
+        if (open) {
+          origin = open[1] ?? '';
+          token = open[2] ?? '';
+          resolve();
+        }
+      });
+      server?.on('exit', (code) => reject(new Error(`serve exited with ${code} before it was ready:\n${output}`)));
+    });
+  }, 180_000);
+
+  afterAll(async () => {
+    if (!server || server.exitCode !== null) return;
+    const exited = new Promise((resolve) => server?.once('exit', resolve));
+    server.kill('SIGTERM');
+    await exited;
+  });
+
+  it('documents every operation of the contract', async () => {
+    const { OPERATION_NAMES } = await import('../../src/shared/api/contract');
+    const markdown = readFileSync(join(root, 'docs/api.md'), 'utf8');
+    const documented = new Set(curlExamples(markdown).map((e) => /\/api\/([\w.]+)/.exec(e.command)?.[1]));
+    expect(OPERATION_NAMES.filter((name) => !documented.has(name))).toEqual([]);
+  });
+
+  it('answer as documented, run in order against a fresh server', () => {
+    const examples = curlExamples(readFileSync(join(root, 'docs/api.md'), 'utf8'));
+    expect(examples.length).toBeGreaterThan(20);
+    for (const example of examples) {
+      const run = spawnSync('bash', ['-c', `set -o pipefail; ${example.command}`], {
+        env: { ...process.env, DAQ: origin, TOKEN: token },
+        encoding: 'utf8',
+      });
+      expect(run.status, `${example.command}\n${run.stderr}`).toBe(0);
+      if (/>\s*\S+$/.test(example.command)) continue; // Saved to a file, read by a later example.
+      const answer = JSON.parse(run.stdout) as { ok: boolean; error?: { code: string } };
+      if (example.expect.length === 0) {
+        expect(answer, example.command).toMatchObject({ ok: true });
+      } else {
+        expect(answer.ok, example.command).toBe(false);
+        expect(example.expect, `${example.command}\n${run.stdout}`).toContain(answer.error?.code);
+      }
+    }
+  });
+});
