@@ -404,7 +404,7 @@ describe('the audit trail of setup changes', () => {
       ['eccServers.update', `ECC server "ECC0" (#${cobo.eccServerId})`, 'ok'],
       [
         'eccServers.remove',
-        JSON.stringify({ id: cobo.eccServerId }),
+        `ECC server #${cobo.eccServerId}`,
         'REFUSED: ECC server "ECC0" is used by data source CoBo[0]: remove it or link it to another ECC server first',
       ],
       ['dataSources.remove', `data source "CoBo[0]" (#${cobo.dataSourceId})`, 'ok'],

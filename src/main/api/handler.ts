@@ -16,6 +16,8 @@ export interface HandlerContext {
   store: Store;
   caller: Caller;
   app: { version: string; dataDir: string };
+  /** Names what this call acts on, for the audit trail (mutations); the last call wins. */
+  auditTarget(target: string): void;
 }
 
 type Awaitable<T> = T | Promise<T>;
@@ -27,8 +29,11 @@ export interface QueryHandler<K extends QueryName> {
 
 export interface MutationHandler<K extends MutationName> {
   run(input: ParsedInputOf<K>, ctx: HandlerContext): Awaitable<OutputOf<K>>;
-  /** What the audit trail names as the target; by default the input, shortened. */
-  auditTarget?(input: ParsedInputOf<K>): string;
+  /**
+   * What the audit trail names as the target when `run` did not name it through
+   * `ctx.auditTarget` (e.g. it was refused first); by default the input, shortened.
+   */
+  describeTarget?(input: ParsedInputOf<K>): string;
 }
 
 export type Handler<K extends OperationName> = K extends QueryName

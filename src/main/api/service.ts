@@ -63,8 +63,9 @@ export class ApiService {
     this.stopListening = options.store.onChange((tables) => this.invalidate(tables));
   }
 
-  private context(caller: Caller): HandlerContext {
-    return { store: this.options.store, caller, app: this.options.app };
+  /** A context for one call; what the handler names as its target goes to `nameTarget`. */
+  private context(caller: Caller, nameTarget: (target: string) => void): HandlerContext {
+    return { store: this.options.store, caller, app: this.options.app, auditTarget: nameTarget };
   }
 
   private parse(name: string, input: unknown): { name: OperationName; input: unknown } {
@@ -78,9 +79,14 @@ export class ApiService {
   async call(name: string, rawInput: unknown, caller: Caller): Promise<ApiResult<unknown>> {
     let parsedName: OperationName | undefined;
     let input: unknown = rawInput;
+    // What the handler named as its target; each call has its own, so concurrent calls of one
+    // operation cannot mix them up.
+    let named: string | undefined;
     try {
       ({ name: parsedName, input } = this.parse(name, rawInput));
-      const ctx = this.context(caller);
+      const ctx = this.context(caller, (target) => {
+        named = target;
+      });
       if (isQuery(parsedName)) {
         const handler = this.options.handlers[parsedName] as QueryHandler<QueryName>;
         return { ok: true, value: await handler.run(input as never, ctx) };
@@ -88,27 +94,36 @@ export class ApiService {
       if (caller.readOnly) throw new ApiError('READ_ONLY', 'This connection is read-only: it can watch but not change anything');
       const handler = this.options.handlers[parsedName] as MutationHandler<never>;
       const value = await handler.run(input as never, ctx);
-      this.audit(caller, parsedName, input, 'ok');
+      this.audit(caller, parsedName, input, true, named, 'ok');
       return { ok: true, value };
     } catch (error) {
       const apiError = toApiError(error);
       // Refused or failed actions are part of the trail too; calls that never named a real
       // operation, and reads, are not operator actions.
       if (parsedName !== undefined ? !isQuery(parsedName) : isOperationName(name) && !isQuery(name)) {
-        this.audit(caller, name, input, `${apiError.code}: ${apiError.message}`);
+        // A handler may have named its target before it threw.
+        this.audit(caller, name, input, parsedName !== undefined, named, `${apiError.code}: ${apiError.message}`);
       }
       return { ok: false, error: apiError.toJSON() };
     }
   }
 
-  private audit(caller: Caller, action: string, input: unknown, result: string): void {
+  /**
+   * Records a mutation in the audit trail. The target is what the handler named while running,
+   * else the handler's description of its input (only an input that passed validation is
+   * described), else the input itself.
+   */
+  private audit(caller: Caller, action: string, input: unknown, parsed: boolean, named: string | undefined, result: string): void {
     const handler = isOperationName(action) ? (this.options.handlers[action] as Partial<MutationHandler<never>>) : undefined;
-    let target: string;
-    try {
-      target = handler?.auditTarget && result === 'ok' ? handler.auditTarget(input as never) : JSON.stringify(input ?? {});
-    } catch {
-      target = JSON.stringify(input ?? {});
+    let target = named;
+    if (target === undefined && parsed && handler?.describeTarget) {
+      try {
+        target = handler.describeTarget(input as never);
+      } catch {
+        target = undefined;
+      }
     }
+    target ??= JSON.stringify(input ?? {});
     try {
       insertAuditEntry(this.options.store, {
         osUser: caller.osUser,

@@ -1,10 +1,8 @@
 // Operations on experiments: listing, creating, renaming, and switching the active one.
-import type { ParsedInputOf } from '../../shared/api/contract';
 import { ApiError } from '../../shared/api/errors';
 import type { Experiment } from '../../shared/domain';
 import { defineHandlers } from '../api/handler';
 import type { Store } from '../db/store';
-import { auditTargets } from '../setup/audit-target';
 import {
   assertExperimentQuiet,
   findActiveExperiment,
@@ -29,10 +27,6 @@ function getExperiment(store: Store, id: number): Experiment {
   return experiment;
 }
 
-
-const renamed = auditTargets<ParsedInputOf<'experiments.rename'>>((input) => `experiment #${input.id} to "${input.name}"`);
-const activated = auditTargets<ParsedInputOf<'experiments.activate'>>((input) => `experiment #${input.id}`);
-
 export const experimentHandlers = defineHandlers({
   'experiments.list': {
     reads: ['experiment'],
@@ -51,23 +45,23 @@ export const experimentHandlers = defineHandlers({
         if (makeActive) setActiveExperiment(store, id);
         return getExperiment(store, id);
       }),
-    auditTarget: (input) => `experiment "${input.name}"`,
+    describeTarget: (input) => `experiment "${input.name}"`,
   },
 
   'experiments.rename': {
-    run: (input, { store }) =>
+    run: (input, { store, auditTarget }) =>
       store.write(['experiment'], () => {
         const experiment = getExperiment(store, input.id);
         assertNameFree(store, input.name, experiment.id);
         renameExperiment(store, experiment.id, input.name);
-        renamed.remember(input, `experiment "${experiment.name}" (#${experiment.id}) to "${input.name}"`);
+        auditTarget(`experiment "${experiment.name}" (#${experiment.id}) to "${input.name}"`);
         return getExperiment(store, experiment.id);
       }),
-    auditTarget: renamed.target,
+    describeTarget: (input) => `experiment #${input.id} to "${input.name}"`,
   },
 
   'experiments.activate': {
-    run: (input, { store }) =>
+    run: (input, { store, auditTarget }) =>
       store.write(['experiment'], () => {
         const experiment = getExperiment(store, input.id);
         const active = findActiveExperiment(store);
@@ -75,9 +69,9 @@ export const experimentHandlers = defineHandlers({
           if (active) assertExperimentQuiet(store, active, `Cannot switch to experiment "${experiment.name}"`);
           setActiveExperiment(store, experiment.id);
         }
-        activated.remember(input, `experiment "${experiment.name}" (#${experiment.id})`);
+        auditTarget(`experiment "${experiment.name}" (#${experiment.id})`);
         return getExperiment(store, experiment.id);
       }),
-    auditTarget: activated.target,
+    describeTarget: (input) => `experiment #${input.id}`,
   },
 });

@@ -1,13 +1,7 @@
 // Operations on the log (what the application saw happen) and the audit trail (what operators did).
-import type { ParsedInputOf } from '../../shared/api/contract';
 import { defineHandlers } from '../api/handler';
 import { resolveExperiment } from '../experiments/queries';
-import { auditTargets } from '../setup/audit-target';
 import { deleteLogEntries, listAuditEntries, listLogEntries, listLogSources } from './queries';
-
-const logCleared = auditTargets<ParsedInputOf<'log.clear'>>((input) =>
-  input.experimentId === undefined ? 'the whole log' : `log of experiment #${input.experimentId}`,
-);
 
 export const logHandlers = defineHandlers({
   'log.list': {
@@ -21,14 +15,14 @@ export const logHandlers = defineHandlers({
   },
 
   'log.clear': {
-    run: (input, { store }) =>
+    run: (input, { store, auditTarget }) =>
       store.write(['log_entry'], () => {
         if (input.experimentId === undefined) return { deleted: deleteLogEntries(store) };
         const experiment = resolveExperiment(store, input.experimentId);
-        logCleared.remember(input, `log of "${experiment.name}"`);
+        auditTarget(`log of "${experiment.name}"`);
         return { deleted: deleteLogEntries(store, experiment.id) };
       }),
-    auditTarget: logCleared.target,
+    describeTarget: (input) => (input.experimentId === undefined ? 'the whole log' : `log of experiment #${input.experimentId}`),
   },
 
   'audit.list': {

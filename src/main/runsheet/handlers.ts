@@ -1,12 +1,10 @@
 // Operations on the run sheet: observables, the description and measurements of runs, and the
 // sheet itself (as records and as CSV).
-import type { ParsedInputOf } from '../../shared/api/contract';
 import { ApiError } from '../../shared/api/errors';
 import { parseMeasurement, type Experiment, type Observable, type Run, type ValueType } from '../../shared/domain';
 import { defineHandlers } from '../api/handler';
 import type { Store } from '../db/store';
 import { resolveExperiment, resolveExperimentOrNone } from '../experiments/queries';
-import { auditTargets } from '../setup/audit-target';
 import { runSheetCsv, runSheetFileName } from './csv';
 import {
   copyMeasurements,
@@ -78,13 +76,6 @@ function convertValues(store: Store, observable: Observable, valueType: ValueTyp
   });
 }
 
-const observableAdded = auditTargets<ParsedInputOf<'observables.add'>>((input) => `observable "${input.name}"`);
-const observableUpdated = auditTargets<ParsedInputOf<'observables.update'>>((input) => `observable #${input.id}`);
-const observableRemoved = auditTargets<ParsedInputOf<'observables.remove'>>((input) => `observable #${input.id}`);
-const observablesReordered = auditTargets<ParsedInputOf<'observables.reorder'>>(() => 'observables of the active experiment');
-const runUpdated = auditTargets<ParsedInputOf<'runs.update'>>((input) => `run #${input.id}`);
-const runFilledIn = auditTargets<ParsedInputOf<'runs.sameAsPrevious'>>((input) => `run #${input.id}`);
-
 const runTarget = (store: Store, run: Run) => `run ${run.number} of "${experimentName(store, run.experimentId)}"`;
 const observableTarget = (observable: Pick<Observable, 'id' | 'name'>) => `observable "${observable.name}" (#${observable.id})`;
 
@@ -108,7 +99,7 @@ export const runSheetHandlers = defineHandlers({
   },
 
   'observables.add': {
-    run: (input, { store }) =>
+    run: (input, { store, auditTarget }) =>
       store.write(['observable'], () => {
         const experiment = resolveExperiment(store, input.experimentId);
         assertNameFree(store, experiment, input.name);
@@ -120,14 +111,14 @@ export const runSheetHandlers = defineHandlers({
           comment: input.comment,
         });
         const observable = getObservable(store, id);
-        observableAdded.remember(input, `${observableTarget(observable)} of "${experiment.name}"`);
+        auditTarget(`${observableTarget(observable)} of "${experiment.name}"`);
         return observable;
       }),
-    auditTarget: observableAdded.target,
+    describeTarget: (input) => `observable "${input.name}"`,
   },
 
   'observables.update': {
-    run: (input, { store }) =>
+    run: (input, { store, auditTarget }) =>
       store.write(['observable', 'measurement'], () => {
         const observable = getObservable(store, input.id);
         const experiment = resolveExperiment(store, observable.experimentId);
@@ -147,14 +138,14 @@ export const runSheetHandlers = defineHandlers({
           }
         }
         updateObservable(store, observable.id, fields);
-        observableUpdated.remember(input, observableTarget(observable));
+        auditTarget(observableTarget(observable));
         return getObservable(store, observable.id);
       }),
-    auditTarget: observableUpdated.target,
+    describeTarget: (input) => `observable #${input.id}`,
   },
 
   'observables.remove': {
-    run: (input, { store }) =>
+    run: (input, { store, auditTarget }) =>
       store.write(['observable', 'measurement'], () => {
         const observable = getObservable(store, input.id);
         const count = countValuesOfObservable(store, observable.id);
@@ -166,14 +157,14 @@ export const runSheetHandlers = defineHandlers({
           );
         }
         deleteObservable(store, observable.id);
-        observableRemoved.remember(input, observableTarget(observable));
+        auditTarget(observableTarget(observable));
         return { id: observable.id };
       }),
-    auditTarget: observableRemoved.target,
+    describeTarget: (input) => `observable #${input.id}`,
   },
 
   'observables.reorder': {
-    run: (input, { store }) =>
+    run: (input, { store, auditTarget }) =>
       store.write(['observable'], () => {
         const experiment = resolveExperiment(store, input.experimentId);
         const ids = new Set(listObservables(store, experiment.id).map((observable) => observable.id));
@@ -189,14 +180,13 @@ export const runSheetHandlers = defineHandlers({
           );
         }
         input.order.forEach((id, index) => setDisplayOrder(store, id, index));
-        observablesReordered.remember(input, `observables of "${experiment.name}"`);
+        auditTarget(`observables of "${experiment.name}"`);
         return listObservables(store, experiment.id);
       }),
-    auditTarget: observablesReordered.target,
   },
 
   'runs.update': {
-    run: (input, { store }) =>
+    run: (input, { store, auditTarget }) =>
       store.write(['run', 'measurement'], () => {
         const run = getRun(store, input.id);
         const observables = new Map(listObservables(store, run.experimentId).map((observable) => [observable.id, observable]));
@@ -218,14 +208,14 @@ export const runSheetHandlers = defineHandlers({
           if (value === null) deleteMeasurement(store, run.id, observable.id);
           else setMeasurement(store, run.id, observable, value);
         }
-        runUpdated.remember(input, runTarget(store, run));
+        auditTarget(runTarget(store, run));
         return getRun(store, run.id);
       }),
-    auditTarget: runUpdated.target,
+    describeTarget: (input) => `run #${input.id}`,
   },
 
   'runs.sameAsPrevious': {
-    run: (input, { store }) =>
+    run: (input, { store, auditTarget }) =>
       store.write(['run', 'measurement'], () => {
         const run = getRun(store, input.id);
         const previous = findPreviousRun(store, run.experimentId, run.number);
@@ -233,9 +223,9 @@ export const runSheetHandlers = defineHandlers({
         updateRunDescription(store, run.id, { title: previous.title, runClass: previous.runClass });
         deleteMeasurementsOfRun(store, run.id);
         copyMeasurements(store, previous.id, run.id);
-        runFilledIn.remember(input, `${runTarget(store, run)} from run ${previous.number}`);
+        auditTarget(`${runTarget(store, run)} from run ${previous.number}`);
         return getRun(store, run.id);
       }),
-    auditTarget: runFilledIn.target,
+    describeTarget: (input) => `run #${input.id}`,
   },
 });

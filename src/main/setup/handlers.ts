@@ -1,12 +1,10 @@
 // Operations on an experiment's setup: its ECC servers, data routers and data sources one by one,
 // easy setup, and export and import of the whole.
-import type { ParsedInputOf } from '../../shared/api/contract';
 import { ApiError } from '../../shared/api/errors';
 import type { DataRouter, DataSource, EccServer, Experiment } from '../../shared/domain';
 import { defineHandlers } from '../api/handler';
 import type { Store, Table } from '../db/store';
 import { assertExperimentQuiet, findExperiment, resolveExperiment, resolveExperimentOrNone } from '../experiments/queries';
-import { auditTargets } from './audit-target';
 import { exportSetup, replaceSetup } from './document';
 import { planEasySetup } from './easy-setup';
 import {
@@ -146,22 +144,6 @@ const dataSourceLabel = (source: { id: number; name: string }) => `data source "
 
 const count = (n: number, what: string) => `${n} ${what}${n === 1 ? '' : 's'}`;
 
-// --- Audit targets known only while running ---------------------------------------------------
-
-const eccServerAdded = auditTargets<ParsedInputOf<'eccServers.add'>>((input) => `ECC server "${input.name}"`);
-const eccServerUpdated = auditTargets<ParsedInputOf<'eccServers.update'>>((input) => `ECC server #${input.id}`);
-const eccServerRemoved = auditTargets<ParsedInputOf<'eccServers.remove'>>((input) => `ECC server #${input.id}`);
-const dataRouterAdded = auditTargets<ParsedInputOf<'dataRouters.add'>>((input) => `data router "${input.name}"`);
-const dataRouterUpdated = auditTargets<ParsedInputOf<'dataRouters.update'>>((input) => `data router #${input.id}`);
-const dataRouterRemoved = auditTargets<ParsedInputOf<'dataRouters.remove'>>((input) => `data router #${input.id}`);
-const dataSourceAdded = auditTargets<ParsedInputOf<'dataSources.add'>>((input) => `data source "${input.name}"`);
-const dataSourceUpdated = auditTargets<ParsedInputOf<'dataSources.update'>>((input) => `data source #${input.id}`);
-const dataSourceRemoved = auditTargets<ParsedInputOf<'dataSources.remove'>>((input) => `data source #${input.id}`);
-const easySetupDone = auditTargets<ParsedInputOf<'setup.easy'>>((input) => `easy setup of ${input.coboCount} CoBos`);
-const setupImported = auditTargets<ParsedInputOf<'setup.import'>>(
-  (input) => `setup from experiment "${input.document.experiment.name}"`,
-);
-
 export const setupHandlers = defineHandlers({
   'setup.get': {
     reads: SETUP_TABLES,
@@ -172,34 +154,34 @@ export const setupHandlers = defineHandlers({
   },
 
   'eccServers.add': {
-    run: (input, { store }) =>
+    run: (input, { store, auditTarget }) =>
       store.write(['ecc_server'], () => {
         const experiment = resolveExperiment(store, input.experimentId);
         const { experimentId: _experimentId, ...fields } = input;
         assertEccServerNameFree(store, experiment.id, fields.name);
         const server = getEccServer(store, insertEccServer(store, experiment.id, fields));
-        eccServerAdded.remember(input, `${eccServerLabel(server)} in experiment "${experiment.name}"`);
+        auditTarget(`${eccServerLabel(server)} in experiment "${experiment.name}"`);
         return server;
       }),
-    auditTarget: eccServerAdded.target,
+    describeTarget: (input) => `ECC server "${input.name}"`,
   },
 
   'eccServers.update': {
-    run: (input, { store }) =>
+    run: (input, { store, auditTarget }) =>
       store.write(['ecc_server'], () => {
         const { id, ...changes } = input;
         const server = getEccServer(store, id);
         const fields = merged(eccServerFields(server), changes);
         assertEccServerNameFree(store, server.experimentId, fields.name, server.id);
         updateEccServer(store, server.id, fields);
-        eccServerUpdated.remember(input, eccServerLabel({ id: server.id, name: fields.name }));
+        auditTarget(eccServerLabel({ id: server.id, name: fields.name }));
         return getEccServer(store, server.id);
       }),
-    auditTarget: eccServerUpdated.target,
+    describeTarget: (input) => `ECC server #${input.id}`,
   },
 
   'eccServers.remove': {
-    run: (input, { store }) =>
+    run: (input, { store, auditTarget }) =>
       store.write(['ecc_server', 'config_set'], () => {
         const server = getEccServer(store, input.id);
         const sources = listDataSourcesOfEccServer(store, server.id);
@@ -216,41 +198,41 @@ export const setupHandlers = defineHandlers({
           throw new ApiError('REFUSED', `ECC server "${server.name}" is ${server.state}: bring it back to Idle before removing it`, 'id');
         }
         deleteEccServer(store, server.id);
-        eccServerRemoved.remember(input, eccServerLabel(server));
+        auditTarget(eccServerLabel(server));
         return { id: server.id };
       }),
-    auditTarget: eccServerRemoved.target,
+    describeTarget: (input) => `ECC server #${input.id}`,
   },
 
   'dataRouters.add': {
-    run: (input, { store }) =>
+    run: (input, { store, auditTarget }) =>
       store.write(['data_router'], () => {
         const experiment = resolveExperiment(store, input.experimentId);
         const { experimentId: _experimentId, ...fields } = input;
         assertDataRouterNameFree(store, experiment.id, fields.name);
         const router = getDataRouter(store, insertDataRouter(store, experiment.id, fields));
-        dataRouterAdded.remember(input, `${dataRouterLabel(router)} in experiment "${experiment.name}"`);
+        auditTarget(`${dataRouterLabel(router)} in experiment "${experiment.name}"`);
         return router;
       }),
-    auditTarget: dataRouterAdded.target,
+    describeTarget: (input) => `data router "${input.name}"`,
   },
 
   'dataRouters.update': {
-    run: (input, { store }) =>
+    run: (input, { store, auditTarget }) =>
       store.write(['data_router'], () => {
         const { id, ...changes } = input;
         const router = getDataRouter(store, id);
         const fields = merged(dataRouterFields(router), changes);
         assertDataRouterNameFree(store, router.experimentId, fields.name, router.id);
         updateDataRouter(store, router.id, fields);
-        dataRouterUpdated.remember(input, dataRouterLabel({ id: router.id, name: fields.name }));
+        auditTarget(dataRouterLabel({ id: router.id, name: fields.name }));
         return getDataRouter(store, router.id);
       }),
-    auditTarget: dataRouterUpdated.target,
+    describeTarget: (input) => `data router #${input.id}`,
   },
 
   'dataRouters.remove': {
-    run: (input, { store }) =>
+    run: (input, { store, auditTarget }) =>
       store.write(['data_router'], () => {
         const router = getDataRouter(store, input.id);
         const source = findDataSourceOfDataRouter(store, router.id);
@@ -262,28 +244,28 @@ export const setupHandlers = defineHandlers({
           );
         }
         deleteDataRouter(store, router.id);
-        dataRouterRemoved.remember(input, dataRouterLabel(router));
+        auditTarget(dataRouterLabel(router));
         return { id: router.id };
       }),
-    auditTarget: dataRouterRemoved.target,
+    describeTarget: (input) => `data router #${input.id}`,
   },
 
   'dataSources.add': {
-    run: (input, { store }) =>
+    run: (input, { store, auditTarget }) =>
       store.write(['data_source'], () => {
         const experiment = resolveExperiment(store, input.experimentId);
         const { experimentId: _experimentId, ...fields } = input;
         assertDataSourceNameFree(store, experiment.id, fields.name);
         assertDataSourceLinks(store, experiment, fields);
         const source = getDataSource(store, insertDataSource(store, experiment.id, fields));
-        dataSourceAdded.remember(input, `${dataSourceLabel(source)} in experiment "${experiment.name}"`);
+        auditTarget(`${dataSourceLabel(source)} in experiment "${experiment.name}"`);
         return source;
       }),
-    auditTarget: dataSourceAdded.target,
+    describeTarget: (input) => `data source "${input.name}"`,
   },
 
   'dataSources.update': {
-    run: (input, { store }) =>
+    run: (input, { store, auditTarget }) =>
       store.write(['data_source'], () => {
         const { id, ...changes } = input;
         const source = getDataSource(store, id);
@@ -293,25 +275,25 @@ export const setupHandlers = defineHandlers({
         assertDataSourceNameFree(store, experiment.id, fields.name, source.id);
         assertDataSourceLinks(store, experiment, fields, source.id);
         updateDataSource(store, source.id, fields);
-        dataSourceUpdated.remember(input, dataSourceLabel({ id: source.id, name: fields.name }));
+        auditTarget(dataSourceLabel({ id: source.id, name: fields.name }));
         return getDataSource(store, source.id);
       }),
-    auditTarget: dataSourceUpdated.target,
+    describeTarget: (input) => `data source #${input.id}`,
   },
 
   'dataSources.remove': {
-    run: (input, { store }) =>
+    run: (input, { store, auditTarget }) =>
       store.write(['data_source'], () => {
         const source = getDataSource(store, input.id);
         deleteDataSource(store, source.id);
-        dataSourceRemoved.remember(input, dataSourceLabel(source));
+        auditTarget(dataSourceLabel(source));
         return { id: source.id };
       }),
-    auditTarget: dataSourceRemoved.target,
+    describeTarget: (input) => `data source #${input.id}`,
   },
 
   'setup.easy': {
-    run: (input, { store }) => {
+    run: (input, { store, auditTarget }) => {
       // Every address is worked out before anything is written, so a bad one changes nothing.
       const plan = planEasySetup(input);
       return store.write(REPLACED_TABLES, () => {
@@ -320,11 +302,11 @@ export const setupHandlers = defineHandlers({
         replaceSetup(store, experiment, plan);
         const mutant = input.mutant ? ' and a MuTAnT' : '';
         const servers = input.sharedEccServer ? 'one shared ECC server' : 'one ECC server each';
-        easySetupDone.remember(input, `setup of experiment "${experiment.name}": ${count(input.coboCount, 'CoBo')}${mutant}, ${servers}`);
+        auditTarget(`setup of experiment "${experiment.name}": ${count(input.coboCount, 'CoBo')}${mutant}, ${servers}`);
         return readSetup(store, experiment);
       });
     },
-    auditTarget: easySetupDone.target,
+    describeTarget: (input) => `easy setup of ${input.coboCount} CoBos`,
   },
 
   'setup.export': {
@@ -333,7 +315,7 @@ export const setupHandlers = defineHandlers({
   },
 
   'setup.import': {
-    run: (input, { store }) =>
+    run: (input, { store, auditTarget }) =>
       store.write([...REPLACED_TABLES, 'observable'], () => {
         const experiment = resolveExperiment(store, input.experimentId);
         assertExperimentQuiet(store, experiment, `Cannot replace the setup of experiment "${experiment.name}"`);
@@ -344,12 +326,9 @@ export const setupHandlers = defineHandlers({
           count(document.dataRouters.length, 'data router'),
           count(document.dataSources.length, 'data source'),
         ];
-        setupImported.remember(
-          input,
-          `setup of experiment "${experiment.name}" from a file of "${document.experiment.name}" (${counts.join(', ')})`,
-        );
+        auditTarget(`setup of experiment "${experiment.name}" from a file of "${document.experiment.name}" (${counts.join(', ')})`);
         return readSetup(store, experiment);
       }),
-    auditTarget: setupImported.target,
+    describeTarget: (input) => `setup from experiment "${input.document.experiment.name}"`,
   },
 });
