@@ -56,12 +56,12 @@ describe('the API token', () => {
   });
 
   it('trades /?token= for an HttpOnly SameSite=Strict cookie and redirects to / so the token leaves the address bar', async () => {
-    const { url, token } = await startTestServer({ staticDir: staticFolder() });
+    const { url, token, server } = await startTestServer({ staticDir: staticFolder() });
     const login = await request(`${url}/?token=${token}`);
     expect(login.status).toBe(303);
     expect(login.headers.location).toBe('/');
     const setCookie = login.headers['set-cookie']?.[0] ?? '';
-    expect(setCookie).toBe(`daq_token=${token}; HttpOnly; SameSite=Strict; Path=/`);
+    expect(setCookie).toBe(`daq_token_${server.port}=${token}; HttpOnly; SameSite=Strict; Path=/`);
 
     const cookie = cookieFrom(login);
     const page = await request(`${url}/`, { headers: { Cookie: cookie } });
@@ -70,6 +70,22 @@ describe('the API token', () => {
     const call = await request(`${url}/api/experiments.list`, { method: 'POST', body: '{}', headers: { Cookie: `other=1; ${cookie}` } });
     expect(call.status).toBe(200);
     expect(call.json).toEqual({ ok: true, value: [] });
+  });
+
+  it("names its cookie after its port, so two servers on one computer keep their own sessions", async () => {
+    const first = await startTestServer();
+    const second = await startTestServer();
+    const firstCookie = cookieFrom(await request(`${first.url}/?token=${first.token}`));
+    const secondCookie = cookieFrom(await request(`${second.url}/?token=${second.token}`));
+    expect(firstCookie).toBe(`daq_token_${first.server.port}=${first.token}`);
+    // A browser sends both cookies to both servers: each finds its own.
+    const both = `${firstCookie}; ${secondCookie}`;
+    for (const server of [first, second]) {
+      const call = await request(`${server.url}/api/experiments.list`, { method: 'POST', body: '{}', headers: { Cookie: both } });
+      expect(call.status).toBe(200);
+    }
+    const foreign = await request(`${second.url}/api/experiments.list`, { method: 'POST', body: '{}', headers: { Cookie: firstCookie } });
+    expect(foreign.status).toBe(401);
   });
 
   it('sets no cookie for a wrong /?token= and answers 401', async () => {

@@ -108,7 +108,7 @@ export function request(url: string, options: RequestOptions = {}): Promise<Answ
   });
 }
 
-/** The `daq_token=...` pair of a Set-Cookie answer, ready for a Cookie header. */
+/** The `daq_token_<port>=...` pair of a Set-Cookie answer, ready for a Cookie header. */
 export function cookieFrom(answer: Answer): string {
   const setCookie = answer.headers['set-cookie']?.[0];
   if (!setCookie) throw new Error('No Set-Cookie in the answer');

@@ -9,10 +9,10 @@ const names = (message: ServerMessage) => ((message as Data).result as { value: 
 
 describe('the WebSocket', () => {
   it('is refused without a token, or with a wrong one', async () => {
-    const { url, token } = await startTestServer();
+    const { url, token, server } = await startTestServer();
     await expect(TestSocket.connect(url)).rejects.toThrow('Refused 401');
     await expect(TestSocket.connect(url, { Authorization: `Bearer ${token.slice(1)}x` })).rejects.toThrow('Refused 401');
-    await expect(TestSocket.connect(url, { Cookie: 'daq_token=wrong' })).rejects.toThrow('Refused 401');
+    await expect(TestSocket.connect(url, { Cookie: `daq_token_${server.port}=wrong` })).rejects.toThrow('Refused 401');
   });
 
   it('is authorized by the cookie a browser gets from /?token=', async () => {

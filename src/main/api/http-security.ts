@@ -3,7 +3,7 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { isIP } from 'node:net';
-import { TOKEN_COOKIE } from '../../shared/api/transport';
+import { tokenCookieName } from '../../shared/api/transport';
 
 export const CONTENT_SECURITY_POLICY = [
   "default-src 'self'",
@@ -47,23 +47,23 @@ export function parseCookies(header: string | undefined): Map<string, string> {
   return cookies;
 }
 
-/** The token a request presents: `Authorization: Bearer <token>`, else the cookie. */
-export function presentedToken(req: IncomingMessage): string | undefined {
+/** The token a request presents: `Authorization: Bearer <token>`, else the cookie of this port. */
+export function presentedToken(req: IncomingMessage, port: number): string | undefined {
   const authorization = req.headers.authorization;
   if (authorization) {
     const match = /^Bearer\s+(\S+)\s*$/i.exec(authorization);
     return match?.[1];
   }
-  return parseCookies(req.headers.cookie).get(TOKEN_COOKIE);
+  return parseCookies(req.headers.cookie).get(tokenCookieName(port));
 }
 
-export function isAuthorized(req: IncomingMessage, token: string): boolean {
-  const given = presentedToken(req);
+export function isAuthorized(req: IncomingMessage, token: string, port: number): boolean {
+  const given = presentedToken(req, port);
   return given !== undefined && tokensEqual(given, token);
 }
 
-export function tokenCookie(token: string): string {
-  return `${TOKEN_COOKIE}=${token}; HttpOnly; SameSite=Strict; Path=/`;
+export function tokenCookie(token: string, port: number): string {
+  return `${tokenCookieName(port)}=${token}; HttpOnly; SameSite=Strict; Path=/`;
 }
 
 /** True for an address only this computer can reach. */

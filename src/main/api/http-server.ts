@@ -197,13 +197,13 @@ export async function startHttpServer(options: HttpServerOptions): Promise<HttpS
       }
       url.searchParams.delete('token');
       res.statusCode = 303;
-      res.setHeader('Set-Cookie', tokenCookie(application.token));
+      res.setHeader('Set-Cookie', tokenCookie(application.token, port));
       res.setHeader('Location', `${pathname}${url.search}`);
       res.end();
       return;
     }
 
-    if (!isAuthorized(req, application.token)) {
+    if (!isAuthorized(req, application.token, port)) {
       res.setHeader('Cache-Control', 'no-store');
       res.setHeader('WWW-Authenticate', 'Bearer realm="attpc-daq"');
       if (wantsHtml(req, pathname)) sendUnauthorizedPage(res);
@@ -258,7 +258,7 @@ export async function startHttpServer(options: HttpServerOptions): Promise<HttpS
       refuseUpgrade(socket, refused.status, refused.code, refused.message);
       return;
     }
-    if (!isAuthorized(req, application.token)) {
+    if (!isAuthorized(req, application.token, port)) {
       refuseUpgrade(socket, 401, 'UNAUTHORIZED', UNAUTHORIZED_MESSAGE);
       return;
     }

@@ -19,8 +19,14 @@ export const IPC_CHANNELS = {
 export const API_PATH_PREFIX = '/api/';
 /** The WebSocket endpoint, same origin as the page. */
 export const WEBSOCKET_PATH = '/api/ws';
-/** Cookie set by `GET /?token=<token>`; authorizes the page's requests and WebSocket. */
-export const TOKEN_COOKIE = 'daq_token';
+/**
+ * Cookie set by `GET /?token=<token>`; authorizes the page's requests and WebSocket. Browsers do
+ * not separate cookies by port, so the name carries it: two servers on one computer (say, an
+ * operator's and a read-only monitor) do not overwrite each other's.
+ */
+export function tokenCookieName(port: number): string {
+  return `daq_token_${port}`;
+}
 
 /** Messages a client sends over the WebSocket. */
 export type ClientMessage =

@@ -4,6 +4,7 @@
 // nothing here ever sees the token.
 import type { ApiClient, InputOf, OperationName, OutputOf, QueryName } from '../../../shared/api/contract';
 import { ApiError, type ApiResult } from '../../../shared/api/errors';
+import { API_PATH_PREFIX, WEBSOCKET_PATH, type ServerMessage } from '../../../shared/api/transport';
 import type { ConnectionState } from './connection';
 import { isApiResult, unwrap } from './result';
 
@@ -13,10 +14,6 @@ interface Subscription {
   onResult: (result: ApiResult<unknown>) => void;
 }
 
-type ServerMessage =
-  | { type: 'data'; id: string; result: ApiResult<unknown> }
-  | { type: 'result'; id: string; result: ApiResult<unknown> }
-  | { type: 'error'; message: string };
 
 function parseServerMessage(text: string): ServerMessage | undefined {
   try {
@@ -63,7 +60,7 @@ export class HttpClient implements ApiClient {
   async call<K extends OperationName>(name: K, input: InputOf<K>): Promise<OutputOf<K>> {
     let response: Response;
     try {
-      response = await fetch(new URL(`/api/${encodeURIComponent(name)}`, this.baseUrl), {
+      response = await fetch(new URL(`${API_PATH_PREFIX}${encodeURIComponent(name)}`, this.baseUrl), {
         method: 'POST',
         credentials: 'same-origin',
         headers: { 'content-type': 'application/json', accept: 'application/json' },
@@ -137,7 +134,7 @@ export class HttpClient implements ApiClient {
 
   private connect(): void {
     if (this.closed) return;
-    const url = new URL('/api/ws', this.baseUrl);
+    const url = new URL(WEBSOCKET_PATH, this.baseUrl);
     url.protocol = this.baseUrl.protocol === 'https:' ? 'wss:' : 'ws:';
     const socket = new WebSocket(url);
     this.socket = socket;
@@ -188,7 +185,7 @@ export class HttpClient implements ApiClient {
 
   private async checkSession(): Promise<void> {
     try {
-      const response = await fetch(new URL('/api/app.info', this.baseUrl), {
+      const response = await fetch(new URL(`${API_PATH_PREFIX}app.info`, this.baseUrl), {
         method: 'POST',
         credentials: 'same-origin',
         headers: { 'content-type': 'application/json' },
