@@ -6,6 +6,10 @@ import { z } from 'zod';
 export const ECC_STATES = ['Off', 'Idle', 'Described', 'Prepared', 'Ready', 'Running', 'Paused'] as const;
 export type EccState = (typeof ECC_STATES)[number];
 
+/** The steps that move an ECC server between states (ECC-PROTOCOL.md: Transition codes 1..9). */
+export const ECC_STEPS = ['Describe', 'Prepare', 'Configure', 'Start', 'Stop', 'Pause', 'Resume', 'Breakup', 'Undo'] as const;
+export type EccStep = (typeof ECC_STEPS)[number];
+
 export const RUN_CLASSES = ['Testing', 'Production', 'Beam', 'Junk', 'Pulser'] as const;
 export type RunClass = (typeof RUN_CLASSES)[number];
 
