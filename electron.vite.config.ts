@@ -10,6 +10,8 @@ export default defineConfig({
         input: {
           index: resolve(__dirname, 'src/main/index.ts'),
           serve: resolve(__dirname, 'src/main/serve.ts'),
+          // The ECC worker threads' module (src/main/ecc/pool.ts finds it next to the bundle).
+          'ecc-worker': resolve(__dirname, 'src/main/ecc/worker.ts'),
         },
       },
     },

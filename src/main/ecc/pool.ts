@@ -1,0 +1,266 @@
+// The product's EccGateway: SOAP calls run as tasks of ONE Piscina pool (worker.ts), so no
+// network wait or XML parsing happens on the main thread. Each call has two limits
+// (DOMAIN.md, "Background work and its schedule"): the soft limit is the call's own timeout
+// inside the worker, which aborts the request and closes its socket; the hard limit is an abort
+// signal in this thread that settles the call with a timeout whatever the worker does, a safety
+// net for a stuck thread (the pool is then replaced). Calls wait on the network, so each thread
+// carries many at once (concurrentTasksPerWorker).
+import { existsSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { availableParallelism } from 'node:os';
+import { dirname, join } from 'node:path';
+import { setTimeout as delay } from 'node:timers/promises';
+import { fileURLToPath } from 'node:url';
+import { Piscina } from 'piscina';
+import type { EccStep } from '../../shared/domain';
+import { projectRoot } from '../app/paths';
+import {
+  EccCallError,
+  type CallLimits,
+  type ConfigSetNames,
+  type DataLink,
+  type EccEndpoint,
+  type EccErrorKind,
+  type EccGateway,
+  type StateReport,
+  type StepAnswer,
+} from './gateway';
+import { PayloadError, buildConfigId, buildTable } from './payloads';
+import type { ConfigIdsValue, GetConfigIdsTask, GetStatesTask, GetStateTask, StepTask, TaskResult } from './worker';
+
+/** DOMAIN.md: GetState 5 s / 10 s; a step 45 s / 60 s. GetConfigIDs is as quick as GetState. */
+export const DEFAULT_GET_STATE_LIMITS: CallLimits = { softMs: 5_000, hardMs: 10_000 };
+export const DEFAULT_CONFIG_IDS_LIMITS: CallLimits = { softMs: 5_000, hardMs: 10_000 };
+export const DEFAULT_STEP_LIMITS: CallLimits = { softMs: 45_000, hardMs: 60_000 };
+
+export interface EccWorkerFile {
+  filename: string;
+  /** `['--import', 'tsx']` when the file is TypeScript. */
+  execArgv: string[];
+}
+
+export interface EccGatewayOptions {
+  /** The self-contained WSDL; default `resources/ecc.wsdl` of the application. */
+  wsdlPath?: string;
+  getStateLimits?: CallLimits;
+  configIdsLimits?: CallLimits;
+  stepLimits?: CallLimits;
+  /**
+   * Threads. Calls wait on the network, so a few threads carry many calls each; more threads
+   * only share the XML parsing. Default: 2 to 4 depending on the processor.
+   */
+  maxThreads?: number;
+  /**
+   * Calls one thread carries at once (default 64): a server that never answers holds a slot,
+   * not a thread, until its soft limit.
+   */
+  concurrentTasksPerWorker?: number;
+  /**
+   * Tasks allowed to wait for a slot (default 1000). A refresh round of N servers is
+   * ceil(N / batchSize) tasks; beyond this, calls are refused at once ('other') instead of piling
+   * up behind servers that do not answer.
+   */
+  maxQueue?: number;
+  /**
+   * A thread left without work this long ends (default 60 s). Longer than the 5 s refresh
+   * period, so the threads that parsed the WSDL stay warm while the application polls.
+   */
+  idleTimeout?: number;
+  /** GetState calls per task of a refresh round (default 25); the calls of a task run at once. */
+  batchSize?: number;
+  /** How long close() lets running calls finish before ending the threads (default 2 s). */
+  closeTimeoutMs?: number;
+  /** The worker module; found automatically (see resolveEccWorker). */
+  worker?: EccWorkerFile;
+  /** Told about GetConfigIDs entries that could not be read (names with & or <, …). */
+  onConfigIdsSkipped?: (endpoint: EccEndpoint, reasons: string[]) => void;
+}
+
+/**
+ * The worker module: `worker.ts` compiled by tsx when this module is itself TypeScript (vitest,
+ * tsx), else the `ecc-worker.js` entry built next to the main bundle (`out/main`).
+ */
+export function resolveEccWorker(moduleUrl: string = import.meta.url): EccWorkerFile {
+  const here = dirname(fileURLToPath(moduleUrl));
+  if (moduleUrl.endsWith('.ts')) {
+    // Node 20 ignores `--import` in a worker's execArgv, but honours `--require`: tsx's require
+    // hook compiles worker.ts, which Piscina loads with require() first.
+    return { filename: join(here, 'worker.ts'), execArgv: ['--require', createRequire(moduleUrl).resolve('tsx/cjs')] };
+  }
+  // This module may be bundled into out/main/index.js or into a chunk below it.
+  const candidates = [join(here, 'ecc-worker.js'), join(here, '..', 'ecc-worker.js'), join(here, '..', '..', 'ecc-worker.js')];
+  const found = candidates.find((file) => existsSync(file));
+  if (!found) throw new Error(`The ECC worker (ecc-worker.js) is not next to the main bundle: looked for ${candidates.join(', ')}`);
+  return { filename: found, execArgv: [] };
+}
+
+function checkLimits(name: string, limits: CallLimits): CallLimits {
+  if (!(limits.softMs > 0 && limits.hardMs >= limits.softMs)) {
+    throw new RangeError(`${name}: the soft limit must be positive and the hard limit at least as long (got ${limits.softMs} / ${limits.hardMs} ms)`);
+  }
+  return limits;
+}
+
+/** Steps that read `configID` (Describe, Prepare, Configure) and `table` (Configure). */
+const READS_CONFIG_ID = new Set<EccStep>(['Describe', 'Prepare', 'Configure']);
+const READS_TABLE = new Set<EccStep>(['Configure']);
+
+export function createEccGateway(options: EccGatewayOptions = {}): EccGateway {
+  const wsdlPath = options.wsdlPath ?? join(projectRoot(), 'resources', 'ecc.wsdl');
+  const stateLimits = checkLimits('getStateLimits', options.getStateLimits ?? DEFAULT_GET_STATE_LIMITS);
+  const configIdsLimits = checkLimits('configIdsLimits', options.configIdsLimits ?? DEFAULT_CONFIG_IDS_LIMITS);
+  const stepLimits = checkLimits('stepLimits', options.stepLimits ?? DEFAULT_STEP_LIMITS);
+  const batchSize = Math.max(1, options.batchSize ?? 25);
+  const worker = options.worker ?? resolveEccWorker();
+  const maxThreads = options.maxThreads ?? Math.min(4, Math.max(2, Math.floor(availableParallelism() / 2)));
+  const closeTimeoutMs = options.closeTimeoutMs ?? 2_000;
+
+  const retireGraceMs = Math.max(stateLimits.hardMs, configIdsLimits.hardMs, stepLimits.hardMs);
+
+  function createPool(): Piscina {
+    const created = new Piscina({
+      filename: worker.filename,
+      execArgv: worker.execArgv,
+      // Every run names its task; this one is what a new thread loads first (the default,
+      // 'default', does not exist, and looking for it would fall back to import(), which cannot
+      // load TypeScript).
+      name: 'getState',
+      minThreads: 1,
+      maxThreads,
+      concurrentTasksPerWorker: options.concurrentTasksPerWorker ?? 64,
+      maxQueue: options.maxQueue ?? 1000,
+      idleTimeout: options.idleTimeout ?? 60_000,
+      // A retired pool lets its running calls end (each within its own soft limit) first.
+      closeTimeout: retireGraceMs,
+    });
+    // Piscina reports a close that outlived closeTimeout (and thread crashes, which also fail
+    // their tasks) as 'error' events; without a listener they would crash the process.
+    created.on('error', () => {});
+    return created;
+  }
+
+  let pool = createPool();
+  let closing: Promise<void> | undefined;
+
+  /**
+   * A task outlived its hard limit: its thread is stuck (the soft limit ends every network
+   * wait), or the pool is hopelessly behind. New tasks go to a fresh pool; the old one takes no
+   * more, lets the calls it holds end (each within its soft limit), then ends its threads.
+   */
+  const retired = new Set<Piscina>();
+  function retire(stale: Piscina): void {
+    if (stale !== pool || closing) return;
+    pool = createPool();
+    retired.add(stale);
+    void stale
+      .close({ force: false })
+      .catch(() => stale.destroy())
+      .finally(() => retired.delete(stale));
+  }
+
+  /**
+   * Runs one task under its hard limit: an abort signal that settles the call with a timeout.
+   * The signal is not handed to Piscina, which runs an abortable task alone on its thread: with
+   * it, every call waiting for an answer would hold a whole thread, and ten servers that never
+   * answer would hold ten.
+   */
+  async function run<R>(name: string, task: object, limits: CallLimits): Promise<R> {
+    checkLimits(`The ${name} call's limits`, limits);
+    if (closing) throw new EccCallError('other', 'The ECC gateway is closed');
+    const current = pool;
+    const hardLimit = AbortSignal.timeout(limits.hardMs);
+    let onAbort: (() => void) | undefined;
+    const expired = new Promise<never>((_resolve, reject) => {
+      onAbort = () => reject(new EccCallError('timeout', `The ${name} task did not end within its hard limit of ${limits.hardMs} ms`));
+      hardLimit.addEventListener('abort', onAbort, { once: true });
+    });
+    try {
+      return (await Promise.race([current.run(task, { name }), expired])) as R;
+    } catch (error) {
+      if (error instanceof EccCallError) {
+        retire(current);
+        throw error;
+      }
+      const message = error instanceof Error ? error.message : String(error);
+      if (closing) throw new EccCallError('other', 'The ECC gateway was closed during the call');
+      if (/queue is at limit/i.test(message)) {
+        throw new EccCallError('other', 'Too many ECC calls are waiting: this one was refused');
+      }
+      throw new EccCallError('other', `The ECC worker failed: ${message}`);
+    } finally {
+      if (onAbort) hardLimit.removeEventListener('abort', onAbort);
+    }
+  }
+
+  function unwrap<T>(result: TaskResult<T>): T {
+    if (result.ok) return result.value;
+    throw new EccCallError(result.kind, result.message);
+  }
+
+  return {
+    async getState(endpoint: EccEndpoint, limits = stateLimits): Promise<StateReport> {
+      const task: GetStateTask = { wsdlPath, timeoutMs: limits.softMs, endpoint };
+      return unwrap(await run<TaskResult<StateReport>>('getState', task, limits));
+    },
+
+    async getStates(endpoints: EccEndpoint[], limits = stateLimits) {
+      type Row = { ok: true; report: StateReport } | { ok: false; kind: EccErrorKind; message: string };
+      const batches: EccEndpoint[][] = [];
+      for (let i = 0; i < endpoints.length; i += batchSize) batches.push(endpoints.slice(i, i + batchSize));
+      const rows = await Promise.all(
+        batches.map(async (batch): Promise<Row[]> => {
+          const task: GetStatesTask = { wsdlPath, timeoutMs: limits.softMs, endpoints: batch };
+          try {
+            const results = await run<TaskResult<StateReport>[]>('getStates', task, limits);
+            return results.map((r): Row => (r.ok ? { ok: true, report: r.value } : r));
+          } catch (error) {
+            const e = error instanceof EccCallError ? error : new EccCallError('other', String(error));
+            return batch.map((): Row => ({ ok: false, kind: e.kind, message: e.message }));
+          }
+        }),
+      );
+      return rows.flat();
+    },
+
+    async getConfigIds(endpoint: EccEndpoint, limits = configIdsLimits): Promise<ConfigSetNames[]> {
+      const task: GetConfigIdsTask = { wsdlPath, timeoutMs: limits.softMs, endpoint };
+      const value = unwrap(await run<TaskResult<ConfigIdsValue>>('getConfigIds', task, limits));
+      if (value.errorCode !== 0) {
+        throw new EccCallError('other', `GetConfigIDs failed (error ${value.errorCode}): ${value.errorMessage}`);
+      }
+      if (value.skipped.length > 0) options.onConfigIdsSkipped?.(endpoint, value.skipped);
+      return value.sets;
+    },
+
+    async step(endpoint: EccEndpoint, step: EccStep, configSet: ConfigSetNames, links: DataLink[], limits = stepLimits): Promise<StepAnswer> {
+      // The payloads are built here, so a value the server cannot take is refused at once. A
+      // step that does not read a payload is never blocked by it (Undo must always be possible).
+      let configID = '';
+      let table = '';
+      try {
+        configID = buildConfigId(configSet);
+      } catch (error) {
+        if (!(error instanceof PayloadError)) throw error;
+        if (READS_CONFIG_ID.has(step)) throw new EccCallError('other', `${step} not sent: ${error.message}`);
+      }
+      try {
+        table = buildTable(links);
+      } catch (error) {
+        if (!(error instanceof PayloadError)) throw error;
+        if (READS_TABLE.has(step)) throw new EccCallError('other', `${step} not sent: ${error.message}`);
+      }
+      const task: StepTask = { wsdlPath, timeoutMs: limits.softMs, endpoint, step, configID, table };
+      return unwrap(await run<TaskResult<StepAnswer>>('step', task, limits));
+    },
+
+    close(): Promise<void> {
+      // On quit: queued calls are cancelled, running ones get closeTimeoutMs to end.
+      const last = pool;
+      closing ??= Promise.race([last.close({ force: true }), delay(closeTimeoutMs)])
+        .catch(() => undefined)
+        .then(() => Promise.allSettled([last, ...retired].map((p) => p.destroy())))
+        .then(() => undefined);
+      return closing;
+    },
+  };
+}
