@@ -1,15 +1,33 @@
 // Every operation of the contract, implemented: the map both transports serve.
+import { eccControlHandlers } from '../ecc/control/handlers';
+import type { EccControl } from '../ecc/control/control';
 import { experimentHandlers } from '../experiments/handlers';
 import { logHandlers } from '../log/handlers';
+import type { RunControl } from '../runs/run-control';
+import { runControlHandlers } from '../runs/handlers';
 import { runSheetHandlers } from '../runsheet/handlers';
 import { setupHandlers } from '../setup/handlers';
 import { appHandlers } from './app-handlers';
 import type { Handlers } from './handler';
 
-export const handlers: Handlers = {
-  ...appHandlers,
-  ...experimentHandlers,
-  ...setupHandlers,
-  ...runSheetHandlers,
-  ...logHandlers,
-};
+/** What the operations that drive the hardware act through (made by openApplication). */
+export interface ControlServices {
+  ecc: EccControl;
+  runs: RunControl;
+}
+
+/** The map over the control services; without them, the operations that need them are refused. */
+export function createHandlers(services: ControlServices | null): Handlers {
+  return {
+    ...appHandlers,
+    ...experimentHandlers,
+    ...setupHandlers,
+    ...runSheetHandlers,
+    ...logHandlers,
+    ...eccControlHandlers(services?.ecc ?? null),
+    ...runControlHandlers(services?.runs ?? null),
+  };
+}
+
+/** The map of a bare API over a database, without ECC control (tests of the other capabilities). */
+export const handlers: Handlers = createHandlers(null);

@@ -4,9 +4,16 @@
 import { mkdirSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { ApiService } from '../api/service';
-import { handlers } from '../api/handlers';
+import { createHandlers } from '../api/handlers';
 import { Store } from '../db/store';
+import { EccControl, type EccControlOptions } from '../ecc/control/control';
+import { EccStatusBoard } from '../ecc/control/status';
+import type { EccGateway } from '../ecc/gateway';
+import { createEccGateway, type EccGatewayOptions } from '../ecc/pool';
 import { electronNativeBinding } from '../native';
+import { RunControl } from '../runs/run-control';
+import { DataRouterCleanliness } from '../runs/routers';
+import { EccScheduler, type ScheduleOptions } from '../schedule/scheduler';
 import { lockDataDir } from './lock';
 import { appVersion } from './paths';
 import { readOrCreateToken } from './token';
@@ -19,6 +26,13 @@ export interface ApplicationOptions {
   readOnly?: boolean;
   /** better-sqlite3's addon; by default Electron's build inside Electron, node_modules' build in Node. */
   nativeBinding?: string;
+  /** ECC control: the gateway's limits and threads, how steps are followed, the schedule. */
+  ecc?: {
+    gateway?: EccGatewayOptions;
+    control?: EccControlOptions;
+    /** `false`: no timer (tests that drive the rounds themselves). */
+    schedule?: ScheduleOptions | false;
+  };
 }
 
 export interface Application {
@@ -28,8 +42,16 @@ export interface Application {
   readonly token: string;
   readonly store: Store;
   readonly service: ApiService;
-  /** Closes the service and the database and releases the data directory. Safe to call twice. */
+  readonly ecc: EccControl;
+  readonly runs: RunControl;
+  readonly scheduler: EccScheduler;
+  /**
+   * Stops the schedule and ECC control, closes the service and the database and releases the
+   * data directory; the ECC worker threads end in the background (`closed`). Safe to call twice.
+   */
   close(): void;
+  /** Resolves once close() has ended everything, the ECC worker threads included. */
+  readonly closed: Promise<void>;
 }
 
 /** Opens the application on a data directory; throws DataDirLockedError while another instance uses it. */
@@ -40,33 +62,54 @@ export function openApplication(options: ApplicationOptions): Application {
   if (!statSync(dataDir).isDirectory()) throw new Error(`${dataDir} is not a directory`);
   const lock = lockDataDir(dataDir);
   let store: Store | undefined;
+  let gateway: EccGateway | undefined;
   try {
     const token = readOrCreateToken(dataDir);
     const nativeBinding = options.nativeBinding ?? electronNativeBinding();
     store = new Store(join(dataDir, DATABASE_FILE), nativeBinding ? { nativeBinding } : {});
     const version = appVersion();
-    const service = new ApiService({ store, handlers, app: { version, dataDir } });
     const openedStore = store;
+    // The service is made after the control it serves (which announces its live status through
+    // the service, never before the service exists: nothing runs until the schedule starts).
+    const announce = () => openedService.invalidate(['ecc_status']);
+    gateway = createEccGateway(options.ecc?.gateway ?? {});
+    const openedGateway = gateway;
+    const ecc = new EccControl(openedStore, openedGateway, new EccStatusBoard(announce), options.ecc?.control ?? {});
+    const runs = new RunControl(openedStore, ecc, new DataRouterCleanliness(announce));
+    const scheduler = new EccScheduler(openedStore, ecc, options.ecc?.schedule || {});
+    const openedService = new ApiService({ store: openedStore, handlers: createHandlers({ ecc, runs }), app: { version, dataDir } });
+    if (options.ecc?.schedule !== false) scheduler.start();
     let closed = false;
+    let markClosed!: () => void;
+    const whenClosed = new Promise<void>((resolve) => (markClosed = resolve));
     return {
       dataDir,
       readOnly: options.readOnly ?? false,
       version,
       token,
       store: openedStore,
-      service,
+      service: openedService,
+      ecc,
+      runs,
+      scheduler,
+      closed: whenClosed,
       close() {
         if (closed) return;
         closed = true;
         try {
-          service.close();
+          // Nothing new starts, and work still under way writes nothing once the database closes.
+          scheduler.stop();
+          ecc.close();
+          openedService.close();
           openedStore.close();
         } finally {
           lock.release();
+          void openedGateway.close().then(markClosed, markClosed);
         }
       },
     };
   } catch (error) {
+    void gateway?.close();
     store?.close();
     lock.release();
     throw error;

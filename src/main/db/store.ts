@@ -15,8 +15,14 @@ export const TABLES = [
   'measurement',
   'log_entry',
   'audit_entry',
+  'job',
 ] as const;
-export type Table = (typeof TABLES)[number];
+/**
+ * Topics that change without a database write (live status kept in memory), announced with
+ * ApiService.invalidate so that subscriptions re-run like after a write.
+ */
+export const TOPICS = ['ecc_status'] as const;
+export type Table = (typeof TABLES)[number] | (typeof TOPICS)[number];
 
 export class SchemaTooNewError extends Error {
   constructor(found: number, known: number) {

@@ -7,6 +7,7 @@
 // is written to the audit trail.
 import { z } from 'zod';
 import {
+  ECC_STEPS,
   DEFAULT_DATA_ROUTER_PORT,
   DEFAULT_ECC_PORT,
   DEFAULT_SOAP_NAMESPACE,
@@ -27,6 +28,8 @@ import {
   type AppInfo,
   type AuditEntry,
   type DataRouter,
+  type EccState,
+  type EccStep,
   type DataSource,
   type EccServer,
   type Experiment,
@@ -94,6 +97,119 @@ const pageInput = {
   limit: z.number().int().min(1).max(1000).default(100),
   beforeId: id.optional(),
 };
+
+// --- ECC control, runs and jobs: what their operations answer ---------------------------------
+
+/** One ECC server of the active experiment as the application sees it now (kept in memory). */
+export interface EccServerStatus {
+  id: number;
+  name: string;
+  address: string;
+  port: number;
+  /** Drives the MuTAnT (one of its data sources is `Mutant[...]`): stepped in the set order. */
+  drivesMutant: boolean;
+  /** The state last read from the server since the application started; null until read. */
+  state: EccState | null;
+  /** The step the server last reported under way; null when none. */
+  transition: EccStep | null;
+  /** Whether the last call answered; null before the first call ended. */
+  reachable: boolean | null;
+  /** When the server last answered (ISO time). */
+  lastContact: string | null;
+  /** The last failure with this server (a call, a step, its config list); cleared by a success of the same kind. */
+  lastError: { time: string; kind: 'refresh' | 'step' | 'configSets'; message: string } | null;
+  /** What the application is doing with it now: a step's name, or `GetConfigIDs`. */
+  activity: string | null;
+}
+
+/** An operation on all ECC servers (a step on all, Bring all to Ready, Start all, Stop all). */
+export interface EccOperationStatus {
+  name: string;
+  /** The MuTAnT/CoBo order it follows, e.g. `CoBos first, then the MuTAnT`. */
+  order: string;
+  /** Where it is, e.g. `Configure: CoBos first, then the MuTAnT — waiting for the CoBos (ECC0, ECC1)`. */
+  phase: string;
+  startedAt: string;
+}
+
+export interface EccFailure {
+  eccServerId: number;
+  server: string;
+  step: EccStep;
+  message: string;
+}
+
+/** How the last operation on all ECC servers ended. */
+export interface EccOperationReport {
+  name: string;
+  ok: boolean;
+  message: string;
+  /** Which servers failed at which step and why (empty on success). */
+  failures: EccFailure[];
+  startedAt: string;
+  finishedAt: string;
+}
+
+export interface EccStatus {
+  experimentId: number | null;
+  /** The common state of all servers, Mixed when they differ, Unknown while one is not known; null without servers. */
+  overall: EccState | 'Mixed' | 'Unknown' | null;
+  servers: EccServerStatus[];
+  operation: EccOperationStatus | null;
+  lastReport: EccOperationReport | null;
+}
+
+/** What a mutation that starts background work answers at once. */
+export interface Started {
+  started: string;
+}
+
+export interface DataRouterCleanStatus {
+  id: number;
+  name: string;
+  /** Whether its staging directory holds no .graw file; null until checked (the SSH checks). */
+  clean: boolean | null;
+  checkedAt: string | null;
+}
+
+export interface RunControlStatus {
+  experimentId: number | null;
+  currentRun: { id: number; number: number; startTime: string } | null;
+  dataRouters: DataRouterCleanStatus[];
+  pendingJobs: number;
+}
+
+export const JOB_KINDS = ['organize_files', 'backup_configs'] as const;
+export type JobKind = (typeof JOB_KINDS)[number];
+export const JOB_STATUSES = ['pending', 'running', 'done', 'failed'] as const;
+export type JobStatus = (typeof JOB_STATUSES)[number];
+
+/** A job queued after Stop all: organize one data router's files, back up one ECC server's configs. */
+export interface Job {
+  id: number;
+  kind: JobKind;
+  experimentId: number;
+  runId: number;
+  runNumber: number;
+  /** The data router (organize_files) or the ECC server (backup_configs). */
+  targetId: number;
+  targetName: string;
+  /** What the job needs, taken at stop time. */
+  details: Record<string, unknown>;
+  status: JobStatus;
+  attempts: number;
+  lastError: string;
+  createdAt: string;
+  startedAt: string | null;
+  finishedAt: string | null;
+}
+
+const eccStep = z.enum(ECC_STEPS, { error: `Must be one of ${ECC_STEPS.join(', ')}` });
+/** Steps on all servers at once; Start goes through runs.startAll, which records the run. */
+const ALL_STEPS = ['Describe', 'Prepare', 'Configure', 'Stop', 'Breakup', 'Undo'] as const;
+const allStep = z.enum(ALL_STEPS, {
+  error: `Must be one of ${ALL_STEPS.join(', ')} (Start all is runs.startAll, which records the run)`,
+});
 
 export const operations = {
   'app.info': {
@@ -294,6 +410,95 @@ export const operations = {
     summary: "Copy the title, class and every measurement of the previous run into this run.",
     input: z.object({ id }),
     output: returns<Run>(),
+  },
+
+  // --- ECC control ---------------------------------------------------------------------------
+  'ecc.status': {
+    kind: 'query',
+    summary:
+      "The live status of the active experiment's ECC servers (state, step under way, reachable, last contact, last error), the overall state, the operation on all servers under way and the last one's report.",
+    input: z.object({}),
+    output: returns<EccStatus>(),
+  },
+  'ecc.refresh': {
+    kind: 'mutation',
+    summary: 'Read the state of one ECC server, or of every server of the active experiment, in the background.',
+    input: z.object({ eccServerId: id.optional() }),
+    output: returns<Started>(),
+  },
+  'ecc.step': {
+    kind: 'mutation',
+    summary:
+      'One step on one ECC server, in the background (for troubleshooting). Refused before anything is sent when the step is not possible from its known state, it is busy, or it has no selected config set and would leave Idle.',
+    input: z.object({ eccServerId: id, step: eccStep }),
+    output: returns<Started>(),
+  },
+  'ecc.stepAll': {
+    kind: 'mutation',
+    summary:
+      'One step on every ECC server of the active experiment, in the MuTAnT/CoBo order, in the background. Needs a consistent overall state.',
+    input: z.object({ step: allStep }),
+    output: returns<Started>(),
+  },
+  'ecc.reset': {
+    kind: 'mutation',
+    summary: 'One step back on one ECC server (Undo, Breakup or Stop; nothing below Idle), in the background.',
+    input: z.object({ eccServerId: id }),
+    output: returns<Started>(),
+  },
+  'ecc.resetAll': {
+    kind: 'mutation',
+    summary: 'One step back on every ECC server (a consistent overall state is needed), in the MuTAnT/CoBo order, in the background.',
+    input: z.object({}),
+    output: returns<Started>(),
+  },
+  'ecc.bringAllToReady': {
+    kind: 'mutation',
+    summary:
+      'Describe, Prepare and Configure every ECC server in turn (each step finished everywhere before the next), in the background; stops at the first failure and reports which server failed at which step and why.',
+    input: z.object({}),
+    output: returns<Started>(),
+  },
+  'configSets.refresh': {
+    kind: 'mutation',
+    summary:
+      "Read an ECC server's config sets (GetConfigIDs) in the background: new sets are added, vanished ones removed, the selection kept while it exists.",
+    input: z.object({ eccServerId: id }),
+    output: returns<Started>(),
+  },
+  'configSets.select': {
+    kind: 'mutation',
+    summary: "Select the config set an ECC server's steps send. Refused while the server is busy or past Idle.",
+    input: z.object({ id }),
+    output: returns<EccServer>(),
+  },
+
+  // --- Runs ----------------------------------------------------------------------------------
+  'runs.status': {
+    kind: 'query',
+    summary: "The active experiment's current run, whether each data router's staging directory is known clean, and the number of pending after-stop jobs.",
+    input: z.object({}),
+    output: returns<RunControlStatus>(),
+  },
+  'runs.startAll': {
+    kind: 'mutation',
+    summary:
+      'Start a run: checks (no run current, no data router known not clean, every ECC server Ready), then in the background re-configures the MuTAnT, starts the CoBos, then the MuTAnT; the run is recorded with the next number once every server is Running.',
+    input: z.object({}),
+    output: returns<Started>(),
+  },
+  'runs.stopAll': {
+    kind: 'mutation',
+    summary:
+      'Stop the current run in the background: the MuTAnT first, then the CoBos; then the run gets its stop time and the after-stop jobs are queued.',
+    input: z.object({}),
+    output: returns<Started>(),
+  },
+  'jobs.list': {
+    kind: 'query',
+    summary: 'The after-stop jobs (organize files, back up configs) of an experiment, newest first, optionally of one status.',
+    input: z.object({ ...experimentRef, status: z.enum(JOB_STATUSES).optional(), limit: z.number().int().min(1).max(1000).default(200) }),
+    output: returns<Job[]>(),
   },
 
   // --- Log and audit -------------------------------------------------------------------------

@@ -1,0 +1,133 @@
+// The after-stop jobs (DOMAIN.md "Runs"): for every data router, move the run's .graw files into
+// `<staging>/<experiment>/run_NNNN/`; for every ECC server, copy its three selected config files
+// into `<config_backup_root>/<experiment>/run_NNNN/`. Queued with the stop of the run, in the
+// same transaction; carried out by the SSH work (a later part of the application).
+import type { Job, JobKind, JobStatus } from '../../shared/api/contract';
+import type { Store } from '../db/store';
+import { listServerTargets } from '../ecc/control/queries';
+import { findExperiment } from '../experiments/queries';
+import { listDataRouters, listEccServers } from '../setup/queries';
+import { nowIso } from '../time';
+
+interface JobRow {
+  id: number;
+  kind: JobKind;
+  experiment_id: number;
+  run_id: number;
+  run_number: number;
+  target_id: number;
+  target_name: string;
+  details: string;
+  status: JobStatus;
+  attempts: number;
+  last_error: string;
+  created_at: string;
+  started_at: string | null;
+  finished_at: string | null;
+}
+
+function toJob(row: JobRow): Job {
+  return {
+    id: row.id,
+    kind: row.kind,
+    experimentId: row.experiment_id,
+    runId: row.run_id,
+    runNumber: row.run_number,
+    targetId: row.target_id,
+    targetName: row.target_name,
+    details: JSON.parse(row.details) as Record<string, unknown>,
+    status: row.status,
+    attempts: row.attempts,
+    lastError: row.last_error,
+    createdAt: row.created_at,
+    startedAt: row.started_at,
+    finishedAt: row.finished_at,
+  };
+}
+
+/** `run_0007`: the folder of a run's files and config backups. */
+export function runFolderName(runNumber: number): string {
+  return `run_${String(runNumber).padStart(4, '0')}`;
+}
+
+interface NewJob {
+  kind: JobKind;
+  experimentId: number;
+  runId: number;
+  runNumber: number;
+  targetId: number;
+  targetName: string;
+  details: Record<string, unknown>;
+}
+
+function insertJob(store: Store, job: NewJob): number {
+  const info = store.db
+    .prepare(
+      `INSERT INTO job (kind, experiment_id, run_id, run_number, target_id, target_name, details, created_at)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+    )
+    .run(job.kind, job.experimentId, job.runId, job.runNumber, job.targetId, job.targetName, JSON.stringify(job.details), nowIso());
+  return Number(info.lastInsertRowid);
+}
+
+/**
+ * Queues the after-stop jobs of a run: one per data router, one per ECC server, each with what
+ * it needs as it is now. Call inside `store.write([..., 'job'], …)`.
+ */
+export function queueAfterStopJobs(store: Store, experimentId: number, run: { id: number; number: number }): number {
+  const experiment = findExperiment(store, experimentId);
+  if (!experiment) throw new Error(`Experiment #${experimentId} is missing`);
+  const folder = `${experiment.name}/${runFolderName(run.number)}`;
+  let count = 0;
+  for (const router of listDataRouters(store, experimentId)) {
+    insertJob(store, {
+      kind: 'organize_files',
+      experimentId,
+      runId: run.id,
+      runNumber: run.number,
+      targetId: router.id,
+      targetName: router.name,
+      details: { address: router.address, port: router.port, folder },
+    });
+    count++;
+  }
+  const targets = new Map(listServerTargets(store, experimentId).map((t) => [t.id, t]));
+  for (const server of listEccServers(store, experimentId)) {
+    const set = targets.get(server.id)?.configSet ?? null;
+    insertJob(store, {
+      kind: 'backup_configs',
+      experimentId,
+      runId: run.id,
+      runNumber: run.number,
+      targetId: server.id,
+      targetName: server.name,
+      details: {
+        address: server.address,
+        configRoot: server.configRoot,
+        backupFolder: `${server.configBackupRoot}/${folder}`,
+        files: set ? [`describe-${set.describe}.xcfg`, `prepare-${set.prepare}.xcfg`, `configure-${set.configure}.xcfg`] : [],
+      },
+    });
+    count++;
+  }
+  return count;
+}
+
+export function listJobs(store: Store, filter: { experimentId: number; status?: JobStatus | undefined; limit: number }): Job[] {
+  const rows = (
+    filter.status === undefined
+      ? store.db.prepare('SELECT * FROM job WHERE experiment_id = ? ORDER BY id DESC LIMIT ?').all(filter.experimentId, filter.limit)
+      : store.db
+          .prepare('SELECT * FROM job WHERE experiment_id = ? AND status = ? ORDER BY id DESC LIMIT ?')
+          .all(filter.experimentId, filter.status, filter.limit)
+  ) as JobRow[];
+  return rows.map(toJob);
+}
+
+export function countPendingJobs(store: Store, experimentId: number): number {
+  return (
+    store.db.prepare("SELECT count(*) AS n FROM job WHERE experiment_id = ? AND status IN ('pending', 'running')").get(experimentId) as {
+      n: number;
+    }
+  ).n;
+}

@@ -1,0 +1,31 @@
+// Whether each data router's staging directory is clean (no .graw file left from an earlier
+// run), kept in memory. Unknown until checked: the checks run over SSH (a later part of the
+// application, which calls `set`). Until then an unknown router does not block Start all; a
+// router known NOT clean does.
+import { nowIso } from '../time';
+
+export interface CleanState {
+  clean: boolean | null;
+  checkedAt: string | null;
+}
+
+export class DataRouterCleanliness {
+  private readonly states = new Map<number, CleanState>();
+
+  constructor(private readonly announce: () => void) {}
+
+  get(dataRouterId: number): CleanState {
+    return this.states.get(dataRouterId) ?? { clean: null, checkedAt: null };
+  }
+
+  /** Records a check of a router's staging directory. */
+  set(dataRouterId: number, clean: boolean): void {
+    this.states.set(dataRouterId, { clean, checkedAt: nowIso() });
+    this.announce();
+  }
+
+  /** Back to unknown (e.g. files were written by a run since the last check). */
+  forget(dataRouterId: number): void {
+    if (this.states.delete(dataRouterId)) this.announce();
+  }
+}

@@ -1,0 +1,96 @@
+// The schedule of the active experiment: refresh rounds that are skipped, never stacked, while
+// one still runs; servers in a transition read at least every 500 ms; a switch of the active
+// experiment followed; a round over 100 servers.
+import { describe, expect, it } from 'vitest';
+import { startEccSimulators, closeEccSimulators } from '../../src/main/ecc/simulator';
+import type { EccSimulator } from '../../src/main/ecc/simulator';
+import { LIMITS, call, openApp, rig, simulator, waitForIdleServer, waitForStatus } from '../runs/support';
+
+const getStateTimes = (sim: EccSimulator, from = 0) =>
+  sim.requests.filter((r) => r.operation === 'GetState' && r.time >= from).map((r) => r.time);
+
+describe('the ECC schedule', () => {
+  it('skips a round that is due while the previous one still runs, never stacking them', async () => {
+    const app = openApp(undefined, { ecc: { schedule: { refreshIntervalMs: 50, transitionIntervalMs: 100 } } });
+    const r = await rig({ cobos: 1, app });
+    const sim = r.cobos[0]!.sim;
+    // Every GetState now waits for its soft limit: a round lasts ten intervals.
+    sim.set({ hang: ['GetState'] });
+    const from = Date.now();
+    const before = app.scheduler.stats;
+    await waitForStatus(app, (s) => s.servers[0]?.reachable === false, 5_000);
+    await waitForStatus(app, () => app.scheduler.stats.skipped >= before.skipped + 20, 10_000);
+    const after = app.scheduler.stats;
+    expect(after.started - after.finished).toBeLessThanOrEqual(1);
+    const times = getStateTimes(sim, from);
+    expect(times.length).toBeGreaterThanOrEqual(2);
+    // One GetState per round, each round after the previous one ended (its soft limit).
+    for (let i = 1; i < times.length; i++) expect(times[i]! - times[i - 1]!).toBeGreaterThanOrEqual(LIMITS.getState.softMs - 100);
+    expect(times.length).toBeLessThanOrEqual(after.started - before.started + 1);
+  });
+
+  it('reads a server in a transition at least every 500 ms', async () => {
+    const app = openApp(undefined, { ecc: { schedule: { refreshIntervalMs: 5_000 } } });
+    const r = await rig({ cobos: 1, app, sim: { stepDurations: { Describe: 900 } } });
+    const board = r.cobos[0]!;
+    await call(app, 'ecc.step', { eccServerId: board.eccServerId, step: 'Describe' });
+    const describe = await board.sim.waitForRequest((x) => x.operation === 'Describe');
+    expect((await waitForIdleServer(app, board.eccServerId)).state).toBe('Described');
+    const times = [describe.time, ...getStateTimes(board.sim, describe.time)].filter((t) => t <= describe.time + 900);
+    expect(times.length).toBeGreaterThanOrEqual(2);
+    for (let i = 1; i < times.length; i++) expect(times[i]! - times[i - 1]!).toBeLessThanOrEqual(500);
+  });
+
+  it('follows the active experiment when it is switched', async () => {
+    const app = openApp(undefined, { ecc: { schedule: { refreshIntervalMs: 200 } } });
+    const r = await rig({ cobos: 1, app });
+    const other = await simulator({ state: 'Prepared' });
+    const second = await call(app, 'experiments.create', { name: 'e20010', activate: false });
+    const server = await call(app, 'eccServers.add', {
+      experimentId: second.id,
+      name: 'ECC_other',
+      address: '127.0.0.1',
+      port: other.port,
+      logPath: '/log',
+      configRoot: '/c',
+      configBackupRoot: '/b',
+    });
+    expect((await call(app, 'ecc.status', {})).servers.map((s) => s.name)).toEqual(['ECC0']);
+    await call(app, 'experiments.activate', { id: second.id });
+    const status = await waitForStatus(app, (s) => s.experimentId === second.id && s.servers[0]?.state === 'Prepared');
+    expect(status.servers.map((s) => s.id)).toEqual([server.id]);
+    // The other experiment's servers are no longer read.
+    const from = Date.now();
+    await waitForStatus(app, () => getStateTimes(other, from).length >= 2);
+    expect(getStateTimes(r.cobos[0]!.sim, from + 100)).toEqual([]);
+  });
+
+  it('refreshes 100 ECC servers in one round', async () => {
+    const app = openApp(undefined, { ecc: { schedule: false } });
+    const sims = await startEccSimulators(100, { strict: true });
+    try {
+      await call(app, 'experiments.create', { name: 'big' });
+      for (const [i, sim] of sims.entries()) {
+        await call(app, 'eccServers.add', {
+          name: `ECC${i}`,
+          address: '127.0.0.1',
+          port: sim.port,
+          logPath: '/log',
+          configRoot: '/c',
+          configBackupRoot: '/b',
+        });
+      }
+      const began = Date.now();
+      await app.scheduler.refreshRound();
+      expect(Date.now() - began).toBeLessThan(LIMITS.getState.hardMs + 2_000);
+      const status = await call(app, 'ecc.status', {});
+      expect(status.servers).toHaveLength(100);
+      expect(status.servers.every((s) => s.state === 'Idle' && s.reachable === true)).toBe(true);
+      expect(status.overall).toBe('Idle');
+      expect(sims.every((sim) => getStateTimes(sim).length === 1)).toBe(true);
+      expect(app.scheduler.stats).toEqual({ started: 1, finished: 1, skipped: 0 });
+    } finally {
+      await closeEccSimulators(sims);
+    }
+  });
+});
