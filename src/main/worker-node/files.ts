@@ -1,0 +1,378 @@
+// File work on a worker computer over SFTP: the clean check of a staging directory, organizing a
+// run's `.graw` files after Stop, backing up an ECC server's config files, and the end of a log.
+//
+// Nothing here overwrites: an SFTP rename onto an existing file fails (OpenSSH links, then
+// unlinks), and that failure is what tells us the name is taken, so nothing is stat-ed ahead.
+// Every task can simply run again after an interruption and finish the job.
+import type { SFTPWrapper, Stats } from 'ssh2';
+import { checkAbsolutePath, checkConfigFileName, checkExperimentFolder, joinRemote, runFolderName } from './remote-paths';
+
+/** SFTP status codes (ssh2 puts them on `error.code`). */
+const SFTP_NO_SUCH_FILE = 2;
+
+const GRAW = /\.graw$/;
+
+function sftpCode(error: unknown): number | undefined {
+  const code = (error as { code?: unknown } | null)?.code;
+  return typeof code === 'number' ? code : undefined;
+}
+
+function message(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
+
+/** The SFTP session ended (the connection dropped or was closed) while work was under way. */
+export class SftpSessionClosedError extends Error {
+  override name = 'SftpSessionClosedError';
+}
+
+// ssh2 answers requests in flight with "No response from server" when the channel ends, but a
+// request made AFTER that is never answered at all: every call here fails fast instead.
+interface Watch {
+  closed: boolean;
+  pending: Set<(error: Error) => void>;
+}
+const watches = new WeakMap<SFTPWrapper, Watch>();
+
+function watch(sftp: SFTPWrapper): Watch {
+  let found = watches.get(sftp);
+  if (!found) {
+    const state: Watch = { closed: false, pending: new Set() };
+    const end = () => {
+      state.closed = true;
+      for (const reject of state.pending) reject(new SftpSessionClosedError('The SFTP session closed'));
+      state.pending.clear();
+    };
+    sftp.once('end', end);
+    sftp.once('close', end);
+    watches.set(sftp, (found = state));
+  }
+  return found;
+}
+
+/** One ssh2 callback call as a promise that also fails when the session ends. */
+function call<T>(sftp: SFTPWrapper, start: (done: (error: Error | null | undefined, value: T) => void) => void): Promise<T> {
+  const state = watch(sftp);
+  if (state.closed) return Promise.reject(new SftpSessionClosedError('The SFTP session is closed'));
+  return new Promise<T>((resolve, reject) => {
+    state.pending.add(reject);
+    start((error, value) => {
+      state.pending.delete(reject);
+      if (error) reject(error);
+      else resolve(value);
+    });
+  });
+}
+
+const readdir = (sftp: SFTPWrapper, path: string) => call<{ filename: string; attrs: Stats }[]>(sftp, (done) => sftp.readdir(path, done));
+const stat = (sftp: SFTPWrapper, path: string) => call<Stats>(sftp, (done) => sftp.stat(path, done));
+const rename = (sftp: SFTPWrapper, from: string, to: string) => call<void>(sftp, (done) => sftp.rename(from, to, (e) => done(e, undefined)));
+const mkdir = (sftp: SFTPWrapper, path: string) => call<void>(sftp, (done) => sftp.mkdir(path, (e) => done(e, undefined)));
+const unlink = (sftp: SFTPWrapper, path: string) => call<void>(sftp, (done) => sftp.unlink(path, (e) => done(e, undefined)));
+const open = (sftp: SFTPWrapper, path: string, flags: 'r' | 'wx') => call<Buffer>(sftp, (done) => sftp.open(path, flags, done));
+const fstat = (sftp: SFTPWrapper, handle: Buffer) => call<Stats>(sftp, (done) => sftp.fstat(handle, done));
+const closeHandle = (sftp: SFTPWrapper, handle: Buffer) => call<void>(sftp, (done) => sftp.close(handle, (e) => done(e, undefined)));
+const write = (sftp: SFTPWrapper, handle: Buffer, data: Buffer, position: number) =>
+  call<void>(sftp, (done) => sftp.write(handle, data, 0, data.length, position, (e) => done(e, undefined)));
+
+/** Reads exactly `length` bytes at `position` (fewer only at the end of the file). */
+async function readAt(sftp: SFTPWrapper, handle: Buffer, position: number, length: number): Promise<Buffer> {
+  const buffer = Buffer.alloc(length);
+  let filled = 0;
+  while (filled < length) {
+    const got = await call<number>(sftp, (done) =>
+      sftp.read(handle, buffer, filled, length - filled, position + filled, (error, bytesRead) =>
+        // ssh2 reports the end of the file as an EOF status error.
+        error && sftpCode(error) !== 1 ? done(error, 0) : done(undefined, error ? 0 : bytesRead),
+      ),
+    );
+    if (got === 0) break;
+    filled += got;
+  }
+  return filled === length ? buffer : buffer.subarray(0, filled);
+}
+
+async function withHandle<T>(sftp: SFTPWrapper, path: string, flags: 'r' | 'wx', work: (handle: Buffer) => Promise<T>): Promise<T> {
+  const handle = await open(sftp, path, flags);
+  try {
+    return await work(handle);
+  } finally {
+    await closeHandle(sftp, handle).catch(() => undefined);
+  }
+}
+
+async function exists(sftp: SFTPWrapper, path: string): Promise<boolean> {
+  try {
+    await stat(sftp, path);
+    return true;
+  } catch (error) {
+    if (sftpCode(error) === SFTP_NO_SUCH_FILE) return false;
+    throw error;
+  }
+}
+
+/** mkdir of one level; an existing folder is fine, an existing file is not. */
+async function ensureFolder(sftp: SFTPWrapper, path: string): Promise<void> {
+  try {
+    await mkdir(sftp, path);
+  } catch (error) {
+    let found: Stats;
+    try {
+      found = await stat(sftp, path);
+    } catch {
+      throw new Error(`Cannot create folder ${path}: ${message(error)}`);
+    }
+    if (!found.isDirectory()) throw new Error(`Cannot create folder ${path}: a file of that name exists`);
+  }
+}
+
+/** Creates an absolute folder and any missing parent, one level at a time. */
+async function ensureFolderPath(sftp: SFTPWrapper, absolute: string): Promise<void> {
+  const parts = absolute.split('/').filter((p) => p.length > 0);
+  // Walk up to the deepest existing folder first, so that only missing levels are created.
+  let existing = parts.length;
+  while (existing > 0 && !(await exists(sftp, `/${parts.slice(0, existing).join('/')}`))) existing--;
+  for (let level = existing + 1; level <= parts.length; level++) await ensureFolder(sftp, `/${parts.slice(0, level).join('/')}`);
+}
+
+/** Top-level `.graw` files of a folder (regular files only). */
+async function listGrawFiles(sftp: SFTPWrapper, folder: string): Promise<{ name: string; size: number }[]> {
+  const entries = await readdir(sftp, folder);
+  return entries.filter((e) => GRAW.test(e.filename) && e.attrs.isFile()).map((e) => ({ name: e.filename, size: e.attrs.size }));
+}
+
+// ---------------------------------------------------------------------------------------------
+// Clean check
+
+export interface CleanCheck {
+  /** True when no `.graw` file is left at the top of the staging directory. */
+  clean: boolean;
+  grawFiles: number;
+  totalBytes: number;
+}
+
+/** Counts the `.graw` files at the top of a staging directory (run folders are not looked into). */
+export async function checkClean(sftp: SFTPWrapper, stagingDirectory: string): Promise<CleanCheck> {
+  const files = await listGrawFiles(sftp, checkAbsolutePath(stagingDirectory, 'Staging directory'));
+  const totalBytes = files.reduce((sum, f) => sum + f.size, 0);
+  return { clean: files.length === 0, grawFiles: files.length, totalBytes };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Organize after Stop
+
+export interface OrganizeOptions {
+  /** Renames in flight at once (default 64): pipelining is several times faster than one by one. */
+  concurrency?: number;
+  /** Stops starting new renames (those in flight finish); the result says `interrupted`. */
+  signal?: AbortSignal;
+}
+
+export interface OrganizeResult {
+  /** `<staging>/<experiment>/run_NNNN`. */
+  destination: string;
+  moved: number;
+  /** Names already present in the destination: left where they are, not overwritten. */
+  skippedExisting: string[];
+  errors: { name: string; message: string }[];
+  /** True when stopped by the signal or a lost session before every file was tried: run it again. */
+  interrupted: boolean;
+}
+
+/**
+ * Moves every `.graw` file at the top of the staging directory into
+ * `<staging>/<experiment>/run_NNNN/`. Running it again after an interruption finishes the job.
+ * The names are checked before anything touches the server.
+ */
+export async function organizeRunFiles(
+  sftp: SFTPWrapper,
+  target: { stagingDirectory: string; experiment: string; runNumber: number },
+  options: OrganizeOptions = {},
+): Promise<OrganizeResult> {
+  const staging = checkAbsolutePath(target.stagingDirectory, 'Staging directory');
+  const experimentFolder = joinRemote(staging, checkExperimentFolder(target.experiment));
+  const destination = joinRemote(experimentFolder, runFolderName(target.runNumber));
+  const concurrency = Math.max(1, Math.floor(options.concurrency ?? 64));
+
+  await ensureFolder(sftp, experimentFolder);
+  await ensureFolder(sftp, destination);
+  const files = await listGrawFiles(sftp, staging);
+
+  const result: OrganizeResult = { destination, moved: 0, skippedExisting: [], errors: [], interrupted: false };
+  let next = 0;
+  const moveOne = async (name: string): Promise<void> => {
+    try {
+      await rename(sftp, joinRemote(staging, name), joinRemote(destination, name));
+      result.moved++;
+    } catch (error) {
+      if (error instanceof SftpSessionClosedError || watch(sftp).closed) {
+        result.interrupted = true;
+        result.errors.push({ name, message: message(error) });
+        return;
+      }
+      // The server says only "Failure": the destination tells whether the name was taken.
+      let taken = false;
+      try {
+        taken = await exists(sftp, joinRemote(destination, name));
+      } catch {
+        // Reported below with the rename's own message.
+      }
+      if (taken) result.skippedExisting.push(name);
+      else result.errors.push({ name, message: message(error) });
+    }
+  };
+  const lane = async (): Promise<void> => {
+    while (next < files.length) {
+      if (options.signal?.aborted || watch(sftp).closed) {
+        result.interrupted = true;
+        return;
+      }
+      const file = files[next++];
+      if (file) await moveOne(file.name);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(concurrency, files.length) }, lane));
+  result.skippedExisting.sort();
+  return result;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Back up config files after Stop
+
+export type BackupOutcome =
+  | { name: string; status: 'copied'; bytes: number }
+  /** A backup of that name was already there with the same content (a job run again). */
+  | { name: string; status: 'already-backed-up'; bytes: number }
+  /** A backup of that name is there with different content: kept, not overwritten. */
+  | { name: string; status: 'conflict'; message: string }
+  | { name: string; status: 'error'; message: string };
+
+export interface BackupResult {
+  backupFolder: string;
+  files: BackupOutcome[];
+}
+
+const CHUNK = 64 * 1024;
+
+/** Copies a remote file to a new remote file (refusing an existing one); returns the bytes copied. */
+async function copyNew(sftp: SFTPWrapper, from: string, to: string): Promise<number> {
+  return withHandle(sftp, from, 'r', async (source) => {
+    const size = (await fstat(sftp, source)).size;
+    return withHandle(sftp, to, 'wx', async (target) => {
+      let position = 0;
+      for (;;) {
+        const chunk = await readAt(sftp, source, position, CHUNK);
+        if (chunk.length === 0) break;
+        await write(sftp, target, chunk, position);
+        position += chunk.length;
+        if (chunk.length < CHUNK) break;
+      }
+      if (position !== size) throw new Error(`Read ${position} bytes of ${from}, whose size is ${size}`);
+      return position;
+    });
+  });
+}
+
+async function sameContent(sftp: SFTPWrapper, a: string, b: string): Promise<boolean> {
+  return withHandle(sftp, a, 'r', (ha) =>
+    withHandle(sftp, b, 'r', async (hb) => {
+      if ((await fstat(sftp, ha)).size !== (await fstat(sftp, hb)).size) return false;
+      for (let position = 0; ; position += CHUNK) {
+        const [ca, cb] = await Promise.all([readAt(sftp, ha, position, CHUNK), readAt(sftp, hb, position, CHUNK)]);
+        if (!ca.equals(cb)) return false;
+        if (ca.length < CHUNK) return true;
+      }
+    }),
+  );
+}
+
+/**
+ * Copies the selected config files from `configRoot` into `backupFolder` (created as needed):
+ * each is written under a temporary name, checked by size, then renamed into place, so a
+ * backup is never half written and never replaces an existing one.
+ */
+export async function backupConfigFiles(
+  sftp: SFTPWrapper,
+  job: { configRoot: string; files: readonly string[]; backupFolder: string },
+): Promise<BackupResult> {
+  const configRoot = checkAbsolutePath(job.configRoot, 'Config folder');
+  const backupFolder = checkAbsolutePath(job.backupFolder, 'Backup folder');
+  const names = job.files.map((f) => checkConfigFileName(f));
+  await ensureFolderPath(sftp, backupFolder);
+
+  const outcomes: BackupOutcome[] = [];
+  for (const name of names) {
+    const source = joinRemote(configRoot, name);
+    const final = joinRemote(backupFolder, name);
+    const temporary = joinRemote(backupFolder, `.${name}.partial-${process.pid}-${Date.now().toString(36)}`);
+    try {
+      const bytes = await copyNew(sftp, source, temporary);
+      const written = (await stat(sftp, temporary)).size;
+      if (written !== bytes) throw new Error(`Backup of ${name} has ${written} bytes, the original ${bytes}`);
+      try {
+        await rename(sftp, temporary, final);
+        const placed = (await stat(sftp, final)).size;
+        if (placed !== bytes) throw new Error(`Backup of ${name} has ${placed} bytes after the move, the original ${bytes}`);
+        outcomes.push({ name, status: 'copied', bytes });
+      } catch (error) {
+        if (!(await exists(sftp, final))) throw error;
+        if (await sameContent(sftp, temporary, final)) outcomes.push({ name, status: 'already-backed-up', bytes });
+        else outcomes.push({ name, status: 'conflict', message: `${final} exists with different content; kept as it is` });
+      }
+    } catch (error) {
+      outcomes.push({ name, status: 'error', message: message(error) });
+    } finally {
+      await unlink(sftp, temporary).catch(() => undefined);
+    }
+  }
+  return { backupFolder, files: outcomes };
+}
+
+// ---------------------------------------------------------------------------------------------
+// The end of a log file
+
+export interface TailOptions {
+  /** Bytes read per request, from the end backwards (default 64 KiB). */
+  chunkBytes?: number;
+  /** Reads at most this much in all (default 4 MiB): a log of enormous lines is cut. */
+  maxBytes?: number;
+}
+
+export interface TailResult {
+  lines: string[];
+  /** The file's size when read. */
+  fileBytes: number;
+  bytesRead: number;
+}
+
+/** The last `count` lines of a remote file, reading backwards from its end in chunks. */
+export async function tailLines(sftp: SFTPWrapper, path: string, count = 50, options: TailOptions = {}): Promise<TailResult> {
+  const file = checkAbsolutePath(path, 'Log file');
+  const chunkBytes = Math.max(1024, options.chunkBytes ?? CHUNK);
+  const maxBytes = Math.max(chunkBytes, options.maxBytes ?? 4 * 1024 * 1024);
+  return withHandle(sftp, file, 'r', async (handle) => {
+    const fileBytes = (await fstat(sftp, handle)).size;
+    const chunks: Buffer[] = [];
+    let position = fileBytes;
+    let newlines = 0;
+    let bytesRead = 0;
+    let endsWithNewline = false;
+    // `count` lines need `count` newlines before them (one more when the file ends with one).
+    while (position > 0 && bytesRead < maxBytes) {
+      const length = Math.min(chunkBytes, position, maxBytes - bytesRead);
+      position -= length;
+      const chunk = await readAt(sftp, handle, position, length);
+      if (bytesRead === 0) endsWithNewline = chunk[chunk.length - 1] === 0x0a;
+      chunks.unshift(chunk);
+      bytesRead += chunk.length;
+      for (const byte of chunk) if (byte === 0x0a) newlines++;
+      if (newlines >= count + (endsWithNewline ? 1 : 0)) break;
+    }
+    let text = Buffer.concat(chunks).toString('utf8');
+    // Unless the read reached the start of the file, the first line is cut: drop it.
+    if (position > 0) text = text.slice(text.indexOf('\n') + 1);
+    const lines = text.split('\n').map((l) => (l.endsWith('\r') ? l.slice(0, -1) : l));
+    if (endsWithNewline || lines[lines.length - 1] === '') lines.pop();
+    return { lines: count > 0 ? lines.slice(-count) : [], fileBytes, bytesRead };
+  });
+}
