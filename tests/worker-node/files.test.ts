@@ -97,15 +97,6 @@ describe.skipIf(!sshdAvailable())(`file tasks over SFTP ${sshdUnavailableReason(
       expect(await checkClean(session.sftp, staging)).toMatchObject({ clean: true });
     });
 
-    it('moves files one rename at a time too (the rate is printed to compare with pipelining)', async () => {
-      const staging = stagingWith(500, fresh());
-      const started = performance.now();
-      const result = await organizeRunFiles(session.sftp, { stagingDirectory: staging, experiment: 'e1', runNumber: 1 }, { concurrency: 1 });
-      const seconds = (performance.now() - started) / 1000;
-      console.log(`organize: 500 files one at a time in ${seconds.toFixed(2)} s = ${Math.round(500 / seconds)} files/s`);
-      expect(result.moved).toBe(500);
-    });
-
     it('finishes the job when run again after being stopped partway', async () => {
       const staging = stagingWith(2000, fresh());
       const destination = join(staging, 'e1', 'run_0002');
