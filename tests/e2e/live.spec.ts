@@ -31,13 +31,13 @@ test('a second browser sees changes made in the first, without reloading', async
 
     const add = form(a, 'Add an ECC server');
     await add.getByLabel('Name').fill('ECC-live');
-    await add.getByLabel('Address', { exact: true }).fill('10.9.0.1');
+    await add.getByLabel('Address', { exact: true }).fill('127.9.0.1');
     await add.getByLabel('Log file').fill('/var/log/ecc.log');
     await add.getByLabel('Config directory', { exact: true }).fill('/home/daq/configs');
     await add.getByLabel('Config backup directory').fill('/home/daq/backup');
     await add.getByRole('button', { name: 'Add ECC server' }).click();
 
-    await expect(tableRows(b, 'ECC servers').filter({ hasText: 'ECC-live' })).toContainText('10.9.0.1');
+    await expect(tableRows(b, 'ECC servers').filter({ hasText: 'ECC-live' })).toContainText('127.9.0.1');
 
     // And the other way round: the second switches experiments, the first follows.
     await createExperiment(b, 'live-2');

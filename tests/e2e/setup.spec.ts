@@ -42,21 +42,21 @@ test('easy setup with 4 CoBos and a MuTAnT fills the setup tables', async ({ pag
   await createExperiment(page, 'easy-4-mutant');
   const easy = form(page, 'Easy setup');
   await easy.getByLabel('Number of CoBos').fill('4');
-  await easy.getByLabel('First ECC server address').fill('10.0.1.1');
-  await easy.getByLabel('First data router address').fill('10.0.2.1');
+  await easy.getByLabel('First ECC server address').fill('127.0.1.1');
+  await easy.getByLabel('First data router address').fill('127.0.2.1');
   await easy.getByLabel('ECC server log file').fill('/var/log/ecc.log');
   await easy.getByLabel('Data router log file').fill('/var/log/dataRouter.log');
   await easy.getByLabel('Config directory', { exact: true }).fill('/home/daq/configs');
   await easy.getByLabel('Config backup directory').fill('/home/daq/configs/backup');
   await easy.getByLabel('Include a MuTAnT').check();
-  await easy.getByLabel('MuTAnT ECC server address').fill('10.0.1.100');
-  await easy.getByLabel('MuTAnT data router address').fill('10.0.2.100');
+  await easy.getByLabel('MuTAnT ECC server address').fill('127.0.1.100');
+  await easy.getByLabel('MuTAnT data router address').fill('127.0.2.100');
   await easy.getByRole('button', { name: 'Create setup' }).click();
 
   await expect(easy.getByRole('status')).toHaveText(/5 ECC servers, 5 data routers, 5 data sources/);
   await expect(tableRows(page, 'ECC servers').locator('th')).toHaveText(['ECC0', 'ECC1', 'ECC2', 'ECC3', 'ECC_mutant']);
   // Each next CoBo gets the next address.
-  await expect(tableRows(page, 'ECC servers').filter({ hasText: 'ECC3' })).toContainText('10.0.1.4');
+  await expect(tableRows(page, 'ECC servers').filter({ hasText: 'ECC3' })).toContainText('127.0.1.4');
   await expect(tableRows(page, 'ECC servers').first()).toContainText('8083');
   await expect(tableRows(page, 'Data routers').locator('th')).toHaveText([
     'DataRouter0',
@@ -89,8 +89,8 @@ test('an invalid address shows the server’s message at that field and changes 
   await createExperiment(page, 'bad-address');
   const easy = form(page, 'Easy setup');
   await easy.getByLabel('Number of CoBos').fill('2');
-  await easy.getByLabel('First ECC server address').fill('10.0.1.300');
-  await easy.getByLabel('First data router address').fill('10.0.2.1');
+  await easy.getByLabel('First ECC server address').fill('127.0.1.300');
+  await easy.getByLabel('First data router address').fill('127.0.2.1');
   await easy.getByLabel('ECC server log file').fill('/var/log/ecc.log');
   await easy.getByLabel('Data router log file').fill('/var/log/dataRouter.log');
   await easy.getByLabel('Config directory', { exact: true }).fill('/home/daq/configs');
@@ -104,7 +104,7 @@ test('an invalid address shows the server’s message at that field and changes 
   await expect(tableRows(page, 'ECC servers')).toHaveText([/No ECC servers yet/]);
 
   // Corrected, the same form goes through and the message goes away.
-  await address.fill('10.0.1.30');
+  await address.fill('127.0.1.30');
   await easy.getByRole('button', { name: 'Create setup' }).click();
   await expect(tableRows(page, 'ECC servers').locator('th')).toHaveText(['ECC0', 'ECC1']);
   await expect(address).not.toHaveAttribute('aria-invalid', 'true');
@@ -131,7 +131,7 @@ test('an ECC server added by hand appears in the table, with its state not yet k
   await expect(add.getByLabel('Log file')).toHaveValue('/var/log/ecc.log');
 
   await add.getByLabel('Name').fill('ECC-bad-port');
-  await add.getByLabel('Address', { exact: true }).fill('10.0.0.9');
+  await add.getByLabel('Address', { exact: true }).fill('127.0.0.9');
   await add.getByLabel('Port').fill('70000');
   await add.getByRole('button', { name: 'Add ECC server' }).click();
   await expect(add.getByLabel('Port')).toHaveAccessibleDescription(/Must be between 1 and 65535/);

@@ -66,13 +66,13 @@ export async function callApi(
 export function easySetupInput(overrides: Record<string, unknown> = {}): Record<string, unknown> {
   return {
     coboCount: 4,
-    eccAddress: '10.0.1.1',
-    dataRouterAddress: '10.0.2.1',
+    eccAddress: '127.0.1.1',
+    dataRouterAddress: '127.0.2.1',
     eccLogPath: '/var/log/ecc.log',
     dataRouterLogPath: '/var/log/dataRouter.log',
     configRoot: '/home/daq/configs',
     configBackupRoot: '/home/daq/configs/backup',
-    mutant: { eccAddress: '10.0.1.100', dataRouterAddress: '10.0.2.100' },
+    mutant: { eccAddress: '127.0.1.100', dataRouterAddress: '127.0.2.100' },
     ...overrides,
   };
 }
