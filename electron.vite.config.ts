@@ -12,6 +12,8 @@ export default defineConfig({
           serve: resolve(__dirname, 'src/main/serve.ts'),
           // The ECC worker threads' module (src/main/ecc/pool.ts finds it next to the bundle).
           'ecc-worker': resolve(__dirname, 'src/main/ecc/worker.ts'),
+          // The SSH worker threads' module (src/main/worker-node/ssh-pool.ts finds it next to the bundle).
+          'ssh-worker': resolve(__dirname, 'src/main/worker-node/ssh-worker.ts'),
         },
       },
     },

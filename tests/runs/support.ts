@@ -46,6 +46,8 @@ export function openApp(dataDir = tempDir('daq-ecc-'), options: AppOptions = {})
       schedule: { refreshIntervalMs: 300, transitionIntervalMs: 100 },
       ...options.ecc,
     },
+    // The SSH checks and after-stop jobs only where a test asks for them (tests/runs/ssh-jobs.test.ts).
+    ssh: { schedule: false, ...options.ssh },
   });
   opened.push(app);
   return app;

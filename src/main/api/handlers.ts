@@ -7,6 +7,8 @@ import type { RunControl } from '../runs/run-control';
 import { runControlHandlers } from '../runs/handlers';
 import { runSheetHandlers } from '../runsheet/handlers';
 import { setupHandlers } from '../setup/handlers';
+import type { WorkerChecks } from '../worker-node/checks';
+import { workerHandlers } from '../worker-node/handlers';
 import { appHandlers } from './app-handlers';
 import type { Handlers } from './handler';
 
@@ -14,6 +16,10 @@ import type { Handlers } from './handler';
 export interface ControlServices {
   ecc: EccControl;
   runs: RunControl;
+  /** The SSH checks of the worker computers (absent: `workers.status` answers nothing checked). */
+  workers?: WorkerChecks;
+  /** Called once a host key is trusted (a new round of checks). */
+  onHostTrusted?: () => void;
 }
 
 /** The map over the control services; without them, the operations that need them are refused. */
@@ -26,6 +32,7 @@ export function createHandlers(services: ControlServices | null): Handlers {
     ...logHandlers,
     ...eccControlHandlers(services?.ecc ?? null),
     ...runControlHandlers(services?.runs ?? null),
+    ...workerHandlers(services?.workers ?? null, services?.onHostTrusted),
   };
 }
 

@@ -13,7 +13,12 @@ import { createEccGateway, type EccGatewayOptions } from '../ecc/pool';
 import { electronNativeBinding } from '../native';
 import { RunControl } from '../runs/run-control';
 import { DataRouterCleanliness } from '../runs/routers';
+import { JobRunner, type JobRunnerOptions } from '../runs/job-runner';
 import { EccScheduler, type ScheduleOptions } from '../schedule/scheduler';
+import { SshScheduler, type SshScheduleOptions } from '../schedule/ssh-scheduler';
+import { WorkerChecks } from '../worker-node/checks';
+import { createSshGateway, type SshGateway, type SshGatewayOptions } from '../worker-node/ssh-pool';
+import type { SshConnectSettings } from '../worker-node/ssh-worker';
 import { lockDataDir } from './lock';
 import { appVersion } from './paths';
 import { readOrCreateToken } from './token';
@@ -33,6 +38,15 @@ export interface ApplicationOptions {
     /** `false`: no timer (tests that drive the rounds themselves). */
     schedule?: ScheduleOptions | false;
   };
+  /** The worker computers over SSH: how to reach them, the gateway's limits, the jobs, the schedule. */
+  ssh?: {
+    /** ~/.ssh/config and known_hosts files (the data directory's known_hosts is always the one trusted keys go to). */
+    connect?: Omit<SshConnectSettings, 'dataDir'>;
+    gateway?: Omit<SshGatewayOptions, 'connect'>;
+    jobs?: JobRunnerOptions;
+    /** `false`: no checks and no after-stop jobs run by themselves (tests that drive them). */
+    schedule?: SshScheduleOptions | false;
+  };
 }
 
 export interface Application {
@@ -45,12 +59,15 @@ export interface Application {
   readonly ecc: EccControl;
   readonly runs: RunControl;
   readonly scheduler: EccScheduler;
+  readonly workers: WorkerChecks;
+  readonly jobs: JobRunner;
+  readonly sshScheduler: SshScheduler;
   /**
-   * Stops the schedule and ECC control, closes the service and the database and releases the
-   * data directory; the ECC worker threads end in the background (`closed`). Safe to call twice.
+   * Stops the schedules and ECC control, closes the service and the database and releases the
+   * data directory; the ECC and SSH worker threads end in the background (`closed`). Safe to call twice.
    */
   close(): void;
-  /** Resolves once close() has ended everything, the ECC worker threads included. */
+  /** Resolves once close() has ended everything, the ECC and SSH worker threads included. */
   readonly closed: Promise<void>;
 }
 
@@ -63,6 +80,7 @@ export function openApplication(options: ApplicationOptions): Application {
   const lock = lockDataDir(dataDir);
   let store: Store | undefined;
   let gateway: EccGateway | undefined;
+  let sshGateway: SshGateway | undefined;
   try {
     const token = readOrCreateToken(dataDir);
     const nativeBinding = options.nativeBinding ?? electronNativeBinding();
@@ -72,13 +90,23 @@ export function openApplication(options: ApplicationOptions): Application {
     // The service is made after the control it serves (which announces its live status through
     // the service, never before the service exists: nothing runs until the schedule starts).
     const announce = () => openedService.invalidate(['ecc_status']);
+    const announceWorkers = () => openedService.invalidate(['workers_status']);
     gateway = createEccGateway(options.ecc?.gateway ?? {});
     const openedGateway = gateway;
     const ecc = new EccControl(openedStore, openedGateway, new EccStatusBoard(announce), options.ecc?.control ?? {});
-    const runs = new RunControl(openedStore, ecc, new DataRouterCleanliness(announce));
+    const routers = new DataRouterCleanliness(announce);
+    const runs = new RunControl(openedStore, ecc, routers);
     const scheduler = new EccScheduler(openedStore, ecc, options.ecc?.schedule || {});
-    const openedService = new ApiService({ store: openedStore, handlers: createHandlers({ ecc, runs }), app: { version, dataDir } });
+    sshGateway = createSshGateway({ ...options.ssh?.gateway, connect: { ...options.ssh?.connect, dataDir } });
+    const openedSshGateway = sshGateway;
+    // A worker computer is named by its address: ~/.ssh/config says as whom and on which port.
+    const host = (address: string) => ({ alias: address });
+    const workers = new WorkerChecks(openedStore, openedSshGateway, host, routers, announceWorkers);
+    const jobs = new JobRunner(openedStore, openedSshGateway, host, routers, options.ssh?.jobs ?? {});
+    const sshScheduler = new SshScheduler(openedStore, workers, jobs, options.ssh?.schedule || {});
+    const openedService = new ApiService({ store: openedStore, handlers: createHandlers({ ecc, runs, workers, onHostTrusted: () => void sshScheduler.checkRound() }), app: { version, dataDir } });
     if (options.ecc?.schedule !== false) scheduler.start();
+    if (options.ssh?.schedule !== false) sshScheduler.start();
     let closed = false;
     let markClosed!: () => void;
     const whenClosed = new Promise<void>((resolve) => (markClosed = resolve));
@@ -92,6 +120,9 @@ export function openApplication(options: ApplicationOptions): Application {
       ecc,
       runs,
       scheduler,
+      workers,
+      jobs,
+      sshScheduler,
       closed: whenClosed,
       close() {
         if (closed) return;
@@ -99,17 +130,21 @@ export function openApplication(options: ApplicationOptions): Application {
         try {
           // Nothing new starts, and work still under way writes nothing once the database closes.
           scheduler.stop();
+          sshScheduler.stop();
+          workers.close();
+          jobs.close();
           ecc.close();
           openedService.close();
           openedStore.close();
         } finally {
           lock.release();
-          void openedGateway.close().then(markClosed, markClosed);
+          void Promise.allSettled([openedGateway.close(), openedSshGateway.close()]).then(markClosed);
         }
       },
     };
   } catch (error) {
     void gateway?.close();
+    void sshGateway?.close();
     store?.close();
     lock.release();
     throw error;

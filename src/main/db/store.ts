@@ -21,7 +21,7 @@ export const TABLES = [
  * Topics that change without a database write (live status kept in memory), announced with
  * ApiService.invalidate so that subscriptions re-run like after a write.
  */
-export const TOPICS = ['ecc_status'] as const;
+export const TOPICS = ['ecc_status', 'workers_status'] as const;
 export type Table = (typeof TABLES)[number] | (typeof TOPICS)[number];
 
 export class SchemaTooNewError extends Error {

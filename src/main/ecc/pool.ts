@@ -5,15 +5,13 @@
 // signal in this thread that settles the call with a timeout whatever the worker does, a safety
 // net for a stuck thread (the pool is then replaced). Calls wait on the network, so each thread
 // carries many at once (concurrentTasksPerWorker).
-import { existsSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import { availableParallelism } from 'node:os';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
-import { fileURLToPath } from 'node:url';
 import { Piscina } from 'piscina';
 import type { EccStep } from '../../shared/domain';
 import { projectRoot } from '../app/paths';
+import { resolveWorkerFile, type WorkerFile } from '../app/worker-file';
 import {
   EccCallError,
   type CallLimits,
@@ -33,11 +31,7 @@ export const DEFAULT_GET_STATE_LIMITS: CallLimits = { softMs: 5_000, hardMs: 10_
 export const DEFAULT_CONFIG_IDS_LIMITS: CallLimits = { softMs: 5_000, hardMs: 10_000 };
 export const DEFAULT_STEP_LIMITS: CallLimits = { softMs: 45_000, hardMs: 60_000 };
 
-export interface EccWorkerFile {
-  filename: string;
-  /** `['--import', 'tsx']` when the file is TypeScript. */
-  execArgv: string[];
-}
+export type EccWorkerFile = WorkerFile;
 
 export interface EccGatewayOptions {
   /** The self-contained WSDL; default `resources/ecc.wsdl` of the application. */
@@ -81,17 +75,7 @@ export interface EccGatewayOptions {
  * tsx), else the `ecc-worker.js` entry built next to the main bundle (`out/main`).
  */
 export function resolveEccWorker(moduleUrl: string = import.meta.url): EccWorkerFile {
-  const here = dirname(fileURLToPath(moduleUrl));
-  if (moduleUrl.endsWith('.ts')) {
-    // Node 20 ignores `--import` in a worker's execArgv, but honours `--require`: tsx's require
-    // hook compiles worker.ts, which Piscina loads with require() first.
-    return { filename: join(here, 'worker.ts'), execArgv: ['--require', createRequire(moduleUrl).resolve('tsx/cjs')] };
-  }
-  // This module may be bundled into out/main/index.js or into a chunk below it.
-  const candidates = [join(here, 'ecc-worker.js'), join(here, '..', 'ecc-worker.js'), join(here, '..', '..', 'ecc-worker.js')];
-  const found = candidates.find((file) => existsSync(file));
-  if (!found) throw new Error(`The ECC worker (ecc-worker.js) is not next to the main bundle: looked for ${candidates.join(', ')}`);
-  return { filename: found, execArgv: [] };
+  return resolveWorkerFile(moduleUrl, 'worker.ts', 'ecc-worker.js');
 }
 
 function checkLimits(name: string, limits: CallLimits): CallLimits {

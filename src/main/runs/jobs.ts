@@ -1,7 +1,7 @@
 // The after-stop jobs (DOMAIN.md "Runs"): for every data router, move the run's .graw files into
 // `<staging>/<experiment>/run_NNNN/`; for every ECC server, copy its three selected config files
 // into `<config_backup_root>/<experiment>/run_NNNN/`. Queued with the stop of the run, in the
-// same transaction; carried out by the SSH work (a later part of the application).
+// same transaction; carried out over SSH by job-runner.ts.
 import type { Job, JobKind, JobStatus } from '../../shared/api/contract';
 import type { Store } from '../db/store';
 import { listServerTargets } from '../ecc/control/queries';

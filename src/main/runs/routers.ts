@@ -1,7 +1,7 @@
 // Whether each data router's staging directory is clean (no .graw file left from an earlier
-// run), kept in memory. Unknown until checked: the checks run over SSH (a later part of the
-// application, which calls `set`). Until then an unknown router does not block Start all; a
-// router known NOT clean does.
+// run), kept in memory. Unknown until checked: the periodic SSH checks (worker-node/checks.ts)
+// and the after-stop jobs (job-runner.ts) call `set`. An unknown router does not block Start
+// all; a router known NOT clean does.
 import { nowIso } from '../time';
 
 export interface CleanState {

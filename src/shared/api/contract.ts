@@ -179,6 +179,50 @@ export interface RunControlStatus {
   pendingJobs: number;
 }
 
+/** A host key a worker computer presented and the application does not know (to compare, then trust). */
+export interface PresentedHostKeyInfo {
+  host: string;
+  port: number;
+  keyType: string;
+  fingerprint: string;
+}
+
+/** The last SSH check of one worker-computer program; every field null until checked. */
+export interface WorkerCheck {
+  /** When the last check ended (answered or failed). */
+  checkedAt: string | null;
+  processRunning: boolean | null;
+  /** The last check's failure (kind and message); null when it answered. */
+  error: { kind: string; message: string } | null;
+  /** With an unknown or changed host key: the key presented. */
+  hostKey: PresentedHostKeyInfo | null;
+}
+
+export interface DataRouterWorkerStatus extends WorkerCheck {
+  id: number;
+  name: string;
+  address: string;
+  port: number;
+  /** The working directory of the data router listening on its port; null when not found. */
+  stagingDirectory: string | null;
+  /** Why the staging directory was not found (no data router, none on this port). */
+  stagingProblem: string | null;
+  clean: boolean | null;
+  grawFiles: number | null;
+}
+
+export interface EccServerWorkerStatus extends WorkerCheck {
+  id: number;
+  name: string;
+  address: string;
+}
+
+export interface WorkersStatus {
+  experimentId: number | null;
+  dataRouters: DataRouterWorkerStatus[];
+  eccServers: EccServerWorkerStatus[];
+}
+
 export const JOB_KINDS = ['organize_files', 'backup_configs'] as const;
 export type JobKind = (typeof JOB_KINDS)[number];
 export const JOB_STATUSES = ['pending', 'running', 'done', 'failed'] as const;
@@ -499,6 +543,27 @@ export const operations = {
     summary: 'The after-stop jobs (organize files, back up configs) of an experiment, newest first, optionally of one status.',
     input: z.object({ ...experimentRef, status: z.enum(JOB_STATUSES).optional(), limit: z.number().int().min(1).max(1000).default(200) }),
     output: returns<Job[]>(),
+  },
+
+  // --- Worker computers (SSH) ----------------------------------------------------------------
+  'workers.status': {
+    kind: 'query',
+    summary:
+      "The last SSH checks of the active experiment's worker computers: each data router's process, staging directory and whether it is clean, each ECC server's process; failures with their kind and, for an unknown host key, the key's fingerprint.",
+    input: z.object({}),
+    output: returns<WorkersStatus>(),
+  },
+  'hosts.trust': {
+    kind: 'mutation',
+    summary:
+      "Trust the host key a worker computer presented to a check (found by host, port and fingerprint; never a key sent by the caller): it is added to the application's known_hosts.",
+    input: z.object({
+      host: z.string().min(1).max(255),
+      port: z.number().int().min(1).max(65535).default(22),
+      keyType: z.string().min(1).max(64),
+      fingerprint: z.string().regex(/^SHA256:[A-Za-z0-9+/]{43}$/, 'Must be a SHA256: fingerprint as ssh-keygen -l prints it'),
+    }),
+    output: returns<PresentedHostKeyInfo & { file: string }>(),
   },
 
   // --- Log and audit -------------------------------------------------------------------------

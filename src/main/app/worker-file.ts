@@ -1,0 +1,30 @@
+// Finds a Piscina worker module: the TypeScript source (compiled by tsx) when the calling module
+// is itself TypeScript (vitest, tsx), else the entry electron-vite built next to the main bundle.
+import { existsSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+export interface WorkerFile {
+  filename: string;
+  /** `['--require', <tsx/cjs>]` when the file is TypeScript. */
+  execArgv: string[];
+}
+
+/**
+ * `sourceName` sits beside the calling module (`moduleUrl`) in the sources; `builtName` is the
+ * build entry's file (e.g. `ecc-worker.js`), in out/main next to the bundle.
+ */
+export function resolveWorkerFile(moduleUrl: string, sourceName: string, builtName: string): WorkerFile {
+  const here = dirname(fileURLToPath(moduleUrl));
+  if (moduleUrl.endsWith('.ts')) {
+    // Node 20 ignores `--import` in a worker's execArgv, but honours `--require`: tsx's require
+    // hook compiles the worker, which Piscina loads with require() first.
+    return { filename: join(here, sourceName), execArgv: ['--require', createRequire(moduleUrl).resolve('tsx/cjs')] };
+  }
+  // The calling module may be bundled into out/main/index.js or into a chunk below it.
+  const candidates = [join(here, builtName), join(here, '..', builtName), join(here, '..', '..', builtName)];
+  const found = candidates.find((file) => existsSync(file));
+  if (!found) throw new Error(`The worker ${builtName} is not next to the main bundle: looked for ${candidates.join(', ')}`);
+  return { filename: found, execArgv: [] };
+}

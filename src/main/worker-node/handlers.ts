@@ -1,0 +1,31 @@
+// Operations on the worker computers over SSH: the live status of the periodic checks, and
+// trusting the host key a worker computer presented.
+import { ApiError } from '../../shared/api/errors';
+import { defineHandlers } from '../api/handler';
+import type { WorkerChecks } from './checks';
+import { appKnownHostsFile, trustHostKey } from './known-hosts';
+
+export function workerHandlers(checks: WorkerChecks | null, onTrusted?: () => void) {
+  return defineHandlers({
+    'workers.status': {
+      reads: ['workers_status', 'experiment', 'data_router', 'ecc_server'],
+      run: () => (checks ? checks.status() : { experimentId: null, dataRouters: [], eccServers: [] }),
+    },
+    'hosts.trust': {
+      run: (input, { app, auditTarget }) => {
+        auditTarget(`${input.host}:${input.port} ${input.keyType} ${input.fingerprint}`);
+        const key = checks?.presentedKey(input.host, input.port, input.fingerprint);
+        if (!key) {
+          throw new ApiError('NOT_FOUND', `No check has seen ${input.host}:${input.port} present an unknown key with fingerprint ${input.fingerprint}`, 'fingerprint');
+        }
+        if (key.keyType !== input.keyType) {
+          throw new ApiError('REFUSED', `The key with that fingerprint is ${key.keyType}, not ${input.keyType}`, 'keyType');
+        }
+        const file = appKnownHostsFile(app.dataDir);
+        trustHostKey(file, key.host, key.port, Buffer.from(key.keyBase64, 'base64'));
+        onTrusted?.();
+        return { host: key.host, port: key.port, keyType: key.keyType, fingerprint: key.fingerprint, file };
+      },
+    },
+  });
+}

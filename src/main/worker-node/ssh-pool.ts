@@ -1,0 +1,228 @@
+// The product's SSH gateway: every SSH call (process checks, the clean check, organizing files,
+// backing up configs, a log's end) runs as a task of ONE Piscina pool (ssh-worker.ts), so no
+// network wait happens on the main thread. Each call has two limits (DOMAIN.md, "Background work
+// and its schedule"): the soft limit is the task's own timeout inside the worker; the hard limit
+// settles the call here whatever the worker does (a stuck pool is then replaced). Tasks to one
+// host are limited in number: OpenSSH allows about 10 channels per connection.
+import { availableParallelism } from 'node:os';
+import { setTimeout as delay } from 'node:timers/promises';
+import { Piscina } from 'piscina';
+import { resolveWorkerFile, type WorkerFile } from '../app/worker-file';
+import { SshError } from './connection';
+import type { BackupResult, TailResult } from './files';
+import type {
+  BackupConfigsTask,
+  CheckDataRouterTask,
+  CheckEccServerTask,
+  DataRouterCheck,
+  OrganizeAnswer,
+  OrganizeFilesTask,
+  SshConnectSettings,
+  SshHost,
+  SshTaskResult,
+  TailLogTask,
+} from './ssh-worker';
+
+export interface SshLimits {
+  softMs: number;
+  hardMs: number;
+}
+
+/** DOMAIN.md: the process and clean checks 10 s / 40 s; organize and backup after Stop 30 s / 40 s. */
+export const DEFAULT_CHECK_LIMITS: SshLimits = { softMs: 10_000, hardMs: 40_000 };
+export const DEFAULT_FILE_LIMITS: SshLimits = { softMs: 30_000, hardMs: 40_000 };
+
+export interface SshGatewayOptions {
+  /** How the threads connect: the data directory (known_hosts), ~/.ssh/config, known_hosts files. */
+  connect: SshConnectSettings;
+  checkLimits?: SshLimits;
+  fileLimits?: SshLimits;
+  /** Calls to one host at once (default 4); more wait here. */
+  perHostConcurrency?: number;
+  /** Threads (default 1 to 2): SSH work waits on the network, and each thread has its own connections. */
+  maxThreads?: number;
+  /** Tasks allowed to wait for a thread (default 500); beyond, calls are refused at once. */
+  maxQueue?: number;
+  /** A thread left without work this long ends (default 60 s, longer than the 15 s check period). */
+  idleTimeout?: number;
+  /** How long close() lets running calls finish before ending the threads (default 2 s). */
+  closeTimeoutMs?: number;
+  worker?: WorkerFile;
+}
+
+export interface SshGateway {
+  readonly checkLimits: SshLimits;
+  readonly fileLimits: SshLimits;
+  checkDataRouter(host: SshHost, port: number, limits?: SshLimits): Promise<DataRouterCheck>;
+  checkEccServerProcess(host: SshHost, limits?: SshLimits): Promise<{ running: boolean }>;
+  organizeFiles(host: SshHost, job: { port: number; experiment: string; runNumber: number }, limits?: SshLimits): Promise<OrganizeAnswer>;
+  backupConfigs(host: SshHost, job: { configRoot: string; files: string[]; backupFolder: string }, limits?: SshLimits): Promise<BackupResult>;
+  tailLog(host: SshHost, path: string, lines?: number, limits?: SshLimits): Promise<TailResult>;
+  close(): Promise<void>;
+}
+
+/** The worker module: ssh-worker.ts from the sources, else `ssh-worker.js` next to the bundle. */
+export function resolveSshWorker(moduleUrl: string = import.meta.url): WorkerFile {
+  return resolveWorkerFile(moduleUrl, 'ssh-worker.ts', 'ssh-worker.js');
+}
+
+function checkLimits(name: string, limits: SshLimits): SshLimits {
+  if (!(limits.softMs > 0 && limits.hardMs >= limits.softMs)) {
+    throw new RangeError(`${name}: the soft limit must be positive and the hard limit at least as long (got ${limits.softMs} / ${limits.hardMs} ms)`);
+  }
+  return limits;
+}
+
+/** A counting semaphore per host. */
+class HostSlots {
+  private readonly used = new Map<string, number>();
+  private readonly waiting = new Map<string, (() => void)[]>();
+  constructor(private readonly limit: number) {}
+
+  async acquire(host: string): Promise<() => void> {
+    const used = this.used.get(host) ?? 0;
+    if (used >= this.limit) {
+      await new Promise<void>((resolve) => {
+        const queue = this.waiting.get(host) ?? [];
+        queue.push(resolve);
+        this.waiting.set(host, queue);
+      });
+    } else {
+      this.used.set(host, used + 1);
+    }
+    let released = false;
+    return () => {
+      if (released) return;
+      released = true;
+      const next = this.waiting.get(host)?.shift();
+      if (next) return next();
+      if (this.waiting.get(host)?.length === 0) this.waiting.delete(host);
+      const left = (this.used.get(host) ?? 1) - 1;
+      if (left > 0) this.used.set(host, left);
+      else this.used.delete(host);
+    };
+  }
+}
+
+function hostKey(host: SshHost): string {
+  return `${host.overrides?.user ?? ''}@${host.alias}:${host.overrides?.port ?? ''}`;
+}
+
+export function createSshGateway(options: SshGatewayOptions): SshGateway {
+  const checks = checkLimits('checkLimits', options.checkLimits ?? DEFAULT_CHECK_LIMITS);
+  const files = checkLimits('fileLimits', options.fileLimits ?? DEFAULT_FILE_LIMITS);
+  const worker = options.worker ?? resolveSshWorker();
+  const maxThreads = options.maxThreads ?? Math.min(2, Math.max(1, Math.floor(availableParallelism() / 2)));
+  const closeTimeoutMs = options.closeTimeoutMs ?? 2_000;
+  const slots = new HostSlots(Math.max(1, options.perHostConcurrency ?? 4));
+  const retireGraceMs = Math.max(checks.hardMs, files.hardMs);
+
+  function createPool(): Piscina {
+    const created = new Piscina({
+      filename: worker.filename,
+      execArgv: worker.execArgv,
+      // The task a new thread loads first (the default name, 'default', does not exist).
+      name: 'checkDataRouter',
+      // No thread until the first SSH call: an application without worker computers starts none.
+      minThreads: 0,
+      maxThreads,
+      // SSH tasks wait on the network: one thread carries many (the per-host limit bounds each host).
+      concurrentTasksPerWorker: 64,
+      maxQueue: options.maxQueue ?? 500,
+      idleTimeout: options.idleTimeout ?? 60_000,
+      closeTimeout: retireGraceMs,
+    });
+    // Thread crashes and slow closes are reported as 'error' events, which would otherwise crash the process.
+    created.on('error', () => {});
+    return created;
+  }
+
+  let pool = createPool();
+  let closing: Promise<void> | undefined;
+  const retired = new Set<Piscina>();
+  function retire(stale: Piscina): void {
+    if (stale !== pool || closing) return;
+    pool = createPool();
+    retired.add(stale);
+    void stale
+      .close({ force: false })
+      .catch(() => stale.destroy())
+      .finally(() => retired.delete(stale));
+  }
+
+  /** One task under its hard limit (not handed to Piscina: an abortable task would hold a whole thread). */
+  async function run<T>(name: string, host: SshHost, task: object, limits: SshLimits): Promise<T> {
+    checkLimits(`The ${name} call's limits`, limits);
+    if (closing) throw new SshError('other', 'The SSH gateway is closed');
+    const hardLimit = AbortSignal.timeout(limits.hardMs);
+    let onAbort: (() => void) | undefined;
+    const expired = new Promise<never>((_resolve, reject) => {
+      onAbort = () => reject(new SshError('timeout', `${name} on ${host.alias} did not end within its hard limit of ${limits.hardMs} ms`));
+      hardLimit.addEventListener('abort', onAbort, { once: true });
+    });
+    // Waiting for a slot counts against the hard limit too.
+    const acquiring = slots.acquire(hostKey(host));
+    let release: () => void;
+    try {
+      release = await Promise.race([acquiring, expired]);
+    } catch (error) {
+      void acquiring.then((late) => late());
+      if (onAbort) hardLimit.removeEventListener('abort', onAbort);
+      throw error;
+    }
+    const current = pool;
+    let result: SshTaskResult<T>;
+    try {
+      result = (await Promise.race([current.run(task, { name }), expired])) as SshTaskResult<T>;
+    } catch (error) {
+      if (error instanceof SshError) {
+        if (hardLimit.aborted) retire(current);
+        throw error;
+      }
+      const message = error instanceof Error ? error.message : String(error);
+      if (closing) throw new SshError('other', 'The SSH gateway was closed during the call');
+      if (/queue is at limit/i.test(message)) throw new SshError('other', 'Too many SSH calls are waiting: this one was refused');
+      throw new SshError('other', `The SSH worker failed: ${message}`);
+    } finally {
+      release();
+      if (onAbort) hardLimit.removeEventListener('abort', onAbort);
+    }
+    if (result.ok) return result.value;
+    throw new SshError(result.kind, result.message, result.hostKey);
+  }
+
+  const base = (host: SshHost, limits: SshLimits) => ({ connect: options.connect, target: host, timeoutMs: limits.softMs });
+
+  return {
+    checkLimits: checks,
+    fileLimits: files,
+    checkDataRouter(host, port, limits = checks) {
+      const task: CheckDataRouterTask = { ...base(host, limits), port };
+      return run('checkDataRouter', host, task, limits);
+    },
+    checkEccServerProcess(host, limits = checks) {
+      const task: CheckEccServerTask = base(host, limits);
+      return run('checkEccServerProcess', host, task, limits);
+    },
+    organizeFiles(host, job, limits = files) {
+      const task: OrganizeFilesTask = { ...base(host, limits), ...job };
+      return run('organizeFiles', host, task, limits);
+    },
+    backupConfigs(host, job, limits = files) {
+      const task: BackupConfigsTask = { ...base(host, limits), ...job };
+      return run('backupConfigs', host, task, limits);
+    },
+    tailLog(host, path, lines = 50, limits = checks) {
+      const task: TailLogTask = { ...base(host, limits), path, lines };
+      return run('tailLog', host, task, limits);
+    },
+    close(): Promise<void> {
+      const last = pool;
+      closing ??= Promise.race([last.close({ force: true }), delay(closeTimeoutMs)])
+        .catch(() => undefined)
+        .then(() => Promise.allSettled([last, ...retired].map((p) => p.destroy())))
+        .then(() => undefined);
+      return closing;
+    },
+  };
+}

@@ -1,0 +1,176 @@
+// The SSH worker module run by the Piscina pool (ssh-pool.ts): each named export is a task taking
+// and returning plain data. Every failure comes back as `{ ok: false, kind, message, hostKey? }`
+// rather than a thrown error (class instances do not cross threads). Each thread keeps one
+// connection per host (SshConnections), reused by every task that thread carries.
+import type { SFTPWrapper } from 'ssh2';
+import { SshConnections, SshError, type ConnectOptions, type PresentedHostKey, type SshConnection, type SshErrorKind } from './connection';
+import { backupConfigFiles, checkClean, organizeRunFiles, tailLines, type BackupResult, type CleanCheck, type OrganizeResult, type TailResult } from './files';
+import { PROCESS_LIST_COMMAND, checkProcess } from './processes';
+import type { HostOverrides, ResolveOptions } from './ssh-config';
+import { DATA_ROUTER_PROGRAM, findStagingDirectory, type StagingAnswer } from './staging';
+
+export const ECC_SERVER_PROGRAM = 'getEccSoapServer';
+
+export type SshTaskResult<T> = { ok: true; value: T } | { ok: false; kind: SshErrorKind; message: string; hostKey?: PresentedHostKey };
+
+/** A worker computer: its name (a ~/.ssh/config alias or a host name) and the application's own settings for it. */
+export interface SshHost {
+  alias: string;
+  overrides?: HostOverrides;
+}
+
+/** How a thread connects (plain data: part of every task). */
+export interface SshConnectSettings {
+  /** The application's data directory: its known_hosts is `<dataDir>/known_hosts`. */
+  dataDir: string;
+  knownHostsFiles?: string[];
+  sshConfig?: ResolveOptions;
+  /** Connect, handshake and authentication (default: the task's soft limit, at most 10 s). */
+  readyTimeoutMs?: number;
+}
+
+interface SshTask {
+  connect: SshConnectSettings;
+  target: SshHost;
+  /** The task's own time limit (the soft limit): the task answers 'timeout' when it passes. */
+  timeoutMs: number;
+}
+
+export interface CheckDataRouterTask extends SshTask {
+  port: number;
+}
+
+export interface DataRouterCheck {
+  processRunning: boolean;
+  staging: StagingAnswer;
+  /** The clean check of the staging directory; null when it was not found. */
+  clean: CleanCheck | null;
+}
+
+export type CheckEccServerTask = SshTask;
+
+export interface OrganizeFilesTask extends SshTask {
+  /** The data router's port: identifies its process, whose working directory is the staging directory. */
+  port: number;
+  experiment: string;
+  runNumber: number;
+}
+
+export interface OrganizeAnswer {
+  staging: StagingAnswer;
+  /** Null when the staging directory was not found (nothing was touched). */
+  result: OrganizeResult | null;
+}
+
+export interface BackupConfigsTask extends SshTask {
+  configRoot: string;
+  files: string[];
+  backupFolder: string;
+}
+
+export interface TailLogTask extends SshTask {
+  path: string;
+  lines: number;
+}
+
+const connectionsBySettings = new Map<string, SshConnections>();
+
+function connections(settings: SshConnectSettings, timeoutMs: number): SshConnections {
+  const options: ConnectOptions = {
+    dataDir: settings.dataDir,
+    readyTimeoutMs: settings.readyTimeoutMs ?? Math.min(10_000, timeoutMs),
+    ...(settings.knownHostsFiles ? { knownHostsFiles: settings.knownHostsFiles } : {}),
+    ...(settings.sshConfig ? { sshConfig: settings.sshConfig } : {}),
+  };
+  const key = JSON.stringify(options);
+  let found = connectionsBySettings.get(key);
+  if (!found) connectionsBySettings.set(key, (found = new SshConnections(options)));
+  return found;
+}
+
+/** Runs a task under its soft limit, every failure as plain data. */
+async function settle<T>(task: SshTask, work: (conn: SshConnection, deadline: number) => Promise<T>): Promise<SshTaskResult<T>> {
+  const deadline = Date.now() + task.timeoutMs;
+  let timer: NodeJS.Timeout | undefined;
+  const limit = new Promise<never>((_resolve, reject) => {
+    timer = setTimeout(() => reject(new SshError('timeout', `No answer from ${task.target.alias} within ${task.timeoutMs} ms`)), task.timeoutMs);
+  });
+  try {
+    const value = await Promise.race([
+      connections(task.connect, task.timeoutMs)
+        .connection(task.target.alias, task.target.overrides)
+        .then((conn) => work(conn, deadline)),
+      limit,
+    ]);
+    return { ok: true, value };
+  } catch (error) {
+    if (error instanceof SshError) {
+      return { ok: false, kind: error.kind, message: error.message, ...(error.hostKey ? { hostKey: error.hostKey } : {}) };
+    }
+    return { ok: false, kind: 'other', message: error instanceof Error ? error.message : String(error) };
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+function remaining(deadline: number): number {
+  return Math.max(1, deadline - Date.now());
+}
+
+async function run(conn: SshConnection, argv: readonly string[], deadline: number) {
+  return conn.exec(argv, { timeoutMs: remaining(deadline) });
+}
+
+/** Runs work on one SFTP session, which holds one of the connection's channels. */
+function withSftp<T>(conn: SshConnection, work: (sftp: SFTPWrapper) => Promise<T>): Promise<T> {
+  return conn.withChannel(async () => {
+    const sftp = await conn.ssh.requestSFTP();
+    try {
+      return await work(sftp);
+    } finally {
+      sftp.end();
+    }
+  });
+}
+
+async function processRunning(conn: SshConnection, program: string, deadline: number): Promise<boolean> {
+  const ps = await run(conn, PROCESS_LIST_COMMAND, deadline);
+  if (ps.code !== 0) throw new SshError('other', `ps failed on ${conn.target.alias} (exit ${String(ps.code)}): ${ps.stderr.trim()}`);
+  return checkProcess(ps.stdout, program).running;
+}
+
+export function checkDataRouter(task: CheckDataRouterTask): Promise<SshTaskResult<DataRouterCheck>> {
+  return settle(task, async (conn, deadline) => {
+    const running = await processRunning(conn, DATA_ROUTER_PROGRAM, deadline);
+    const staging = await findStagingDirectory((argv) => run(conn, argv, deadline), task.port);
+    const clean = staging.kind === 'found' ? await withSftp(conn, (sftp) => checkClean(sftp, staging.directory)) : null;
+    return { processRunning: running, staging, clean };
+  });
+}
+
+export function checkEccServerProcess(task: CheckEccServerTask): Promise<SshTaskResult<{ running: boolean }>> {
+  return settle(task, async (conn, deadline) => ({ running: await processRunning(conn, ECC_SERVER_PROGRAM, deadline) }));
+}
+
+export function organizeFiles(task: OrganizeFilesTask): Promise<SshTaskResult<OrganizeAnswer>> {
+  return settle(task, async (conn, deadline) => {
+    const staging = await findStagingDirectory((argv) => run(conn, argv, deadline), task.port);
+    if (staging.kind !== 'found') return { staging, result: null };
+    // Renames in flight stop being started at the deadline: the job can simply run again.
+    const signal = AbortSignal.timeout(remaining(deadline));
+    const result = await withSftp(conn, (sftp) =>
+      organizeRunFiles(sftp, { stagingDirectory: staging.directory, experiment: task.experiment, runNumber: task.runNumber }, { signal }),
+    );
+    return { staging, result };
+  });
+}
+
+export function backupConfigs(task: BackupConfigsTask): Promise<SshTaskResult<BackupResult>> {
+  return settle(task, (conn) =>
+    withSftp(conn, (sftp) => backupConfigFiles(sftp, { configRoot: task.configRoot, files: task.files, backupFolder: task.backupFolder })),
+  );
+}
+
+export function tailLog(task: TailLogTask): Promise<SshTaskResult<TailResult>> {
+  return settle(task, (conn) => withSftp(conn, (sftp) => tailLines(sftp, task.path, task.lines)));
+}
