@@ -7,10 +7,9 @@
 // carries many at once (concurrentTasksPerWorker).
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
-import { setTimeout as delay } from 'node:timers/promises';
-import { Piscina } from 'piscina';
 import type { EccStep } from '../../shared/domain';
 import { projectRoot } from '../app/paths';
+import { TimedPoolError, createTimedPool, type TimedPoolFailure } from '../app/timed-pool';
 import { resolveWorkerFile, type WorkerFile } from '../app/worker-file';
 import {
   EccCallError,
@@ -99,80 +98,34 @@ export function createEccGateway(options: EccGatewayOptions = {}): EccGateway {
   const maxThreads = options.maxThreads ?? Math.min(4, Math.max(2, Math.floor(availableParallelism() / 2)));
   const closeTimeoutMs = options.closeTimeoutMs ?? 2_000;
 
-  const retireGraceMs = Math.max(stateLimits.hardMs, configIdsLimits.hardMs, stepLimits.hardMs);
+  const timedPool = createTimedPool({
+    worker,
+    // Every run names its task; this one is what a new thread loads first.
+    firstTask: 'getState',
+    minThreads: 1,
+    maxThreads,
+    concurrentTasksPerWorker: options.concurrentTasksPerWorker ?? 64,
+    maxQueue: options.maxQueue ?? 1000,
+    idleTimeout: options.idleTimeout ?? 60_000,
+    retireGraceMs: Math.max(stateLimits.hardMs, configIdsLimits.hardMs, stepLimits.hardMs),
+    closeTimeoutMs,
+  });
 
-  function createPool(): Piscina {
-    const created = new Piscina({
-      filename: worker.filename,
-      execArgv: worker.execArgv,
-      // Every run names its task; this one is what a new thread loads first (the default,
-      // 'default', does not exist, and looking for it would fall back to import(), which cannot
-      // load TypeScript).
-      name: 'getState',
-      minThreads: 1,
-      maxThreads,
-      concurrentTasksPerWorker: options.concurrentTasksPerWorker ?? 64,
-      maxQueue: options.maxQueue ?? 1000,
-      idleTimeout: options.idleTimeout ?? 60_000,
-      // A retired pool lets its running calls end (each within its own soft limit) first.
-      closeTimeout: retireGraceMs,
-    });
-    // Piscina reports a close that outlived closeTimeout (and thread crashes, which also fail
-    // their tasks) as 'error' events; without a listener they would crash the process.
-    created.on('error', () => {});
-    return created;
-  }
+  const FAILURES: Record<TimedPoolFailure, (name: string, message: string) => EccCallError> = {
+    timeout: (_name, message) => new EccCallError('timeout', message),
+    closed: () => new EccCallError('other', 'The ECC gateway is closed'),
+    busy: () => new EccCallError('other', 'Too many ECC calls are waiting: this one was refused'),
+    failed: (_name, message) => new EccCallError('other', `The ECC worker failed: ${message}`),
+  };
 
-  let pool = createPool();
-  let closing: Promise<void> | undefined;
-
-  /**
-   * A task outlived its hard limit: its thread is stuck (the soft limit ends every network
-   * wait), or the pool is hopelessly behind. New tasks go to a fresh pool; the old one takes no
-   * more, lets the calls it holds end (each within its soft limit), then ends its threads.
-   */
-  const retired = new Set<Piscina>();
-  function retire(stale: Piscina): void {
-    if (stale !== pool || closing) return;
-    pool = createPool();
-    retired.add(stale);
-    void stale
-      .close({ force: false })
-      .catch(() => stale.destroy())
-      .finally(() => retired.delete(stale));
-  }
-
-  /**
-   * Runs one task under its hard limit: an abort signal that settles the call with a timeout.
-   * The signal is not handed to Piscina, which runs an abortable task alone on its thread: with
-   * it, every call waiting for an answer would hold a whole thread, and ten servers that never
-   * answer would hold ten.
-   */
+  /** Runs one task under its hard limit (see app/timed-pool.ts). */
   async function run<R>(name: string, task: object, limits: CallLimits): Promise<R> {
     checkLimits(`The ${name} call's limits`, limits);
-    if (closing) throw new EccCallError('other', 'The ECC gateway is closed');
-    const current = pool;
-    const hardLimit = AbortSignal.timeout(limits.hardMs);
-    let onAbort: (() => void) | undefined;
-    const expired = new Promise<never>((_resolve, reject) => {
-      onAbort = () => reject(new EccCallError('timeout', `The ${name} task did not end within its hard limit of ${limits.hardMs} ms`));
-      hardLimit.addEventListener('abort', onAbort, { once: true });
-    });
     try {
-      return (await Promise.race([current.run(task, { name }), expired])) as R;
+      return await timedPool.run<R>(name, task, AbortSignal.timeout(limits.hardMs), limits.hardMs);
     } catch (error) {
-      if (error instanceof EccCallError) {
-        retire(current);
-        throw error;
-      }
-      const message = error instanceof Error ? error.message : String(error);
-      if (closing) throw new EccCallError('other', 'The ECC gateway was closed during the call');
-      if (/queue is at limit/i.test(message)) {
-        throw new EccCallError('other', 'Too many ECC calls are waiting: this one was refused');
-      }
-      throw new EccCallError('other', `The ECC worker failed: ${message}`);
-    } finally {
-      if (onAbort) hardLimit.removeEventListener('abort', onAbort);
+      if (error instanceof TimedPoolError) throw FAILURES[error.failure](name, error.message);
+      throw error;
     }
   }
 
@@ -237,14 +190,6 @@ export function createEccGateway(options: EccGatewayOptions = {}): EccGateway {
       return unwrap(await run<TaskResult<StepAnswer>>('step', task, limits));
     },
 
-    close(): Promise<void> {
-      // On quit: queued calls are cancelled, running ones get closeTimeoutMs to end.
-      const last = pool;
-      closing ??= Promise.race([last.close({ force: true }), delay(closeTimeoutMs)])
-        .catch(() => undefined)
-        .then(() => Promise.allSettled([last, ...retired].map((p) => p.destroy())))
-        .then(() => undefined);
-      return closing;
-    },
+    close: () => timedPool.close(),
   };
 }

@@ -5,8 +5,7 @@
 // settles the call here whatever the worker does (a stuck pool is then replaced). Tasks to one
 // host are limited in number: OpenSSH allows about 10 channels per connection.
 import { availableParallelism } from 'node:os';
-import { setTimeout as delay } from 'node:timers/promises';
-import { Piscina } from 'piscina';
+import { TimedPoolError, createTimedPool, type TimedPoolFailure } from '../app/timed-pool';
 import { resolveWorkerFile, type WorkerFile } from '../app/worker-file';
 import { SshError } from './connection';
 import type { BackupResult, TailResult } from './files';
@@ -115,77 +114,56 @@ export function createSshGateway(options: SshGatewayOptions): SshGateway {
   const maxThreads = options.maxThreads ?? Math.min(2, Math.max(1, Math.floor(availableParallelism() / 2)));
   const closeTimeoutMs = options.closeTimeoutMs ?? 2_000;
   const slots = new HostSlots(Math.max(1, options.perHostConcurrency ?? 4));
-  const retireGraceMs = Math.max(checks.hardMs, files.hardMs);
+  const timedPool = createTimedPool({
+    worker,
+    firstTask: 'checkDataRouter',
+    // No thread until the first SSH call: an application without worker computers starts none.
+    minThreads: 0,
+    maxThreads,
+    // SSH tasks wait on the network: one thread carries many (the per-host limit bounds each host).
+    concurrentTasksPerWorker: 64,
+    maxQueue: options.maxQueue ?? 500,
+    idleTimeout: options.idleTimeout ?? 60_000,
+    retireGraceMs: Math.max(checks.hardMs, files.hardMs),
+    closeTimeoutMs,
+  });
 
-  function createPool(): Piscina {
-    const created = new Piscina({
-      filename: worker.filename,
-      execArgv: worker.execArgv,
-      // The task a new thread loads first (the default name, 'default', does not exist).
-      name: 'checkDataRouter',
-      // No thread until the first SSH call: an application without worker computers starts none.
-      minThreads: 0,
-      maxThreads,
-      // SSH tasks wait on the network: one thread carries many (the per-host limit bounds each host).
-      concurrentTasksPerWorker: 64,
-      maxQueue: options.maxQueue ?? 500,
-      idleTimeout: options.idleTimeout ?? 60_000,
-      closeTimeout: retireGraceMs,
-    });
-    // Thread crashes and slow closes are reported as 'error' events, which would otherwise crash the process.
-    created.on('error', () => {});
-    return created;
-  }
+  const FAILURES: Record<TimedPoolFailure, (message: string) => SshError> = {
+    timeout: (message) => new SshError('timeout', message),
+    closed: () => new SshError('other', 'The SSH gateway is closed'),
+    busy: () => new SshError('other', 'Too many SSH calls are waiting: this one was refused'),
+    failed: (message) => new SshError('other', `The SSH worker failed: ${message}`),
+  };
 
-  let pool = createPool();
-  let closing: Promise<void> | undefined;
-  const retired = new Set<Piscina>();
-  function retire(stale: Piscina): void {
-    if (stale !== pool || closing) return;
-    pool = createPool();
-    retired.add(stale);
-    void stale
-      .close({ force: false })
-      .catch(() => stale.destroy())
-      .finally(() => retired.delete(stale));
-  }
-
-  /** One task under its hard limit (not handed to Piscina: an abortable task would hold a whole thread). */
+  /** One task under its hard limit (see app/timed-pool.ts); waiting for a host slot counts against it. */
   async function run<T>(name: string, host: SshHost, task: object, limits: SshLimits): Promise<T> {
     checkLimits(`The ${name} call's limits`, limits);
-    if (closing) throw new SshError('other', 'The SSH gateway is closed');
-    const hardLimit = AbortSignal.timeout(limits.hardMs);
+    if (timedPool.closed) throw FAILURES.closed('');
+    const deadline = AbortSignal.timeout(limits.hardMs);
+    const timedOut = () => new SshError('timeout', `${name} on ${host.alias} did not end within its hard limit of ${limits.hardMs} ms`);
+    const acquiring = slots.acquire(hostKey(host));
     let onAbort: (() => void) | undefined;
     const expired = new Promise<never>((_resolve, reject) => {
-      onAbort = () => reject(new SshError('timeout', `${name} on ${host.alias} did not end within its hard limit of ${limits.hardMs} ms`));
-      hardLimit.addEventListener('abort', onAbort, { once: true });
+      onAbort = () => reject(timedOut());
+      deadline.addEventListener('abort', onAbort, { once: true });
     });
-    // Waiting for a slot counts against the hard limit too.
-    const acquiring = slots.acquire(hostKey(host));
     let release: () => void;
     try {
       release = await Promise.race([acquiring, expired]);
     } catch (error) {
       void acquiring.then((late) => late());
-      if (onAbort) hardLimit.removeEventListener('abort', onAbort);
       throw error;
+    } finally {
+      if (onAbort) deadline.removeEventListener('abort', onAbort);
     }
-    const current = pool;
     let result: SshTaskResult<T>;
     try {
-      result = (await Promise.race([current.run(task, { name }), expired])) as SshTaskResult<T>;
+      result = await timedPool.run<SshTaskResult<T>>(name, task, deadline, limits.hardMs);
     } catch (error) {
-      if (error instanceof SshError) {
-        if (hardLimit.aborted) retire(current);
-        throw error;
-      }
-      const message = error instanceof Error ? error.message : String(error);
-      if (closing) throw new SshError('other', 'The SSH gateway was closed during the call');
-      if (/queue is at limit/i.test(message)) throw new SshError('other', 'Too many SSH calls are waiting: this one was refused');
-      throw new SshError('other', `The SSH worker failed: ${message}`);
+      if (!(error instanceof TimedPoolError)) throw error;
+      throw error.failure === 'timeout' ? timedOut() : FAILURES[error.failure](error.message);
     } finally {
       release();
-      if (onAbort) hardLimit.removeEventListener('abort', onAbort);
     }
     if (result.ok) return result.value;
     throw new SshError(result.kind, result.message, result.hostKey);
@@ -216,13 +194,6 @@ export function createSshGateway(options: SshGatewayOptions): SshGateway {
       const task: TailLogTask = { ...base(host, limits), path, lines };
       return run('tailLog', host, task, limits);
     },
-    close(): Promise<void> {
-      const last = pool;
-      closing ??= Promise.race([last.close({ force: true }), delay(closeTimeoutMs)])
-        .catch(() => undefined)
-        .then(() => Promise.allSettled([last, ...retired].map((p) => p.destroy())))
-        .then(() => undefined);
-      return closing;
-    },
+    close: () => timedPool.close(),
   };
 }
