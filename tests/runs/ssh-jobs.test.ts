@@ -14,6 +14,9 @@ import { freePort, sshdAvailable, sshdUnavailableReason, startSshd, type TestSsh
 import { fakePrograms, type FakePrograms } from '../worker-node/programs';
 import { call, errorLog, openApp, refusal, rig, waitFor, waitForReport, type AppOptions } from './support';
 
+// Waits for states the application reports; each SSH command costs up to ~1 s on a loaded machine.
+const WAIT_MS = 45_000;
+
 async function operation(app: Application, name: 'runs.startAll' | 'runs.stopAll' | 'ecc.bringAllToReady') {
   const since = nowIso();
   await call(app, name, {});
@@ -62,7 +65,7 @@ describe.skipIf(!sshdAvailable())(`the worker computers over SSH ${sshdUnavailab
     await programs.start('dataRouter', { cwd: staging, port });
     await call(r.app, 'dataRouters.update', { id: routerId, port });
     const cleanIs = (value: boolean) =>
-      waitFor(r.app, 'runs.status', {}, (s) => s.dataRouters.find((d) => d.id === routerId)?.clean === value, 15_000);
+      waitFor(r.app, 'runs.status', {}, (s) => s.dataRouters.find((d) => d.id === routerId)?.clean === value, WAIT_MS);
 
     // The periodic check finds the router and its clean staging directory.
     await cleanIs(true);
@@ -74,7 +77,7 @@ describe.skipIf(!sshdAvailable())(`the worker computers over SSH ${sshdUnavailab
     expect(await operation(r.app, 'runs.startAll')).toMatchObject({ ok: true });
     writeFileSync(join(staging, 'CoBo0_AsAd0_run0.graw'), 'run 0');
     expect(await operation(r.app, 'runs.stopAll')).toMatchObject({ ok: true });
-    const organized = await waitFor(r.app, 'jobs.list', {}, (jobs) => jobs.some((j) => j.kind === 'organize_files' && j.runNumber === 0 && j.status === 'done'), 15_000);
+    const organized = await waitFor(r.app, 'jobs.list', {}, (jobs) => jobs.some((j) => j.kind === 'organize_files' && j.runNumber === 0 && j.status === 'done'), WAIT_MS);
     expect(organized.find((j) => j.kind === 'organize_files')).toMatchObject({ attempts: 1, lastError: '' });
     expect(readFileSync(join(staging, 'e20009', 'run_0000', 'CoBo0_AsAd0_run0.graw'), 'utf8')).toBe('run 0');
     expect(existsSync(join(staging, 'CoBo0_AsAd0_run0.graw'))).toBe(false);
@@ -86,7 +89,7 @@ describe.skipIf(!sshdAvailable())(`the worker computers over SSH ${sshdUnavailab
     writeFileSync(join(staging, 'e20009', 'run_0001', 'CoBo0_AsAd0_run1.graw'), 'older');
     writeFileSync(join(staging, 'CoBo0_AsAd0_run1.graw'), 'run 1');
     expect(await operation(r.app, 'runs.stopAll')).toMatchObject({ ok: true });
-    const jobs = await waitFor(r.app, 'jobs.list', {}, (list) => list.some((j) => j.kind === 'organize_files' && j.runNumber === 1 && j.status === 'failed'), 15_000);
+    const jobs = await waitFor(r.app, 'jobs.list', {}, (list) => list.some((j) => j.kind === 'organize_files' && j.runNumber === 1 && j.status === 'failed'), WAIT_MS);
     const failed = jobs.find((j) => j.kind === 'organize_files' && j.runNumber === 1);
     expect(failed?.lastError).toMatch(/left in place \(never overwritten\): CoBo0_AsAd0_run1\.graw/);
     expect(readFileSync(join(staging, 'e20009', 'run_0001', 'CoBo0_AsAd0_run1.graw'), 'utf8')).toBe('older');
@@ -100,7 +103,7 @@ describe.skipIf(!sshdAvailable())(`the worker computers over SSH ${sshdUnavailab
 
   it('shows the fingerprint of an unknown host key in the status and the log, changing nothing else', async () => {
     const r = await rig({ cobos: 1, app: openApp(tempDir('daq-ssh-'), sshOptions()) });
-    const status = await waitFor(r.app, 'workers.status', {}, (s) => s.dataRouters[0]?.hostKey !== null && s.eccServers[0]?.hostKey !== null, 15_000);
+    const status = await waitFor(r.app, 'workers.status', {}, (s) => s.dataRouters[0]?.hostKey !== null && s.eccServers[0]?.hostKey !== null, WAIT_MS);
     expect(status.dataRouters[0]).toMatchObject({
       error: { kind: 'unknown-host' },
       hostKey: { host: sshd.host, port: sshd.port, fingerprint: sshd.hostKeyFingerprint },
@@ -117,7 +120,7 @@ describe.skipIf(!sshdAvailable())(`the worker computers over SSH ${sshdUnavailab
     expect((await refusal(r.app, 'hosts.trust', { host: sshd.host, port: sshd.port, keyType, fingerprint: other })).code).toBe('NOT_FOUND');
     const trusted = await call(r.app, 'hosts.trust', { host: sshd.host, port: sshd.port, keyType, fingerprint: sshd.hostKeyFingerprint });
     expect(readFileSync(trusted.file, 'utf8')).toContain(sshd.knownHostsLine);
-    const answered = await waitFor(r.app, 'workers.status', {}, (s) => s.dataRouters[0]?.error === null && s.eccServers[0]?.error === null, 15_000);
+    const answered = await waitFor(r.app, 'workers.status', {}, (s) => s.dataRouters[0]?.error === null && s.eccServers[0]?.error === null, WAIT_MS);
     expect(answered.eccServers[0]).toMatchObject({ processRunning: false, hostKey: null });
     const audit = r.app.store.db.prepare("SELECT target, result FROM audit_entry WHERE action = 'hosts.trust' ORDER BY id").all();
     expect(audit).toHaveLength(2);
