@@ -66,7 +66,7 @@ describe('Start all and Stop all', () => {
     expect(errorLog(r.app)).toEqual([]);
   });
 
-  it('refuse Start while a data router is known not clean (unknown passes until the SSH checks exist)', async () => {
+  it('refuse Start while a data router is known not clean (not yet checked passes: the operator decides)', async () => {
     const r = await rig({ cobos: 2, sim: { stepMs: 20 } });
     expect(await operation(r.app, 'ecc.bringAllToReady')).toMatchObject({ ok: true });
     r.app.runs.routers.set(r.cobos[1]!.dataRouterId, false);

@@ -59,6 +59,21 @@ describe('runSheet.exportCsv', () => {
     expect(csv.endsWith(',"line one\nline two"\r\n')).toBe(true);
   });
 
+  it('keeps text that a spreadsheet would run as a formula from running, and numbers as they are', async () => {
+    const api = await sheetApi();
+    const note = await api.observable({ name: 'Note', valueType: 'string' });
+    const offset = await api.observable({ name: 'Offset', valueType: 'float' });
+    const run = api.run();
+    await api.call('runs.update', {
+      id: run.id,
+      title: '=HYPERLINK("http://example.invalid","click")',
+      measurements: { [note.id]: '@SUM(1+1)', [offset.id]: -2.5 },
+    });
+    const [, row] = (await api.call('runSheet.exportCsv', {})).csv.split('\r\n');
+    expect(row).toContain(`,"'=HYPERLINK(""http://example.invalid"",""click"")",`);
+    expect(row!.endsWith(",'@SUM(1+1),-2.5")).toBe(true);
+  });
+
   it('orders the observable columns by the display order, after a reorder too', async () => {
     const api = await sheetApi();
     const a = await api.observable({ name: 'A', valueType: 'integer' });

@@ -8,6 +8,15 @@ export function csvField(value: string): string {
   return /[",\r\n]/.test(value) ? `"${value.replaceAll('"', '""')}"` : value;
 }
 
+/**
+ * Free text as a spreadsheet should show it, not run it: text starting with =, +, -, @, a tab or
+ * a CR is read as a formula by Excel and LibreOffice (CSV injection), so it gets a leading '.
+ * Numbers are never passed here: a negative measurement stays a number.
+ */
+export function neutralizeFormula(text: string): string {
+  return /^[=+\-@\t\r]/.test(text) ? `'${text}` : text;
+}
+
 /** Records as CSV text, each line ended by CRLF. */
 export function toCsv(records: readonly (readonly string[])[]): string {
   return records.map((record) => record.map(csvField).join(',') + LINE_END).join('');
@@ -18,21 +27,22 @@ export function observableHeading(observable: Pick<Observable, 'name' | 'units'>
 }
 
 function valueText(value: MeasurementValue | undefined): string {
-  return value === null || value === undefined ? '' : String(value);
+  if (value === null || value === undefined) return '';
+  return typeof value === 'string' ? neutralizeFormula(value) : String(value);
 }
 
 /** The whole sheet: one row per run by number, one column per observable in display order. */
 export function runSheetCsv(sheet: Pick<RunSheet, 'observables' | 'runs'>): string {
   const observables = [...sheet.observables].sort((a, b) => a.displayOrder - b.displayOrder || a.id - b.id);
   const runs = [...sheet.runs].sort((a, b) => a.number - b.number);
-  const header = ['Run', 'Class', 'Title', 'Start', 'Stop', 'Config', ...observables.map(observableHeading)];
+  const header = ['Run', 'Class', 'Title', 'Start', 'Stop', 'Config', ...observables.map((o) => neutralizeFormula(observableHeading(o)))];
   const rows = runs.map((run) => [
     String(run.number),
     run.runClass,
-    run.title,
+    neutralizeFormula(run.title),
     run.startTime,
     run.stopTime ?? '',
-    run.configName,
+    neutralizeFormula(run.configName),
     ...observables.map((observable) => valueText(run.measurements[observable.id])),
   ]);
   return toCsv([header, ...rows]);

@@ -4,6 +4,7 @@
 // round, so the schedule follows a switch at once.
 import type { Store } from '../db/store';
 import type { EccControl } from '../ecc/control/control';
+import { Round, Timers, type RoundCounts } from './rounds';
 
 export interface ScheduleOptions {
   /** Every ECC server's state (DOMAIN.md: every 5 s). */
@@ -12,49 +13,43 @@ export interface ScheduleOptions {
   transitionIntervalMs?: number;
 }
 
-export interface ScheduleCounts {
-  /** Refresh rounds started, finished, and skipped because the previous one still ran. */
-  started: number;
-  finished: number;
-  skipped: number;
-}
+export type ScheduleCounts = RoundCounts;
 
 export class EccScheduler {
   readonly refreshIntervalMs: number;
   readonly transitionIntervalMs: number;
-  private readonly counts: ScheduleCounts = { started: 0, finished: 0, skipped: 0 };
-  private round: Promise<void> | null = null;
-  private fastRound: Promise<void> | null = null;
-  private timers: NodeJS.Timeout[] = [];
+  private readonly refresh: Round;
+  private readonly transitions: Round;
+  private readonly timers = new Timers();
   private stopListening: (() => void) | null = null;
 
   constructor(
     private readonly store: Store,
-    private readonly control: EccControl,
+    control: EccControl,
     options: ScheduleOptions = {},
   ) {
     this.refreshIntervalMs = Math.max(10, options.refreshIntervalMs ?? 5_000);
     this.transitionIntervalMs = Math.min(500, Math.max(10, options.transitionIntervalMs ?? 250));
+    this.refresh = new Round('ECC refresh round', () => control.refreshActive());
+    // Servers with a step under way (theirs or the application's), read between the full rounds.
+    this.transitions = new Round('ECC transition refresh', async () => {
+      const ids = control.status.inTransition();
+      if (ids.length > 0) await control.refreshServers(ids);
+    });
   }
 
   get stats(): Readonly<ScheduleCounts> {
-    return { ...this.counts };
+    return this.refresh.stats;
   }
 
   get running(): boolean {
-    return this.timers.length > 0;
+    return this.timers.active;
   }
 
   start(): void {
     if (this.running) return;
-    const every = (ms: number, work: () => void) => {
-      const timer = setInterval(work, ms);
-      // The schedule alone never keeps the process alive.
-      timer.unref();
-      this.timers.push(timer);
-    };
-    every(this.refreshIntervalMs, () => void this.refreshRound());
-    every(this.transitionIntervalMs, () => void this.transitionRound());
+    this.timers.every(this.refreshIntervalMs, () => void this.refreshRound());
+    this.timers.every(this.transitionIntervalMs, () => void this.transitions.run());
     // A switch of the active experiment (or a change of its servers) is followed at once.
     this.stopListening = this.store.onChange((tables) => {
       if (tables.includes('experiment') || tables.includes('data_source')) void this.refreshRound();
@@ -67,40 +62,11 @@ export class EccScheduler {
    * while the previous round still runs.
    */
   refreshRound(): Promise<void> {
-    if (this.round) {
-      this.counts.skipped++;
-      return Promise.resolve();
-    }
-    this.counts.started++;
-    const round = this.control
-      .refreshActive()
-      .catch((error: unknown) => console.error('ECC refresh round:', error))
-      .finally(() => {
-        this.counts.finished++;
-        this.round = null;
-      });
-    this.round = round;
-    return round;
-  }
-
-  /** Refreshes the servers with a step under way (theirs or the application's). */
-  private transitionRound(): Promise<void> {
-    if (this.fastRound) return Promise.resolve();
-    const ids = this.control.status.inTransition();
-    if (ids.length === 0) return Promise.resolve();
-    const round = this.control
-      .refreshServers(ids)
-      .catch((error: unknown) => console.error('ECC transition refresh:', error))
-      .finally(() => {
-        this.fastRound = null;
-      });
-    this.fastRound = round;
-    return round;
+    return this.refresh.run();
   }
 
   stop(): void {
-    for (const timer of this.timers) clearInterval(timer);
-    this.timers = [];
+    this.timers.clear();
     this.stopListening?.();
     this.stopListening = null;
   }

@@ -4,6 +4,7 @@
 import type { Store } from '../db/store';
 import type { JobRunner } from '../runs/job-runner';
 import type { WorkerChecks } from '../worker-node/checks';
+import { Round, Timers } from './rounds';
 
 export interface SshScheduleOptions {
   /** The process and clean checks (DOMAIN.md: every 15 s). */
@@ -15,37 +16,37 @@ export interface SshScheduleOptions {
 export class SshScheduler {
   readonly checkIntervalMs: number;
   readonly jobIntervalMs: number;
-  private checkRunning: Promise<void> | null = null;
-  private jobRunning: Promise<void> | null = null;
-  private jobAgain = false;
-  private timers: NodeJS.Timeout[] = [];
+  private readonly checks: Round;
+  private readonly jobs: Round;
+  private readonly timers = new Timers();
   private stopListening: (() => void) | null = null;
-  /** Check rounds skipped because the previous one still ran. */
-  skippedChecks = 0;
 
   constructor(
     private readonly store: Store,
-    private readonly checks: WorkerChecks,
-    private readonly jobs: JobRunner,
+    checks: WorkerChecks,
+    jobs: JobRunner,
     options: SshScheduleOptions = {},
   ) {
     this.checkIntervalMs = Math.max(10, options.checkIntervalMs ?? 15_000);
     this.jobIntervalMs = Math.max(10, options.jobIntervalMs ?? 5_000);
+    this.checks = new Round('SSH check round', () => checks.checkActive());
+    // Jobs queued during a round start right after it, not at the next tick.
+    this.jobs = new Round('After-stop jobs', () => jobs.runDue(), { followUp: true, mayFollowUp: () => this.running });
+  }
+
+  /** Check rounds skipped because the previous one still ran. */
+  get skippedChecks(): number {
+    return this.checks.stats.skipped;
   }
 
   get running(): boolean {
-    return this.timers.length > 0;
+    return this.timers.active;
   }
 
   start(): void {
     if (this.running) return;
-    const every = (ms: number, work: () => void) => {
-      const timer = setInterval(work, ms);
-      timer.unref();
-      this.timers.push(timer);
-    };
-    every(this.checkIntervalMs, () => void this.checkRound());
-    every(this.jobIntervalMs, () => void this.jobRound());
+    this.timers.every(this.checkIntervalMs, () => void this.checkRound());
+    this.timers.every(this.jobIntervalMs, () => void this.jobRound());
     this.stopListening = this.store.onChange((tables) => {
       if (tables.includes('experiment') || tables.includes('data_router') || tables.includes('ecc_server')) void this.checkRound();
       if (tables.includes('job')) void this.jobRound();
@@ -55,42 +56,16 @@ export class SshScheduler {
   }
 
   checkRound(): Promise<void> {
-    if (this.checkRunning) {
-      this.skippedChecks++;
-      return Promise.resolve();
-    }
-    const round = this.checks
-      .checkActive()
-      .catch((error: unknown) => console.error('SSH check round:', error))
-      .finally(() => (this.checkRunning = null));
-    this.checkRunning = round;
-    return round;
+    return this.checks.run();
   }
 
   /** A round of the due jobs; asked for during one, another follows it (jobs queued meanwhile start at once). */
   jobRound(): Promise<void> {
-    if (this.jobRunning) {
-      this.jobAgain = true;
-      return Promise.resolve();
-    }
-    const round = this.jobs
-      .runDue()
-      .then(() => undefined)
-      .catch((error: unknown) => console.error('After-stop jobs:', error))
-      .finally(() => {
-        this.jobRunning = null;
-        if (this.jobAgain && this.running) {
-          this.jobAgain = false;
-          void this.jobRound();
-        }
-      });
-    this.jobRunning = round;
-    return round;
+    return this.jobs.run();
   }
 
   stop(): void {
-    for (const timer of this.timers) clearInterval(timer);
-    this.timers = [];
+    this.timers.clear();
     this.stopListening?.();
     this.stopListening = null;
   }
