@@ -13,7 +13,7 @@ describe('migration 002: the job table', () => {
     old.db.prepare("INSERT INTO run (experiment_id, number, start_time, stop_time) VALUES (1, 0, '2025-01-01T00:00:00Z', '2025-01-01T01:00:00Z')").run();
     old.close();
 
-    const store = new Store(file);
+    const store = new Store(file, { migrateTo: 2 });
     try {
       expect(store.schemaVersion).toBe(2);
       const insert = (kind: string, status = 'pending', targetId = 1) =>

@@ -25,6 +25,11 @@ type Awaitable<T> = T | Promise<T>;
 export interface QueryHandler<K extends QueryName> {
   reads: readonly Table[];
   run(input: ParsedInputOf<K>, ctx: HandlerContext): Awaitable<OutputOf<K>>;
+  /**
+   * Called when a subscription to this query begins; what it returns is called when it ends.
+   * For results that the application refreshes only while someone watches (a remote log).
+   */
+  watch?(input: ParsedInputOf<K>, ctx: HandlerContext): () => void;
 }
 
 export interface MutationHandler<K extends MutationName> {

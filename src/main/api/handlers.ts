@@ -1,4 +1,6 @@
 // Every operation of the contract, implemented: the map both transports serve.
+import type { Demo } from '../demo/demo';
+import { demoHandlers } from '../demo/handlers';
 import { eccControlHandlers } from '../ecc/control/handlers';
 import type { EccControl } from '../ecc/control/control';
 import { experimentHandlers } from '../experiments/handlers';
@@ -8,7 +10,9 @@ import { runControlHandlers } from '../runs/handlers';
 import { runSheetHandlers } from '../runsheet/handlers';
 import { setupHandlers } from '../setup/handlers';
 import type { WorkerChecks } from '../worker-node/checks';
+import type { RemoteLogs } from '../worker-node/remote-logs';
 import { workerHandlers } from '../worker-node/handlers';
+import { remoteLogHandlers } from '../worker-node/remote-log-handlers';
 import { appHandlers } from './app-handlers';
 import type { Handlers } from './handler';
 
@@ -20,6 +24,12 @@ export interface ControlServices {
   workers?: WorkerChecks;
   /** Called once a host key is trusted (a new round of checks). */
   onHostTrusted?: () => void;
+  /** Remote log files over SSH (absent: refused). */
+  remoteLogs?: RemoteLogs;
+  /** The demo's simulators (absent: the demo is refused). */
+  demo?: Demo;
+  /** Called once the demo experiment is active (its config sets are read, its computers checked). */
+  onDemoCreated?: (experimentId: number) => void;
 }
 
 /** The map over the control services; without them, the operations that need them are refused. */
@@ -33,6 +43,8 @@ export function createHandlers(services: ControlServices | null): Handlers {
     ...eccControlHandlers(services?.ecc ?? null),
     ...runControlHandlers(services?.runs ?? null),
     ...workerHandlers(services?.workers ?? null, services?.onHostTrusted),
+    ...remoteLogHandlers(services?.remoteLogs ?? null),
+    ...demoHandlers(services?.demo ?? null, services?.onDemoCreated),
   };
 }
 

@@ -29,6 +29,8 @@ interface Subscription {
   running: boolean;
   again: boolean;
   closed: boolean;
+  /** Ends what the handler's `watch` began. */
+  unwatch?: (() => void) | undefined;
 }
 
 /** Turns anything thrown by a handler into an ApiError a caller can act on. */
@@ -163,11 +165,26 @@ export class ApiService {
       closed: false,
     };
     this.subscriptions.add(subscription);
+    let unwatch: (() => void) | undefined;
+    try {
+      unwatch = handler.watch?.(parsed.input as never, this.context(caller, () => {}));
+    } catch (error) {
+      console.error(`Could not watch ${parsed.name}:`, error);
+    }
+    subscription.unwatch = unwatch;
     void this.refresh(subscription);
-    return () => {
-      subscription.closed = true;
-      this.subscriptions.delete(subscription);
-    };
+    return () => this.end(subscription);
+  }
+
+  private end(subscription: Subscription): void {
+    if (subscription.closed) return;
+    subscription.closed = true;
+    this.subscriptions.delete(subscription);
+    try {
+      subscription.unwatch?.();
+    } catch (error) {
+      console.error(`Could not stop watching ${subscription.name}:`, error);
+    }
   }
 
   /** Marks tables as changed outside a store write (e.g. live status kept in memory). */
@@ -214,7 +231,6 @@ export class ApiService {
 
   close(): void {
     this.stopListening();
-    for (const subscription of this.subscriptions) subscription.closed = true;
-    this.subscriptions.clear();
+    for (const subscription of [...this.subscriptions]) this.end(subscription);
   }
 }

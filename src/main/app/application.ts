@@ -6,6 +6,7 @@ import { join, resolve } from 'node:path';
 import { ApiService } from '../api/service';
 import { createHandlers } from '../api/handlers';
 import { Store } from '../db/store';
+import { Demo, type DemoOptions } from '../demo/demo';
 import { EccControl, type EccControlOptions } from '../ecc/control/control';
 import { EccStatusBoard } from '../ecc/control/status';
 import type { EccGateway } from '../ecc/gateway';
@@ -17,8 +18,11 @@ import { JobRunner, type JobRunnerOptions } from '../runs/job-runner';
 import { EccScheduler, type ScheduleOptions } from '../schedule/scheduler';
 import { SshScheduler, type SshScheduleOptions } from '../schedule/ssh-scheduler';
 import { WorkerChecks } from '../worker-node/checks';
+import { hostOverrides } from '../worker-node/hosts';
+import { RemoteLogs, type RemoteLogOptions } from '../worker-node/remote-logs';
 import { createSshGateway, type SshGateway, type SshGatewayOptions } from '../worker-node/ssh-pool';
 import type { SshConnectSettings } from '../worker-node/ssh-worker';
+import { listEccServers } from '../setup/queries';
 import { lockDataDir } from './lock';
 import { appVersion } from './paths';
 import { readOrCreateToken } from './token';
@@ -46,7 +50,10 @@ export interface ApplicationOptions {
     jobs?: JobRunnerOptions;
     /** `false`: no checks and no after-stop jobs run by themselves (tests that drive them). */
     schedule?: SshScheduleOptions | false;
+    remoteLogs?: RemoteLogOptions;
   };
+  /** The demo's simulators; `false`: a demo made earlier is not started again (tests). */
+  demo?: DemoOptions | false;
 }
 
 export interface Application {
@@ -62,6 +69,8 @@ export interface Application {
   readonly workers: WorkerChecks;
   readonly jobs: JobRunner;
   readonly sshScheduler: SshScheduler;
+  readonly remoteLogs: RemoteLogs;
+  readonly demo: Demo;
   /**
    * Stops the schedules and ECC control, closes the service and the database and releases the
    * data directory; the ECC and SSH worker threads end in the background (`closed`). Safe to call twice.
@@ -99,12 +108,32 @@ export function openApplication(options: ApplicationOptions): Application {
     const scheduler = new EccScheduler(openedStore, ecc, options.ecc?.schedule || {});
     sshGateway = createSshGateway({ ...options.ssh?.gateway, connect: { ...options.ssh?.connect, dataDir } });
     const openedSshGateway = sshGateway;
-    // A worker computer is named by its address: ~/.ssh/config says as whom and on which port.
-    const host = (address: string) => ({ alias: address });
+    // A worker computer is named by its address: ~/.ssh/config says as whom and on which port,
+    // unless the application's own settings for that address say otherwise.
+    const host = (address: string) => ({ alias: address, overrides: hostOverrides(openedStore, address) });
     const workers = new WorkerChecks(openedStore, openedSshGateway, host, routers, announceWorkers);
     const jobs = new JobRunner(openedStore, openedSshGateway, host, routers, options.ssh?.jobs ?? {});
     const sshScheduler = new SshScheduler(openedStore, workers, jobs, options.ssh?.schedule || {});
-    const openedService = new ApiService({ store: openedStore, handlers: createHandlers({ ecc, runs, workers, onHostTrusted: () => void sshScheduler.checkRound() }), app: { version, dataDir } });
+    const demo = new Demo(openedStore, dataDir, () => openedService.invalidate(['demo_status']), options.demo || {});
+    const remoteLogs = new RemoteLogs(openedStore, openedSshGateway, host, () => openedService.invalidate(['remote_logs']), options.ssh?.remoteLogs);
+    const openedService = new ApiService({
+      store: openedStore,
+      handlers: createHandlers({
+        ecc,
+        runs,
+        workers,
+        remoteLogs,
+        demo,
+        onHostTrusted: () => void sshScheduler.checkRound(),
+        // The operator's first look at the demo: its config sets listed, its computers checked.
+        onDemoCreated: (experimentId) => {
+          for (const server of listEccServers(openedStore, experimentId)) ecc.requestConfigSetsRefresh(server.id);
+          void sshScheduler.checkRound();
+        },
+      }),
+      app: { version, dataDir },
+    });
+    if (options.demo !== false) void demo.resume();
     if (options.ecc?.schedule !== false) scheduler.start();
     if (options.ssh?.schedule !== false) sshScheduler.start();
     let closed = false;
@@ -123,6 +152,8 @@ export function openApplication(options: ApplicationOptions): Application {
       workers,
       jobs,
       sshScheduler,
+      remoteLogs,
+      demo,
       closed: whenClosed,
       close() {
         if (closed) return;
@@ -133,12 +164,13 @@ export function openApplication(options: ApplicationOptions): Application {
           sshScheduler.stop();
           workers.close();
           jobs.close();
+          remoteLogs.close();
           ecc.close();
           openedService.close();
           openedStore.close();
         } finally {
           lock.release();
-          void Promise.allSettled([openedGateway.close(), openedSshGateway.close()]).then(markClosed);
+          void Promise.allSettled([openedGateway.close(), openedSshGateway.close(), demo.close()]).then(markClosed);
         }
       },
     };

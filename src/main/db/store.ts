@@ -16,12 +16,14 @@ export const TABLES = [
   'log_entry',
   'audit_entry',
   'job',
+  'ssh_host',
+  'demo',
 ] as const;
 /**
  * Topics that change without a database write (live status kept in memory), announced with
  * ApiService.invalidate so that subscriptions re-run like after a write.
  */
-export const TOPICS = ['ecc_status', 'workers_status'] as const;
+export const TOPICS = ['ecc_status', 'workers_status', 'remote_logs', 'demo_status'] as const;
 export type Table = (typeof TABLES)[number] | (typeof TOPICS)[number];
 
 export class SchemaTooNewError extends Error {

@@ -343,6 +343,8 @@ export interface TailResult {
   /** The file's size when read. */
   fileBytes: number;
   bytesRead: number;
+  /** The lines are the whole file (it holds no line before them). */
+  whole: boolean;
 }
 
 /** The last `count` lines of a remote file, reading backwards from its end in chunks. */
@@ -373,6 +375,7 @@ export async function tailLines(sftp: SFTPWrapper, path: string, count = 50, opt
     if (position > 0) text = text.slice(text.indexOf('\n') + 1);
     const lines = text.split('\n').map((l) => (l.endsWith('\r') ? l.slice(0, -1) : l));
     if (endsWithNewline || lines[lines.length - 1] === '') lines.pop();
-    return { lines: count > 0 ? lines.slice(-count) : [], fileBytes, bytesRead };
+    const shown = count > 0 ? lines.slice(-count) : [];
+    return { lines: shown, fileBytes, bytesRead, whole: position === 0 && shown.length === lines.length };
   });
 }

@@ -73,7 +73,7 @@ function checkLimits(name: string, limits: SshLimits): SshLimits {
 }
 
 /** A counting semaphore per host. */
-class HostSlots {
+export class HostSlots {
   private readonly used = new Map<string, number>();
   private readonly waiting = new Map<string, (() => void)[]>();
   constructor(private readonly limit: number) {}

@@ -223,6 +223,51 @@ export interface WorkersStatus {
   eccServers: EccServerWorkerStatus[];
 }
 
+/** The end of an ECC server's or data router's log file on its worker computer. */
+export interface RemoteLogTail {
+  component: RemoteLogComponent;
+  id: number;
+  name: string;
+  /** The worker computer (the component's address). */
+  host: string;
+  path: string;
+  /** The last lines, oldest first; empty when the file could not be read. */
+  lines: string[];
+  /** The file holds more lines than those shown (or a line was cut at the read limit). */
+  truncated: boolean;
+  /** The file's size when read; null when it could not be read. */
+  fileSize: number | null;
+  /** When the file was last read (ISO time). */
+  readAt: string;
+  /** Why it could not be read (kind as in WorkerCheck); null when it was. */
+  error: { kind: string; message: string } | null;
+}
+
+export const REMOTE_LOG_COMPONENTS = ['eccServer', 'dataRouter'] as const;
+export type RemoteLogComponent = (typeof REMOTE_LOG_COMPONENTS)[number];
+
+/** What the application itself stores about reaching a worker computer; each value set beats ~/.ssh/config. */
+export interface SshHostSettings {
+  /** The address as the setup names it (an ECC server's or data router's address). */
+  host: string;
+  user: string | null;
+  port: number | null;
+  identityFile: string | null;
+  updatedAt: string;
+}
+
+/** The demo: simulated ECC servers and a simulated worker computer on this computer's loopback. */
+export interface DemoStatus {
+  /** The demo experiment; null until one was made. */
+  experimentId: number | null;
+  /** Whether its simulators run in this application now. */
+  running: boolean;
+  /** Why they do not run (failed to start); null otherwise. */
+  problem: string | null;
+  /** The folder on this computer that is `/` of the simulated worker computer (where its data files land); null while not running. */
+  workerRoot: string | null;
+}
+
 export const JOB_KINDS = ['organize_files', 'backup_configs'] as const;
 export type JobKind = (typeof JOB_KINDS)[number];
 export const JOB_STATUSES = ['pending', 'running', 'done', 'failed'] as const;
@@ -564,6 +609,68 @@ export const operations = {
       fingerprint: z.string().regex(/^SHA256:[A-Za-z0-9+/]{43}$/, 'Must be a SHA256: fingerprint as ssh-keygen -l prints it'),
     }),
     output: returns<PresentedHostKeyInfo & { file: string }>(),
+  },
+
+  'remoteLogs.tail': {
+    kind: 'query',
+    summary:
+      "The last lines of an ECC server's or data router's log file on its worker computer, read over SFTP. Subscribed to, it follows the file: the application reads it again every few seconds while someone watches.",
+    input: z.object({
+      component: z.enum(REMOTE_LOG_COMPONENTS, { error: `Must be one of ${REMOTE_LOG_COMPONENTS.join(', ')}` }),
+      id,
+      lines: z.number().int('Must be a whole number').min(1, 'At least 1').max(2000, 'At most 2000').default(50),
+    }),
+    output: returns<RemoteLogTail>(),
+  },
+  'sshHosts.list': {
+    kind: 'query',
+    summary: "The application's own SSH settings per worker computer (user, port, identity file), which beat ~/.ssh/config.",
+    input: z.object({}),
+    output: returns<SshHostSettings[]>(),
+  },
+  'sshHosts.set': {
+    kind: 'mutation',
+    summary: "Set the application's SSH settings for a worker computer (null or absent: use ~/.ssh/config's).",
+    input: z.object({
+      host: address,
+      user: z
+        .string()
+        .trim()
+        .regex(/^[A-Za-z0-9._][A-Za-z0-9._-]{0,31}$/, 'Not a user name (letters, digits, . _ -; at most 32)')
+        .nullable()
+        .default(null),
+      port: port.nullable().default(null),
+      identityFile: z
+        .string()
+        .trim()
+        .max(1024, 'At most 1024 characters')
+        .refine((p) => p.startsWith('/') || p.startsWith('~/'), 'Must be an absolute path (or start with ~/)')
+        .refine((p) => !/[\x00-\x1f\x7f]/.test(p), 'Must not contain control characters')
+        .nullable()
+        .default(null),
+    }),
+    output: returns<SshHostSettings>(),
+  },
+  'sshHosts.remove': {
+    kind: 'mutation',
+    summary: "Forget the application's SSH settings for a worker computer (~/.ssh/config applies again).",
+    input: z.object({ host: address }),
+    output: returns<{ host: string }>(),
+  },
+
+  // --- Demo ----------------------------------------------------------------------------------
+  'demo.status': {
+    kind: 'query',
+    summary: 'Whether the demo experiment exists and its simulators run.',
+    input: z.object({}),
+    output: returns<DemoStatus>(),
+  },
+  'demo.create': {
+    kind: 'mutation',
+    summary:
+      'Make the demo experiment active: four CoBos and a MuTAnT on simulated ECC servers and a simulated worker computer on loopback, started by the application (made the first time). Refused while a run is going.',
+    input: z.object({}),
+    output: returns<Experiment>(),
   },
 
   // --- Log and audit -------------------------------------------------------------------------

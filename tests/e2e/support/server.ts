@@ -4,12 +4,13 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { test } from '@playwright/test';
 
 const ROOT = fileURLToPath(new URL('../../..', import.meta.url));
-const SERVE_JS = join(ROOT, 'out/main/serve.js');
+// DAQ_OUT_DIR: another build folder (`electron-vite build --outDir <dir>`), e.g. for two builds side by side.
+const SERVE_JS = join(process.env.DAQ_OUT_DIR ? resolve(process.env.DAQ_OUT_DIR) : join(ROOT, 'out'), 'main/serve.js');
 const START_TIMEOUT_MS = 20_000;
 
 export interface ServerOptions {

@@ -2,6 +2,7 @@
 // i + 1 (PRAGMA user_version). Never edit one that has shipped; add the next instead, with a test.
 import * as m001 from './001-initial';
 import * as m002 from './002-jobs';
+import * as m003 from './003-ssh-hosts-and-demo';
 
 export interface Migration {
   name: string;
@@ -11,6 +12,7 @@ export interface Migration {
 export const migrations: readonly Migration[] = [
   { name: '001-initial', sql: m001.sql },
   { name: '002-jobs', sql: m002.sql },
+  { name: '003-ssh-hosts-and-demo', sql: m003.sql },
 ];
 
 export const SCHEMA_VERSION = migrations.length;

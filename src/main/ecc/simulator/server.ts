@@ -81,6 +81,12 @@ export interface EccSimulatorOptions extends Partial<EccSimulatorBehaviour> {
   log?: (line: string) => void;
   /** Called for every request received (after it is read, before it is answered). */
   onRequest?: (request: EccRequestRecord) => void;
+  /**
+   * Called whenever the state changes: a step that succeeds, setState, a restart (back to Idle).
+   * The demo drives its simulated data routers and ECC server log from it. A listener that
+   * throws is logged through `log`; the server carries on.
+   */
+  onStateChange?: (state: EccState, previous: EccState) => void;
 }
 
 /** One request field as received. */
@@ -179,6 +185,7 @@ class Simulator implements EccSimulator {
   readonly #logRequests: boolean;
   readonly #log: (line: string) => void;
   readonly #onRequest: ((request: EccRequestRecord) => void) | undefined;
+  readonly #onStateChange: ((state: EccState, previous: EccState) => void) | undefined;
   #behaviour: EccSimulatorBehaviour;
   #port = 0;
   #state: EccState;
@@ -187,7 +194,7 @@ class Simulator implements EccSimulator {
   #closed = false;
 
   constructor(options: EccSimulatorOptions) {
-    const { host, port: _port, namespace, state, off, strict, logRequests, log, onRequest, ...behaviour } = options;
+    const { host, port: _port, namespace, state, off, strict, logRequests, log, onRequest, onStateChange, ...behaviour } = options;
     this.#host = host ?? '127.0.0.1';
     this.#namespace = namespace ?? DEFAULT_SOAP_NAMESPACE;
     this.#state = off ? 'Off' : (state ?? 'Idle');
@@ -195,6 +202,7 @@ class Simulator implements EccSimulator {
     this.#logRequests = logRequests ?? false;
     this.#log = log ?? ((line) => console.error(line));
     this.#onRequest = onRequest;
+    this.#onStateChange = onStateChange;
     this.#behaviour = { ...DEFAULT_BEHAVIOUR };
     this.set(behaviour);
     this.#server = createServer((req, res) => this.#handle(req, res));
@@ -228,7 +236,18 @@ class Simulator implements EccSimulator {
   }
 
   setState(state: EccState): void {
+    this.#changeState(state);
+  }
+
+  #changeState(state: EccState): void {
+    const previous = this.#state;
     this.#state = state;
+    if (state === previous || !this.#onStateChange) return;
+    try {
+      this.#onStateChange(state, previous);
+    } catch (error) {
+      this.#log(`[ecc-sim :${this.#port}] onStateChange failed: ${error instanceof Error ? error.message : String(error)}`);
+    }
   }
 
   set(behaviour: Partial<EccSimulatorBehaviour>): void {
@@ -283,8 +302,8 @@ class Simulator implements EccSimulator {
   async restart(): Promise<void> {
     if (this.#closed) throw new Error('The simulator was closed');
     if (this.#listening) return;
-    this.#state = 'Idle';
     this.#running = null;
+    this.#changeState('Idle');
     await this.listen(this.#port);
   }
 
@@ -544,7 +563,7 @@ class Simulator implements EccSimulator {
       await this.#sleep(duration);
       const failure = this.#failure(step, configId, table, reading);
       if (failure !== null) return this.#text(stepCode(step), failure);
-      this.#state = target;
+      this.#changeState(target);
       return this.#text(0, '');
     } finally {
       this.#running = null;
