@@ -6,6 +6,7 @@ import { BrowserWindow, app, dialog, ipcMain, session, shell, type WebContents }
 import { CONTENT_SECURITY_POLICY } from './api/http-security';
 import { registerIpc } from './api/ipc';
 import { openApplication, type Application } from './app/application';
+import { registerFileDialogs } from './app/file-dialogs';
 import { defaultDataDir } from './app/paths';
 import { electronNativeBinding } from './native';
 
@@ -80,7 +81,12 @@ function start(): void {
     app.exit(1);
     return;
   }
-  stopIpc = registerIpc({ ipcMain, service: application.service, appUrl });
+  const stopApi = registerIpc({ ipcMain, service: application.service, appUrl });
+  const stopDialogs = registerFileDialogs({ ipcMain, dialog, appUrl, window: () => mainWindow, defaultFolder: () => app.getPath('documents') });
+  stopIpc = () => {
+    stopApi();
+    stopDialogs();
+  };
 
   const ses = session.defaultSession;
   ses.webRequest.onHeadersReceived((details, callback) => {
