@@ -77,6 +77,30 @@ describe('the after-stop jobs due for a try', () => {
     expect(firstDue(12)).toBe(300);
   });
 
+  it('carries out a job once when two rounds find it due at the same time', async () => {
+    const store = tempStore();
+    const all = jobs(store);
+    for (const job of all) {
+      store.write(['job'], () => store.db.prepare("UPDATE job SET details = ? WHERE id = ?").run(JSON.stringify({ address: '127.0.0.1', port: 46005, folder: 'e20009/run_0000' }), job.id));
+    }
+    // Counts the calls only: what is under test is who claims a job, not SSH (tested elsewhere).
+    const calls: number[] = [];
+    const counting = {
+      organizeFiles: async (_host: unknown, job: { port: number }) => {
+        calls.push(job.port);
+        await new Promise((resolve) => setTimeout(resolve, 20));
+        throw new Error('not reachable in this test');
+      },
+    } as unknown as SshGateway;
+    // One job at a time per runner: each round works through the list it read at its start.
+    const options = { maxAttempts: 3, concurrency: 1, backoffMs: () => 0 };
+    const runner = new JobRunner(store, counting, (address) => ({ alias: address }), new DataRouterCleanliness(() => {}), options);
+    const other = new JobRunner(store, counting, (address) => ({ alias: address }), new DataRouterCleanliness(() => {}), options);
+    await Promise.all([runner.runDue(), other.runDue(), runner.runDue()]);
+    expect(calls).toHaveLength(all.length);
+    expect(store.db.prepare('SELECT DISTINCT status, attempts FROM job').all()).toEqual([{ status: 'failed', attempts: 1 }]);
+  });
+
   it('puts a job left running by an application that ended mid-way back to pending', () => {
     const store = tempStore();
     const [job] = jobs(store);

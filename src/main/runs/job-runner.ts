@@ -90,9 +90,15 @@ export class JobRunner {
   }
 
   private async runOne(job: DueJob): Promise<void> {
-    this.store.write(['job'], () =>
-      this.store.db.prepare("UPDATE job SET status = 'running', attempts = attempts + 1, started_at = ?, finished_at = NULL WHERE id = ?").run(nowIso(), job.id),
+    // Claimed only if it is still as it was read: a job is never carried out twice at once.
+    const claimed = this.store.write(['job'], () =>
+      this.store.db
+        .prepare(
+          "UPDATE job SET status = 'running', attempts = attempts + 1, started_at = ?, finished_at = NULL WHERE id = ? AND status IN ('pending', 'failed') AND attempts = ?",
+        )
+        .run(nowIso(), job.id, job.attempts),
     );
+    if (claimed.changes === 0) return;
     let outcome: Outcome;
     try {
       outcome = job.kind === 'organize_files' ? await this.organize(job) : await this.backup(job);

@@ -44,7 +44,10 @@ export class Round {
       return Promise.resolve();
     }
     this.counts.started++;
-    const round = this.work()
+    // The work starts on the next microtask, once this round is marked as running: work that
+    // writes at once (a job marked running) may ask for a round itself, and that one must wait.
+    const round = Promise.resolve()
+      .then(() => this.work())
       .then(() => undefined)
       .catch((error: unknown) => console.error(`${this.what}:`, error))
       .finally(() => {
