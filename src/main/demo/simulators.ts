@@ -5,11 +5,11 @@
 // organize, config files to back up and logs to read, exactly as real hardware would.
 import { chmod, mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import ssh2 from 'ssh2';
 import type { ConnectionType, EccState } from '../../shared/domain';
 import { closeEccSimulators, startEccSimulator, type EccSimulator, type EccSimulatorOptions } from '../ecc/simulator';
 import {
   logLine,
+  generateEd25519KeyPair,
   publicKeyLine,
   startWorkerSimulator,
   type SimulatedDataRouter,
@@ -150,7 +150,7 @@ async function keyPair(dir: string, file: string, comment: string): Promise<{ pa
     privateKey = await readFile(path, 'utf8');
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
-    const made = ssh2.utils.generateKeyPairSync('ed25519', { comment });
+    const made = generateEd25519KeyPair(comment);
     privateKey = made.private;
     await writeFile(path, privateKey, { mode: 0o600, flag: 'wx' });
     await writeFile(`${path}.pub`, `${made.public}\n`, { mode: 0o644 });

@@ -1,5 +1,6 @@
 // The simulated worker computer: product code used by the demo, the tests and the benchmarks.
 export {
+  generateEd25519KeyPair,
   publicKeyLine,
   startWorkerSimulator,
   type ExecRecord,

@@ -88,6 +88,18 @@ function parseOne(text: string, what: string): ParsedKey {
   return key;
 }
 
+/**
+ * A new ed25519 key pair in OpenSSH format. ssh2's generator drops a leading zero byte of the
+ * public key, so about one key in 256 comes out unreadable (by ssh2 itself and by OpenSSH):
+ * such a pair is thrown away and another made.
+ */
+export function generateEd25519KeyPair(comment?: string): { private: string; public: string } {
+  for (;;) {
+    const pair = utils.generateKeyPairSync('ed25519', comment === undefined ? {} : { comment });
+    if (!(utils.parseKey(pair.private) instanceof Error) && !(utils.parseKey(pair.public) instanceof Error)) return pair;
+  }
+}
+
 /** `type base64` of a key (private or public). */
 export function publicKeyLine(key: string): string {
   const parsed = parseOne(key, 'Key');
@@ -122,7 +134,7 @@ class Simulator implements WorkerSimulator {
     this.#log = options.log ?? ((line) => console.error(line));
     this.#authorized = options.authorizedKeys.map((k, i) => parseOne(k, `Authorized key ${i + 1}`));
     if (this.#authorized.length === 0) throw new Error('A simulated worker computer needs at least one authorized key');
-    const hostKey = options.hostKey ?? utils.generateKeyPairSync('ed25519').private;
+    const hostKey = options.hostKey ?? generateEd25519KeyPair().private;
     this.hostPublicKey = publicKeyLine(hostKey);
     for (const spec of options.processes ?? []) this.#table.start(spec);
     this.#ssh = new Server({ hostKeys: [hostKey], ident: 'ATTPC_worker_simulator' }, (client) => this.#serve(client));
