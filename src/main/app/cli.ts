@@ -1,7 +1,8 @@
 // The browser-interface server's command line: options, the lines it prints (people and tests
 // read them), and a clean shutdown. src/main/serve.ts runs it.
 import { existsSync } from 'node:fs';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { startHttpServer, type HttpServer } from '../api/http-server';
 import { isLoopback } from '../api/http-security';
 import { openApplication, type Application } from './application';
@@ -125,9 +126,14 @@ export interface RunningServer {
 }
 
 /** The built renderer, when there is one. */
-export function rendererDir(): string | undefined {
-  const dir = join(projectRoot(), 'out', 'renderer');
-  return existsSync(join(dir, 'index.html')) ? dir : undefined;
+export function rendererDir(moduleUrl: string = import.meta.url): string | undefined {
+  // The interface built with this bundle (out/renderer beside out/main, wherever the build went),
+  // else the project's out/renderer (running from the sources).
+  const here = dirname(fileURLToPath(moduleUrl));
+  const candidates = moduleUrl.endsWith('.ts')
+    ? [join(projectRoot(), 'out', 'renderer')]
+    : [join(here, '..', 'renderer'), join(here, '..', '..', 'renderer'), join(projectRoot(), 'out', 'renderer')];
+  return candidates.find((dir) => existsSync(join(dir, 'index.html')));
 }
 
 /** Opens the application and serves it; prints the startup lines with `print`. */
