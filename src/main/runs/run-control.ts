@@ -6,7 +6,7 @@ import type { RunControlStatus, Started } from '../../shared/api/contract';
 import type { EccState } from '../../shared/domain';
 import type { Store } from '../db/store';
 import { describeFailures, type EccControl } from '../ecc/control/control';
-import { stepOrder } from '../ecc/control/state-machine';
+import { stepOrder } from '../../shared/ecc-state-machine';
 import { findActiveExperiment } from '../experiments/queries';
 import { createRun, findCurrentRun, stopRun } from '../runsheet/queries';
 import { listDataRouters } from '../setup/queries';

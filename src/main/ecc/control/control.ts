@@ -20,7 +20,7 @@ import {
   selectConfigSet,
   type ServerTarget,
 } from './queries';
-import { NEEDS_CONFIG_SET, TO_READY, resetStep, stepOrder, stepTarget } from './state-machine';
+import { NEEDS_CONFIG_SET, TO_READY, resetStep, stepOrder, stepTarget } from '../../../shared/ecc-state-machine';
 import type { EccStatusBoard } from './status';
 
 export interface EccControlOptions {

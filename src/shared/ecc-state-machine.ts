@@ -1,8 +1,8 @@
 // The board state machine as the application knows it (DOMAIN.md, ECC-PROTOCOL.md): which step
 // leads where, what "Reset" means, and the MuTAnT/CoBo order of the steps on all servers. The
-// application checks a step against it before sending, since the real server ignores a step it
-// cannot take without saying so.
-import type { EccState, EccStep } from '../../../shared/domain';
+// main process checks a step against it before sending, since the real server ignores a step it
+// cannot take without saying so; the interface enables only the steps it allows.
+import type { EccState, EccStep } from './domain';
 
 const ARCS: Record<EccStep, Partial<Record<EccState, EccState>>> = {
   Describe: { Idle: 'Described' },
@@ -19,6 +19,11 @@ const ARCS: Record<EccStep, Partial<Record<EccState, EccState>>> = {
 /** The state `step` leads to from `state`, or null when it is not possible there. */
 export function stepTarget(step: EccStep, state: EccState): EccState | null {
   return ARCS[step][state] ?? null;
+}
+
+/** The states a step can be taken from, for "needs …" texts. */
+export function stepSources(step: EccStep): EccState[] {
+  return Object.keys(ARCS[step]) as EccState[];
 }
 
 /** Reset: one step back from `state`; null at Idle (nothing below) and in Off. */
