@@ -2,7 +2,7 @@
 // In a plain browser (npm run serve) there is no preload: window.daq is undefined and the
 // renderer uses HTTP and the WebSocket instead (src/shared/api/transport.ts).
 import type { ApiResult } from '../shared/api/errors';
-import type { FileOpenResult, FileSaveResult } from '../shared/api/transport';
+import type { FileSaveResult } from '../shared/api/transport';
 
 export interface DaqBridge {
   /** Runs an operation; resolves with its ApiResult (an API error is a result, not a rejection). */
@@ -11,8 +11,6 @@ export interface DaqBridge {
   subscribe(name: string, input: unknown, onData: (result: ApiResult<unknown>) => void): () => void;
   /** A system save dialog, then the text written to the chosen file. */
   saveFile(suggestedName: string, content: string): Promise<FileSaveResult>;
-  /** A system open dialog (files with these extensions), then the chosen text file read. */
-  openFile(extensions: string[]): Promise<FileOpenResult>;
 }
 
 declare global {

@@ -1,8 +1,8 @@
 // The bridge between the sandboxed page and the main process: narrow functions over the API's
-// IPC channels and the file dialogs, never ipcRenderer itself. Declared for the renderer in index.d.ts.
+// IPC channels and the save dialog, never ipcRenderer itself. Declared for the renderer in index.d.ts.
 import { contextBridge, ipcRenderer } from 'electron';
 import type { ApiResult } from '../shared/api/errors';
-import { IPC_CHANNELS, type FileOpenResult, type FileSaveResult } from '../shared/api/transport';
+import { IPC_CHANNELS, type FileSaveResult } from '../shared/api/transport';
 
 type OnData = (result: ApiResult<unknown>) => void;
 
@@ -42,11 +42,6 @@ const bridge = {
   /** Asks where to save a text file (system dialog), then writes it. */
   saveFile(suggestedName: string, content: string): Promise<FileSaveResult> {
     return ipcRenderer.invoke(IPC_CHANNELS.saveFile, { suggestedName: String(suggestedName), content: String(content) }) as Promise<FileSaveResult>;
-  },
-
-  /** Asks which text file to open (system dialog), then reads it. */
-  openFile(extensions: string[]): Promise<FileOpenResult> {
-    return ipcRenderer.invoke(IPC_CHANNELS.openFile, { extensions: Array.isArray(extensions) ? extensions.map(String) : [] }) as Promise<FileOpenResult>;
   },
 };
 

@@ -4,7 +4,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { _electron as electron, expect, test } from '@playwright/test';
-import { createExperiment, expectActiveExperiment, tableRows } from './support/app';
+import { createExperiment, expectActiveExperiment, showView, tableRows } from './support/app';
 import { makeDataDir, removeDataDir } from './support/server';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
@@ -46,11 +46,15 @@ test('the Electron window shows the application over IPC', async () => {
     const page = await app.firstWindow();
     await expect(page.getByRole('heading', { level: 1, name: 'AT-TPC DAQ Control' })).toBeVisible();
     await expect(page.getByRole('status', { name: 'Connection' })).toHaveText(/Connected/);
+    // An empty database opens on the welcome, which offers the demo; a real experiment is made under Setup.
+    await expect(page.getByRole('button', { name: 'Open the demo' })).toBeVisible();
+    await showView(page, 'Setup');
     await createExperiment(page, 'electron-1');
     await expectActiveExperiment(page, 'electron-1');
     await expect(tableRows(page, 'ECC servers')).toHaveText([/No ECC servers yet/]);
     // No Node in the page: the preload's narrow bridge is all it has.
     expect(await page.evaluate(() => typeof (globalThis as { require?: unknown }).require)).toBe('undefined');
+    expect(await page.evaluate(() => Object.keys((globalThis as { daq?: object }).daq ?? {}).sort())).toEqual(['call', 'saveFile', 'subscribe']);
   } finally {
     await app.close();
     await removeDataDir(dataDir);

@@ -1,7 +1,7 @@
 // Pushes: what one browser changes, another sees without reloading; a page that loses its
 // server says so and catches up when the server is back.
 import { expect, test } from '@playwright/test';
-import { createExperiment, expectActiveExperiment, form, openApp, tableRows } from './support/app';
+import { createExperiment, expectActiveExperiment, openApp, openDialogForm, tableRows } from './support/app';
 import { makeDataDir, removeDataDir, startServer, type RunningServer } from './support/server';
 
 let server: RunningServer;
@@ -29,8 +29,8 @@ test('a second browser sees changes made in the first, without reloading', async
     await createExperiment(a, 'live-1');
     await expectActiveExperiment(b, 'live-1');
 
-    const add = form(a, 'Add an ECC server');
-    await add.getByLabel('Name').fill('ECC-live');
+    const add = await openDialogForm(a, 'Add ECC server…', 'Add an ECC server');
+    await add.getByLabel('Name', { exact: true }).fill('ECC-live');
     await add.getByLabel('Address', { exact: true }).fill('127.9.0.1');
     await add.getByLabel('Log file').fill('/var/log/ecc.log');
     await add.getByLabel('Config directory', { exact: true }).fill('/home/daq/configs');

@@ -1,6 +1,6 @@
 // A server started with --read-only shows everything and changes nothing.
 import { expect, request as requests, test } from '@playwright/test';
-import { callApi, easySetupInput, expectActiveExperiment, form, openApp, tableRows } from './support/app';
+import { callApi, easySetupInput, expectActiveExperiment, form, openApp, showView, tableRow, tableRows } from './support/app';
 import { makeDataDir, removeDataDir, startServer, type RunningServer } from './support/server';
 
 let server: RunningServer;
@@ -14,6 +14,8 @@ test.beforeAll(async () => {
   try {
     expect((await callApi(request, writable, 'experiments.create', { name: 'e-watch' })).status).toBe(200);
     expect((await callApi(request, writable, 'setup.easy', easySetupInput())).status).toBe(200);
+    expect((await callApi(request, writable, 'experiments.create', { name: 'e-later', activate: false })).status).toBe(200);
+    expect((await callApi(request, writable, 'sshHosts.set', { host: '127.0.1.1', user: 'daq', port: 2222 })).status).toBe(200);
   } finally {
     await request.dispose();
     await writable.stop();
@@ -26,11 +28,13 @@ test.afterAll(async () => {
   await removeDataDir(dataDir);
 });
 
-test('a read-only server shows the data with a banner and every form disabled', async ({ page }) => {
+test('a read-only server shows the whole setup with a banner, and every control that changes it disabled', async ({ page }) => {
   await openApp(page, server);
   await expect(page.getByRole('note', { name: 'Read-only' })).toContainText('Read-only');
   await expectActiveExperiment(page, 'e-watch');
   await expect(tableRows(page, 'ECC servers')).toHaveCount(5);
+  await expect(tableRow(page, 'ECC servers', 'ECC0')).toContainText('/home/daq/configs/backup');
+  await expect(tableRows(page, 'Data routers')).toHaveCount(5);
   await expect(tableRows(page, 'Data sources').locator('th')).toHaveText([
     'CoBo[0]',
     'CoBo[1]',
@@ -38,15 +42,33 @@ test('a read-only server shows the data with a banner and every form disabled', 
     'CoBo[3]',
     'Mutant[master]',
   ]);
+  await expect(tableRow(page, 'SSH settings', '127.0.1.1')).toContainText('daq');
+  await expect(tableRows(page, 'Experiments').locator('th')).toHaveText(['e-later', 'e-watch']);
 
   await expect(page.getByRole('combobox', { name: 'Active experiment' })).toBeDisabled();
-  for (const name of ['New experiment', 'Add an ECC server', 'Easy setup']) {
+  for (const name of ['Add ECC server…', 'Add data router…', 'Add data source…', 'Switch to e-later', 'Rename e-watch', 'Rename e-later']) {
+    await expect(page.getByRole('button', { name })).toBeDisabled();
+  }
+  // Every row's Edit and Remove: 5 + 5 + 5 + 1 of each.
+  const rowButtons = page.getByRole('button', { name: /^(Edit|Remove) / });
+  await expect(rowButtons).toHaveCount(32);
+  for (const button of await rowButtons.all()) await expect(button).toBeDisabled();
+  for (const name of ['New experiment', 'Easy setup', 'SSH settings for a worker computer']) {
     const each = form(page, name);
-    await expect(each.getByRole('button').first()).toBeDisabled();
+    for (const button of await each.getByRole('button').all()) await expect(button).toBeDisabled();
     for (const input of await each.getByRole('textbox').all()) await expect(input).toBeDisabled();
   }
-  await expect(form(page, 'New experiment').getByLabel('Experiment name')).toBeDisabled();
   await expect(form(page, 'Easy setup').getByRole('button', { name: 'Replace setup' })).toBeDisabled();
+  await expect(page.getByLabel('Setup file to import')).toBeDisabled();
+  // Reading is not changing: the setup can still be saved to a file.
+  await expect(page.getByRole('button', { name: 'Export setup' })).toBeEnabled();
+
+  // The log can be read and filtered, not cleared; the audit trail shows who set this up.
+  await showView(page, 'Log');
+  await expect(page.getByRole('button', { name: 'Clear the log…' })).toBeDisabled();
+  await expect(page.getByLabel('Source')).toBeEnabled();
+  await showView(page, 'Audit trail');
+  await expect(tableRows(page, 'Audit trail').filter({ hasText: 'setup.easy' })).toContainText('ok');
 });
 
 test('a direct change with the token is refused with 403', async ({ request }) => {
@@ -56,5 +78,5 @@ test('a direct change with the token is refused with 403', async ({ request }) =
 
   const read = await callApi(request, server, 'experiments.list', {});
   expect(read.status).toBe(200);
-  expect(read.body).toMatchObject({ ok: true, value: [{ name: 'e-watch', active: true }] });
+  expect(read.body).toMatchObject({ ok: true, value: [{ name: 'e-later', active: false }, { name: 'e-watch', active: true }] });
 });

@@ -1,24 +1,42 @@
-// Pictures of the main view for the documentation and for review: tests/e2e/screenshots/.
-import { expect, test } from '@playwright/test';
+// Pictures for the documentation and for review, in tests/e2e/screenshots/: the setup view
+// (setup-view*.png) and the log page, with an easy setup of 4 CoBos and a MuTAnT. (The status
+// view and the run sheet during a run are taken by shift.spec.ts, on the demo.)
+import { expect, test, type Page } from '@playwright/test';
 import { fileURLToPath } from 'node:url';
-import { callApi, easySetupInput, expectActiveExperiment, openApp, tableRows } from './support/app';
+import { callApi, easySetupInput, expectActiveExperiment, openApp, showView, tableRows } from './support/app';
 import { serverForThisFile } from './support/server';
 
 const server = serverForThisFile();
 const SCREENSHOTS = fileURLToPath(new URL('./screenshots/', import.meta.url));
 
+/** A picture without the focus ring the last click left on a tab. */
+async function picture(page: Page, name: string, fullPage = true): Promise<void> {
+  await page.evaluate('document.activeElement?.blur()');
+  await page.screenshot({ path: `${SCREENSHOTS}${name}`, fullPage });
+}
+
 test.use({ viewport: { width: 1440, height: 960 } });
 
-test('the main view, dark and light', async ({ page, request }) => {
+test('the setup, dark and light, and the log', async ({ page, request }) => {
   expect((await callApi(request, server(), 'experiments.create', { name: 'e20009' })).status).toBe(200);
   expect((await callApi(request, server(), 'setup.easy', easySetupInput())).status).toBe(200);
+  expect((await callApi(request, server(), 'experiments.create', { name: 'e20009-pulser', activate: false })).status).toBe(200);
+  expect((await callApi(request, server(), 'sshHosts.set', { host: '127.0.1.100', user: 'daq', identityFile: '~/.ssh/id_ed25519' })).status).toBe(200);
 
   await openApp(page, server());
   await expectActiveExperiment(page, 'e20009');
   await expect(tableRows(page, 'Data sources')).toHaveCount(5);
-  await page.screenshot({ path: `${SCREENSHOTS}main-view.png`, fullPage: true });
+  await expect(tableRows(page, 'SSH settings')).toHaveCount(1);
+  await picture(page, 'setup-view.png');
+
+  // The background checks of these unreachable loopback servers have logged their failures.
+  await showView(page, 'Log');
+  await expect(tableRows(page, 'Log').filter({ hasText: 'Cannot read the state of ECC_mutant' })).toHaveCount(1, { timeout: 20_000 });
+  await picture(page, 'log-view.png', false);
 
   await page.getByRole('button', { name: 'Light theme' }).click();
   await expect(page.locator('html')).toHaveAttribute('data-theme', 'light');
-  await page.screenshot({ path: `${SCREENSHOTS}main-view-light.png`, fullPage: true });
+  await showView(page, 'Setup');
+  await expect(tableRows(page, 'Data sources')).toHaveCount(5);
+  await picture(page, 'setup-view-light.png');
 });

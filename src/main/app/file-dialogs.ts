@@ -1,10 +1,10 @@
-// Save and open dialogs for the Electron window (the run sheet's CSV, the setup's export and
-// import). The page never names a path: the operator picks it in the system dialog, and only the
+// The save dialog of the Electron window (the run sheet's CSV, the setup's export). The page
+// never names a path: the operator picks it in the system dialog, and only the
 // application's own page may ask (the same frame check as the API's channels).
-import { readFile, stat, writeFile } from 'node:fs/promises';
+import { writeFile } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import type { BrowserWindow, Dialog, IpcMain, IpcMainInvokeEvent } from 'electron';
-import { IPC_CHANNELS, MAX_OPENED_FILE_BYTES, type FileOpenResult, type FileSaveResult } from '../../shared/api/transport';
+import { IPC_CHANNELS, type FileSaveResult } from '../../shared/api/transport';
 import { isAppPage } from '../api/app-page';
 
 export interface FileDialogOptions {
@@ -23,7 +23,7 @@ function fromAppPage(event: IpcMainInvokeEvent, appUrl: string): boolean {
   return frame !== null && frame.parent === null && isAppPage(frame.url, appUrl);
 }
 
-/** Registers the two dialog channels; returns a function that removes them. */
+/** Registers the save-dialog channel; returns a function that removes it. */
 export function registerFileDialogs({ ipcMain, dialog, appUrl, window, defaultFolder }: FileDialogOptions): () => void {
   ipcMain.handle(IPC_CHANNELS.saveFile, async (event, request: unknown): Promise<FileSaveResult> => {
     if (!fromAppPage(event, appUrl)) return { saved: false, error: 'Only the application page may save files' };
@@ -44,29 +44,7 @@ export function registerFileDialogs({ ipcMain, dialog, appUrl, window, defaultFo
     }
   });
 
-  ipcMain.handle(IPC_CHANNELS.openFile, async (event, request: unknown): Promise<FileOpenResult> => {
-    if (!fromAppPage(event, appUrl)) return { opened: false, error: 'Only the application page may open files' };
-    const { extensions } = (request ?? {}) as { extensions?: unknown };
-    const filters =
-      Array.isArray(extensions) && extensions.every((e) => typeof e === 'string' && /^[a-z0-9]{1,10}$/i.test(e))
-        ? [{ name: 'Files', extensions: extensions as string[] }]
-        : [];
-    const owner = window();
-    const options = { properties: ['openFile' as const], filters };
-    const chosen = owner ? await dialog.showOpenDialog(owner, options) : await dialog.showOpenDialog(options);
-    const path = chosen.filePaths[0];
-    if (chosen.canceled || !path) return { opened: false };
-    try {
-      const size = (await stat(path)).size;
-      if (size > MAX_OPENED_FILE_BYTES) return { opened: false, error: `${basename(path)} is ${size} bytes: too large for a setup file` };
-      return { opened: true, name: basename(path), content: await readFile(path, 'utf8') };
-    } catch (error) {
-      return { opened: false, error: `Could not read ${path}: ${(error as Error).message}` };
-    }
-  });
-
   return () => {
     ipcMain.removeHandler(IPC_CHANNELS.saveFile);
-    ipcMain.removeHandler(IPC_CHANNELS.openFile);
   };
 }

@@ -1,72 +1,88 @@
-// The minimal control-room view: the active experiment, its setup, and the forms that change it.
-// Everything shown comes from live subscriptions, so a change made anywhere appears here.
-import { useEffect } from 'react';
+// The application's frame: the header, notices about the connection, and one tab per view. The
+// view is in the address (#status, #runsheet, …), so a monitor can be pointed at one and a
+// reload keeps it. Everything shown comes from live subscriptions.
+import { useCallback, useEffect, useState } from 'react';
+import { Tabs } from 'radix-ui';
 import { useSubscription } from './api/hooks';
 import { useAppStore } from './state/app-store';
-import { AddEccServerForm } from './views/AddEccServerForm';
 import { Banners } from './views/Banners';
-import { CreateExperimentForm } from './views/CreateExperimentForm';
-import { EasySetupForm } from './views/EasySetupForm';
 import { Header } from './views/Header';
-import { SetupTables } from './views/SetupTables';
+import { AuditView } from './views/log/AuditView';
+import { LogView } from './views/log/LogView';
+import { RunSheetView } from './views/runsheet/RunSheetView';
+import { SetupView } from './views/setup/SetupView';
+import { Notifications } from './views/status/Notifications';
+import { StatusView } from './views/status/StatusView';
+import { Welcome } from './views/Welcome';
 
-function SetupSection() {
-  const { data: setup, error, loading } = useSubscription('setup.get', {});
-  if (loading) {
-    return (
-      <p className="loading" role="status">
-        Loading the setup…
-      </p>
-    );
-  }
-  const errorNotice = error ? (
-    <p className="form-error" role="alert">
-      {error.message}
-    </p>
-  ) : null;
-  return (
-    <>
-      {setup ? (
-        <section className="setup" aria-labelledby="setup-heading">
-          <h2 id="setup-heading">
-            Setup of <span className="experiment-name">{setup.experiment.name}</span>
-          </h2>
-          {errorNotice}
-          <SetupTables setup={setup} />
-        </section>
-      ) : (
-        <section className="welcome" aria-labelledby="welcome-heading">
-          <h2 id="welcome-heading">No experiment yet</h2>
-          {errorNotice}
-          <p>Create an experiment to begin; it becomes the active one.</p>
-        </section>
-      )}
-      {/* The same tree in both cases, so the new-experiment form keeps its confirmation when
-          the first experiment appears. Keyed by experiment so a switch starts the others afresh. */}
-      <div className="forms">
-        {setup ? <EasySetupForm key={`easy-${setup.experiment.id}`} setup={setup} /> : null}
-        {setup ? <AddEccServerForm key={`ecc-${setup.experiment.id}`} experimentId={setup.experiment.id} /> : null}
-        <CreateExperimentForm />
-      </div>
-    </>
-  );
+const VIEWS = [
+  { id: 'status', label: 'Status' },
+  { id: 'runsheet', label: 'Run sheet' },
+  { id: 'setup', label: 'Setup' },
+  { id: 'log', label: 'Log' },
+  { id: 'audit', label: 'Audit trail' },
+] as const;
+type ViewId = (typeof VIEWS)[number]['id'];
+
+function viewFromHash(): ViewId {
+  const hash = window.location.hash.replace(/^#\/?/, '');
+  return VIEWS.find((view) => view.id === hash)?.id ?? 'status';
+}
+
+function useView(): [ViewId, (view: ViewId) => void] {
+  const [view, setView] = useState<ViewId>(viewFromHash);
+  useEffect(() => {
+    const follow = () => setView(viewFromHash());
+    window.addEventListener('hashchange', follow);
+    return () => window.removeEventListener('hashchange', follow);
+  }, []);
+  const show = useCallback((next: ViewId) => {
+    // replaceState: the back button should not step through tabs.
+    window.history.replaceState(null, '', `#${next}`);
+    setView(next);
+  }, []);
+  return [view, show];
 }
 
 export function App() {
   const theme = useAppStore((state) => state.theme);
   const { data: experiments } = useSubscription('experiments.list', {});
+  const [view, showView] = useView();
 
   useEffect(() => {
     document.documentElement.dataset.theme = theme;
   }, [theme]);
 
+  const noExperiment = experiments !== undefined && experiments.length === 0;
   return (
     <div className="app">
       <Header experiments={experiments} />
       <Banners />
-      <main className="main">
-        <SetupSection />
-      </main>
+      <Tabs.Root className="views" value={view} onValueChange={(value) => showView(value as ViewId)} activationMode="manual">
+        <Tabs.List className="view-tabs" aria-label="Views">
+          {VIEWS.map(({ id, label }) => (
+            <Tabs.Trigger key={id} value={id} className="view-tab">
+              {label}
+            </Tabs.Trigger>
+          ))}
+        </Tabs.List>
+        <main className="main">
+          <Tabs.Content value="status">{noExperiment ? <Welcome onCreateOwn={() => showView('setup')} /> : <StatusView />}</Tabs.Content>
+          <Tabs.Content value="runsheet">
+            <RunSheetView />
+          </Tabs.Content>
+          <Tabs.Content value="setup">
+            <SetupView />
+          </Tabs.Content>
+          <Tabs.Content value="log">
+            <LogView />
+          </Tabs.Content>
+          <Tabs.Content value="audit">
+            <AuditView />
+          </Tabs.Content>
+        </main>
+      </Tabs.Root>
+      <Notifications />
     </div>
   );
 }

@@ -15,16 +15,11 @@ export const IPC_CHANNELS = {
   data: 'daq:data',
   /** invoke({ suggestedName, content }) -> FileSaveResult: a save dialog, then the file written */
   saveFile: 'daq:save-file',
-  /** invoke({ extensions }) -> FileOpenResult: an open dialog, then the file read */
-  openFile: 'daq:open-file',
 } as const;
 
 /** What a save dialog ended with. */
 export type FileSaveResult = { saved: true; path: string } | { saved: false; error?: string };
-/** What an open dialog ended with: the chosen text file's name and content. */
-export type FileOpenResult = { opened: true; name: string; content: string } | { opened: false; error?: string };
-/** Files read through the open dialog are setup documents: far below this. */
-export const MAX_OPENED_FILE_BYTES = 5 * 1024 * 1024;
+
 
 /** `POST <API_PATH_PREFIX><operation>` with the input as a JSON body answers an ApiResult. */
 export const API_PATH_PREFIX = '/api/';

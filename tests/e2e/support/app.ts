@@ -4,11 +4,21 @@ import { expect, type APIRequestContext, type Locator, type Page } from '@playwr
 import type { ApiResult } from '../../../src/shared/api/errors';
 import type { RunningServer } from './server';
 
-/** Opens the link the server printed and waits until the page is connected. */
-export async function openApp(page: Page, server: RunningServer): Promise<void> {
+export type ViewName = 'Status' | 'Run sheet' | 'Setup' | 'Log' | 'Audit trail';
+
+/** Opens the link the server printed, waits until the page is connected, and shows a view (Setup by default). */
+export async function openApp(page: Page, server: RunningServer, view: ViewName = 'Setup'): Promise<void> {
   await page.goto(server.url);
   await expect(page.getByRole('heading', { level: 1, name: 'AT-TPC DAQ Control' })).toBeVisible();
   await expect(page.getByRole('status', { name: 'Connection' })).toHaveText(/Connected/);
+  await showView(page, view);
+}
+
+/** Shows one of the views through its tab, as an operator does. */
+export async function showView(page: Page, view: ViewName): Promise<void> {
+  const tab = page.getByRole('tab', { name: view, exact: true });
+  await tab.click();
+  await expect(tab).toHaveAttribute('aria-selected', 'true');
 }
 
 export function activeExperiment(page: Page): Locator {
@@ -75,4 +85,62 @@ export function easySetupInput(overrides: Record<string, unknown> = {}): Record<
     mutant: { eccAddress: '127.0.1.100', dataRouterAddress: '127.0.2.100' },
     ...overrides,
   };
+}
+
+/** Opens a dialog with its button (e.g. `Add ECC server…`) and answers the form inside it. */
+export async function openDialogForm(page: Page, button: string | RegExp, formName: string): Promise<Locator> {
+  await page.getByRole('button', { name: button }).click();
+  const dialog = page.getByRole('dialog');
+  await expect(dialog).toBeVisible();
+  return dialog.getByRole('form', { name: formName });
+}
+
+/** The confirmation dialog that is open (remove, import, clear, replace). */
+export function confirmation(page: Page): Locator {
+  return page.getByRole('alertdialog');
+}
+
+/** The body row of a setup table whose header cell is `name`. */
+export function tableRow(page: Page, caption: string, name: string): Locator {
+  return tableRows(page, caption).filter({ has: page.getByRole('rowheader', { name, exact: true }) });
+}
+
+export interface SeedLogEntry {
+  level: 'debug' | 'info' | 'warning' | 'error';
+  source: string;
+  subject?: string;
+  message: string;
+  details?: string;
+  experimentId?: number | null;
+}
+
+/**
+ * Writes log entries straight into a data directory's database, as the application's background
+ * jobs would, for pages and filters to have something to show. Only while no server uses the
+ * directory: a running server would not know to push them.
+ */
+export async function seedLogEntries(dataDir: string, entries: readonly SeedLogEntry[]): Promise<void> {
+  const { default: Database } = await import('better-sqlite3');
+  const db = new Database(`${dataDir}/daq.sqlite`);
+  try {
+    const insert = db.prepare(
+      'INSERT INTO log_entry (experiment_id, time, level, source, subject, message, details) VALUES (?, ?, ?, ?, ?, ?, ?)',
+    );
+    const start = Date.now() - entries.length * 1000;
+    db.transaction(() => {
+      entries.forEach((entry, i) => {
+        insert.run(
+          entry.experimentId ?? null,
+          new Date(start + i * 1000).toISOString(),
+          entry.level,
+          entry.source,
+          entry.subject ?? '',
+          entry.message,
+          entry.details ?? '',
+        );
+      });
+    })();
+  } finally {
+    db.close();
+  }
 }

@@ -1,7 +1,7 @@
-// Saving and opening text files from the interface: the system dialogs in Electron (through the
-// preload), a download and a file chooser in a browser. Views call these and never care which.
-import type { FileOpenResult, FileSaveResult } from '../../../shared/api/transport';
-import { MAX_OPENED_FILE_BYTES } from '../../../shared/api/transport';
+// Saving text files from the interface: the system's save dialog in Electron (through the
+// preload), a download in a browser. Views call this and never care which. (Opening a file needs
+// nothing of the kind: a file input works in Electron's sandboxed page as in a browser.)
+import type { FileSaveResult } from '../../../shared/api/transport';
 
 /** Saves text under a suggested name: Electron asks where; a browser downloads it. */
 export async function saveTextFile(suggestedName: string, content: string, mimeType = 'text/plain'): Promise<FileSaveResult> {
@@ -20,31 +20,4 @@ export async function saveTextFile(suggestedName: string, content: string, mimeT
     setTimeout(() => URL.revokeObjectURL(url), 10_000);
   }
   return { saved: true, path: suggestedName };
-}
-
-/** Lets the operator pick a text file (e.g. extensions ['json']) and reads it. */
-export function openTextFile(extensions: string[]): Promise<FileOpenResult> {
-  if (window.daq?.openFile) return window.daq.openFile(extensions);
-  return new Promise((resolve) => {
-    const input = document.createElement('input');
-    input.type = 'file';
-    input.accept = extensions.map((e) => `.${e}`).join(',');
-    input.style.display = 'none';
-    input.addEventListener('change', () => {
-      const file = input.files?.[0];
-      input.remove();
-      if (!file) return resolve({ opened: false });
-      if (file.size > MAX_OPENED_FILE_BYTES) return resolve({ opened: false, error: `${file.name} is ${file.size} bytes: too large for a setup file` });
-      file.text().then(
-        (content) => resolve({ opened: true, name: file.name, content }),
-        (error: unknown) => resolve({ opened: false, error: `Could not read ${file.name}: ${String(error)}` }),
-      );
-    });
-    input.addEventListener('cancel', () => {
-      input.remove();
-      resolve({ opened: false });
-    });
-    document.body.append(input);
-    input.click();
-  });
 }

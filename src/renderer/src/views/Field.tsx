@@ -1,8 +1,23 @@
-// Labelled form controls that show the server's message for their field beside them and tie it
-// to the control (aria-describedby), so it is read out with the control, not only seen in red.
-import { useId, type InputHTMLAttributes, type ReactNode } from 'react';
+// Labelled form controls, shared by the views, that show the message for their field beside
+// them and tie it to the control (aria-describedby), so it is read out with the control, not
+// only seen in red. They take react-hook-form's register() props, ref included.
+import { useId, type ComponentProps, type ReactNode } from 'react';
 
-interface FieldProps extends Omit<InputHTMLAttributes<HTMLInputElement>, 'id'> {
+function describedBy(...ids: (string | false | undefined)[]): string | undefined {
+  return ids.filter(Boolean).join(' ') || undefined;
+}
+
+function FieldError({ id, message }: { id: string; message: string | undefined }) {
+  if (!message) return null;
+  return (
+    <p id={id} className="field-error">
+      <span aria-hidden="true">⚠ </span>
+      {message}
+    </p>
+  );
+}
+
+interface FieldProps extends Omit<ComponentProps<'input'>, 'id'> {
   label: string;
   error?: string | undefined;
   hint?: ReactNode;
@@ -10,52 +25,73 @@ interface FieldProps extends Omit<InputHTMLAttributes<HTMLInputElement>, 'id'> {
 
 export function Field({ label, error, hint, className, ...input }: FieldProps) {
   const id = useId();
-  const hintId = `${id}-hint`;
-  const errorId = `${id}-error`;
-  const describedBy = [error ? errorId : '', hint ? hintId : ''].filter(Boolean).join(' ') || undefined;
   return (
     <div className={`field${error ? ' field-invalid' : ''}${className ? ` ${className}` : ''}`}>
       <label htmlFor={id}>{label}</label>
-      <input id={id} aria-invalid={error ? true : undefined} aria-describedby={describedBy} {...input} />
+      <input
+        id={id}
+        aria-invalid={error ? true : undefined}
+        aria-describedby={describedBy(error && `${id}-error`, Boolean(hint) && `${id}-hint`)}
+        {...input}
+      />
       {hint ? (
-        <p id={hintId} className="field-hint">
+        <p id={`${id}-hint`} className="field-hint">
           {hint}
         </p>
       ) : null}
-      {error ? (
-        <p id={errorId} className="field-error">
-          <span aria-hidden="true">⚠ </span>
-          {error}
-        </p>
-      ) : null}
+      <FieldError id={`${id}-error`} message={error} />
     </div>
   );
 }
 
-interface CheckboxProps extends Omit<InputHTMLAttributes<HTMLInputElement>, 'id' | 'type'> {
+interface SelectFieldProps extends Omit<ComponentProps<'select'>, 'id'> {
+  label: string;
+  error?: string | undefined;
+  hint?: ReactNode;
+  children: ReactNode;
+}
+
+export function SelectField({ label, error, hint, className, children, ...select }: SelectFieldProps) {
+  const id = useId();
+  return (
+    <div className={`field${error ? ' field-invalid' : ''}${className ? ` ${className}` : ''}`}>
+      <label htmlFor={id}>{label}</label>
+      <select
+        id={id}
+        aria-invalid={error ? true : undefined}
+        aria-describedby={describedBy(error && `${id}-error`, Boolean(hint) && `${id}-hint`)}
+        {...select}
+      >
+        {children}
+      </select>
+      {hint ? (
+        <p id={`${id}-hint`} className="field-hint">
+          {hint}
+        </p>
+      ) : null}
+      <FieldError id={`${id}-error`} message={error} />
+    </div>
+  );
+}
+
+interface CheckboxProps extends Omit<ComponentProps<'input'>, 'id' | 'type'> {
   label: string;
   error?: string | undefined;
 }
 
 export function Checkbox({ label, error, ...input }: CheckboxProps) {
   const id = useId();
-  const errorId = `${id}-error`;
   return (
     <div className={`field field-check${error ? ' field-invalid' : ''}`}>
       <input
         id={id}
         type="checkbox"
         aria-invalid={error ? true : undefined}
-        aria-describedby={error ? errorId : undefined}
+        aria-describedby={error ? `${id}-error` : undefined}
         {...input}
       />
       <label htmlFor={id}>{label}</label>
-      {error ? (
-        <p id={errorId} className="field-error">
-          <span aria-hidden="true">⚠ </span>
-          {error}
-        </p>
-      ) : null}
+      <FieldError id={`${id}-error`} message={error} />
     </div>
   );
 }
@@ -71,7 +107,7 @@ export function FormError({ message }: { message: string | undefined }) {
   );
 }
 
-/** A short confirmation after a change was accepted. */
+/** A short confirmation after a change was accepted; always in the tree so it is announced. */
 export function FormSuccess({ message }: { message: string | undefined }) {
   return (
     <p className="form-success" role="status">

@@ -1,0 +1,200 @@
+// The runs of the experiment as a table (TanStack Table): number, class, title, start, stop and
+// duration, config, then one column per observable in display order. Newest first; a header
+// button sorts by its column. The run number is the button that opens the run in the form.
+import {
+  createColumnHelper,
+  createSortedRowModel,
+  rowSortingFeature,
+  sortFn_alphanumeric,
+  sortFn_basic,
+  tableFeatures,
+  useTable,
+  type SortingState,
+} from '@tanstack/react-table';
+import { ArrowDownWideNarrow, ArrowUpDown, ArrowUpNarrowWide } from 'lucide-react';
+import { useEffect, useMemo, useState } from 'react';
+import type { Observable, Run } from '../../../../shared/domain';
+import { cx } from './fields';
+import { formatDuration, formatTime, observableHeading, runDurationMs, valueText } from './format';
+import styles from './runsheet.module.css';
+
+interface ColumnMeta {
+  numeric?: boolean;
+  /** The cell that names the row (a <th scope="row">). */
+  rowHeader?: boolean;
+  className?: string;
+}
+
+const features = tableFeatures({
+  rowSortingFeature,
+  sortedRowModel: createSortedRowModel(),
+  sortFns: { alphanumeric: sortFn_alphanumeric, basic: sortFn_basic },
+  columnMeta: {} as ColumnMeta,
+});
+const helper = createColumnHelper<typeof features, Run>();
+
+/** The duration of a run still going, ticking with the local clock (the run itself is pushed). */
+function LiveDuration({ startTime }: { startTime: string }) {
+  const [now, setNow] = useState(() => Date.now());
+  useEffect(() => {
+    const timer = window.setInterval(() => setNow(Date.now()), 1000);
+    return () => window.clearInterval(timer);
+  }, []);
+  return <>{formatDuration(now - Date.parse(startTime))}</>;
+}
+
+function StopCell({ run, currentRunId }: { run: Run; currentRunId: number | null }) {
+  if (run.stopTime !== null) {
+    return (
+      <>
+        <time dateTime={run.stopTime}>{formatTime(run.stopTime)}</time>{' '}
+        <span className="muted">({formatDuration(runDurationMs(run, 0))})</span>
+      </>
+    );
+  }
+  if (run.id === currentRunId) {
+    return (
+      <span className={styles.running}>
+        <span aria-hidden="true">● </span>Running <LiveDuration startTime={run.startTime} />
+      </span>
+    );
+  }
+  return <span className={styles.unstopped}>No stop time</span>;
+}
+
+interface RunTableProps {
+  experimentName: string;
+  /** Newest first. */
+  runs: Run[];
+  observables: Observable[];
+  currentRunId: number | null;
+  selectedRunId: number | null;
+  onSelect: (run: Run) => void;
+}
+
+export function RunTable({ experimentName, runs, observables, currentRunId, selectedRunId, onSelect }: RunTableProps) {
+  const [sorting, setSorting] = useState<SortingState>([{ id: 'number', desc: true }]);
+
+  const columns = useMemo(
+    () =>
+      helper.columns([
+      helper.accessor('number', {
+        header: 'Run',
+        sortFn: 'basic',
+        sortDescFirst: true,
+        meta: { numeric: true, rowHeader: true },
+        cell: (info) => {
+          const run = info.row.original;
+          return (
+            <button
+              type="button"
+              className={styles.runButton}
+              aria-label={`Run ${run.number}`}
+              aria-pressed={run.id === selectedRunId}
+              onClick={() => onSelect(run)}
+            >
+              {run.number}
+            </button>
+          );
+        },
+      }),
+      helper.accessor('runClass', { header: 'Class', sortFn: 'alphanumeric' }),
+      helper.accessor('title', {
+        header: 'Title',
+        sortFn: 'alphanumeric',
+        meta: { className: styles.title },
+        cell: (info) => info.getValue() || <span className={styles.empty}>no title</span>,
+      }),
+      helper.accessor('startTime', {
+        header: 'Start',
+        sortFn: 'alphanumeric',
+        cell: (info) => <time dateTime={info.getValue()}>{formatTime(info.getValue())}</time>,
+      }),
+      // ISO times sort as text; a run without a stop time is the latest.
+      helper.accessor((run) => run.stopTime ?? '\uffff', {
+        id: 'stop',
+        header: 'Stop (duration)',
+        sortFn: 'basic',
+        cell: (info) => <StopCell run={info.row.original} currentRunId={currentRunId} />,
+      }),
+      helper.accessor('configName', { header: 'Config', sortFn: 'alphanumeric' }),
+      ...observables.map((observable) =>
+        helper.accessor((run) => run.measurements[observable.id] ?? undefined, {
+          id: `observable-${observable.id}`,
+          header: observableHeading(observable),
+          sortFn: observable.valueType === 'string' ? 'alphanumeric' : 'basic',
+          sortUndefined: 'last',
+          meta: { numeric: observable.valueType !== 'string' },
+          cell: (info) => valueText(info.getValue()),
+        }),
+      ),
+      ]),
+    [observables, currentRunId, selectedRunId, onSelect],
+  );
+
+  const table = useTable({ features, columns, data: runs, state: { sorting }, onSortingChange: setSorting });
+  const columnCount = 6 + observables.length;
+
+  return (
+    <div className={styles.tableWrap}>
+      <table className={styles.runs} aria-label={`Runs of ${experimentName}`}>
+        <thead>
+          {table.getHeaderGroups().map((group) => (
+            <tr key={group.id}>
+              {group.headers.map((header) => {
+                const meta = header.column.columnDef.meta;
+                const sorted = header.column.getIsSorted();
+                const Icon = sorted === 'asc' ? ArrowUpNarrowWide : sorted === 'desc' ? ArrowDownWideNarrow : ArrowUpDown;
+                return (
+                  <th
+                    key={header.id}
+                    scope="col"
+                    className={cx(meta?.numeric && 'num')}
+                    aria-sort={sorted === 'asc' ? 'ascending' : sorted === 'desc' ? 'descending' : undefined}
+                  >
+                    <button
+                      type="button"
+                      className={styles.sortButton}
+                      onClick={header.column.getToggleSortingHandler()}
+                      title="Sort by this column"
+                    >
+                      <table.FlexRender header={header} />
+                      <Icon size={14} aria-hidden="true" />
+                    </button>
+                  </th>
+                );
+              })}
+            </tr>
+          ))}
+        </thead>
+        <tbody>
+          {runs.length === 0 ? (
+            <tr>
+              <td colSpan={columnCount} className={styles.empty}>
+                No runs yet: Start all records one.
+              </td>
+            </tr>
+          ) : (
+            table.getRowModel().rows.map((row) => (
+              <tr key={row.id} className={cx(row.original.id === selectedRunId && styles.selected)}>
+                {row.getAllCells().map((cell) => {
+                  const meta = cell.column.columnDef.meta;
+                  const className = cx(meta?.numeric && 'num', meta?.className);
+                  return meta?.rowHeader ? (
+                    <th key={cell.id} scope="row" className={className}>
+                      <table.FlexRender cell={cell} />
+                    </th>
+                  ) : (
+                    <td key={cell.id} className={className}>
+                      <table.FlexRender cell={cell} />
+                    </td>
+                  );
+                })}
+              </tr>
+            ))
+          )}
+        </tbody>
+      </table>
+    </div>
+  );
+}

@@ -1,0 +1,171 @@
+// The data routers as the SSH checks last saw them: process alive, staging directory clean (with
+// its .graw file count), when checked, and what went wrong when a check failed; the remote log.
+import { memo } from 'react';
+import { FolderCheck, FolderX, FolderSearch, KeyRound, ScrollText, TriangleAlert } from 'lucide-react';
+import type { DataRouterWorkerStatus } from '../../../../shared/api/contract';
+import type { DataRouter } from '../../../../shared/domain';
+import { ProcessCheck } from './EccServersTable';
+import type { LogTarget } from './RemoteLogDialog';
+import { formatTime } from './time';
+import styles from './status.module.css';
+
+function Staging({ check }: { check: DataRouterWorkerStatus | undefined }) {
+  const files = check?.grawFiles ?? null;
+  const count = files === null ? '' : ` (${files} .graw file${files === 1 ? '' : 's'})`;
+  let shown;
+  if (!check || check.clean === null) {
+    shown = (
+      <span className={`${styles.state} ${styles.toneMuted}`}>
+        <FolderSearch aria-hidden="true" size={16} />
+        Not known
+      </span>
+    );
+  } else if (check.clean) {
+    shown = (
+      <span className={`${styles.state} ${styles.toneOk}`}>
+        <FolderCheck aria-hidden="true" size={16} />
+        Clean{count}
+      </span>
+    );
+  } else {
+    shown = (
+      <span className={`${styles.state} ${styles.toneWarn}`}>
+        <FolderX aria-hidden="true" size={16} />
+        Not clean{count}
+      </span>
+    );
+  }
+  return (
+    <>
+      {shown}
+      {check?.stagingDirectory ? <div className={`mono ${styles.sub}`}>{check.stagingDirectory}</div> : null}
+    </>
+  );
+}
+
+function Problem({ check }: { check: DataRouterWorkerStatus | undefined }) {
+  if (!check) return null;
+  if (check.hostKey) {
+    return (
+      <span className={styles.problem}>
+        <KeyRound aria-hidden="true" size={16} />
+        <span>Unknown host key: compare its fingerprint and trust it under “Host keys to check”</span>
+      </span>
+    );
+  }
+  if (check.error) {
+    return (
+      <span className={styles.problem}>
+        <TriangleAlert aria-hidden="true" size={16} />
+        <span>
+          Check failed ({check.error.kind}): {check.error.message}
+        </span>
+      </span>
+    );
+  }
+  if (check.stagingProblem) {
+    return (
+      <span className={styles.problem}>
+        <FolderSearch aria-hidden="true" size={16} />
+        <span>Staging directory not found: {check.stagingProblem}</span>
+      </span>
+    );
+  }
+  return null;
+}
+
+interface RowProps {
+  router: DataRouter;
+  source: string | undefined;
+  check: DataRouterWorkerStatus | undefined;
+  onShowLog: (target: LogTarget) => void;
+}
+
+const DataRouterRow = memo(function DataRouterRow({ router, source, check, onShowLog }: RowProps) {
+  const problem = check?.hostKey || check?.error || check?.stagingProblem;
+  return (
+    <>
+      <tr className={problem ? styles.rowWithError : undefined}>
+        <th scope="row">
+          <span className={styles.name}>{router.name}</span>
+          {source ? <span className={styles.tag}>{source}</span> : null}
+          <div className={`mono ${styles.sub}`}>
+            {router.address}:{router.port} {router.connectionType}
+          </div>
+        </th>
+        <td>
+          <ProcessCheck check={check} program="dataRouter" />
+        </td>
+        <td>
+          <Staging check={check} />
+        </td>
+        <td className={styles.nowrap}>{formatTime(check?.checkedAt)}</td>
+        <td>
+          <button
+            type="button"
+            className={styles.iconButton}
+            aria-label={`Remote log of ${router.name}`}
+            title={`${router.logPath} on ${router.address}`}
+            onClick={() => onShowLog({ component: 'dataRouter', id: router.id, name: router.name })}
+          >
+            <ScrollText aria-hidden="true" size={16} />
+          </button>
+        </td>
+      </tr>
+      {problem ? (
+        <tr className={styles.problemRow}>
+          <td colSpan={5}>
+            <Problem check={check} />
+          </td>
+        </tr>
+      ) : null}
+    </>
+  );
+});
+
+export interface DataRoutersTableProps {
+  routers: DataRouter[];
+  sourceByRouter: ReadonlyMap<number, string>;
+  checkById: ReadonlyMap<number, DataRouterWorkerStatus>;
+  pendingJobs: number;
+  onShowLog: (target: LogTarget) => void;
+}
+
+export function DataRoutersTable({ routers, sourceByRouter, checkById, pendingJobs, onShowLog }: DataRoutersTableProps) {
+  return (
+    <section className={styles.panel} aria-labelledby="status-routers-heading">
+      <table className={styles.table}>
+        <caption id="status-routers-heading" className={styles.caption}>
+          Data routers <span className={styles.count}>({routers.length})</span>
+          {pendingJobs > 0 ? (
+            <span className={styles.captionNote}>
+              {pendingJobs} after-stop job{pendingJobs === 1 ? '' : 's'} pending (organizing files, backing up configs)
+            </span>
+          ) : null}
+        </caption>
+        <thead>
+          <tr>
+            <th scope="col">Router</th>
+            <th scope="col">Process</th>
+            <th scope="col">Staging directory</th>
+            <th scope="col">Checked</th>
+            <th scope="col">Log</th>
+          </tr>
+        </thead>
+        <tbody>
+          {routers.length === 0 ? (
+            <tr>
+              <td colSpan={5} className={styles.empty}>
+                No data routers in this experiment.
+              </td>
+            </tr>
+          ) : (
+            routers.map((router) => (
+              <DataRouterRow key={router.id} router={router} source={sourceByRouter.get(router.id)} check={checkById.get(router.id)} onShowLog={onShowLog} />
+            ))
+          )}
+        </tbody>
+      </table>
+    </section>
+  );
+}

@@ -1,0 +1,95 @@
+// The status view: what the shift crew watches. The overall state, the run, the controls for all
+// ECC servers (each saying why when it cannot be used), every ECC server and data router live,
+// host keys to check, and the newest log entries. Everything comes from subscriptions; pushes
+// are shared structurally so that only what changed re-renders.
+import { useCallback, useMemo, useState } from 'react';
+import type { DataRouterWorkerStatus, EccServerWorkerStatus } from '../../../../shared/api/contract';
+import type { EccServer } from '../../../../shared/domain';
+import { useSubscription } from '../../api/hooks';
+import { useReadOnly } from '../../state/app-store';
+import { DataRoutersTable } from './DataRoutersTable';
+import { EccServersTable } from './EccServersTable';
+import { GlobalControls } from './GlobalControls';
+import { HostKeys, presentedKeys } from './HostKeys';
+import { OverallState, RunInfo } from './Overview';
+import { RecentLog } from './RecentLog';
+import { RemoteLogDialog, type LogTarget } from './RemoteLogDialog';
+import type { ControlFacts } from './rules';
+import { useShared } from './stable';
+import styles from './status.module.css';
+
+const NEWEST_LOG_ENTRIES = 12;
+
+function byId<T extends { id: number }>(items: readonly T[] | undefined): ReadonlyMap<number, T> {
+  return new Map((items ?? []).map((item) => [item.id, item]));
+}
+
+export function StatusView() {
+  const readOnly = useReadOnly();
+  const ecc = useShared(useSubscription('ecc.status', {}).data);
+  const runs = useShared(useSubscription('runs.status', {}).data);
+  const setup = useShared(useSubscription('setup.get', {}).data);
+  const workers = useShared(useSubscription('workers.status', {}).data);
+  const sheet = useSubscription('runSheet.get', {}).data;
+  const log = useSubscription('log.list', { limit: NEWEST_LOG_ENTRIES });
+  const logEntries = useShared(log.data?.items);
+
+  const [logTarget, setLogTarget] = useState<LogTarget | null>(null);
+  const closeLog = useCallback(() => setLogTarget(null), []);
+
+  const eccSetup = useMemo(() => byId<EccServer>(setup?.eccServers), [setup?.eccServers]);
+  const hasConfigSet = useMemo(
+    () => (setup ? new Map(setup.eccServers.map((s) => [s.id, s.configSets.some((set) => set.selected)])) : undefined),
+    [setup],
+  );
+  const eccWorkers = useMemo(() => byId<EccServerWorkerStatus>(workers?.eccServers), [workers?.eccServers]);
+  const routerChecks = useMemo(() => byId<DataRouterWorkerStatus>(workers?.dataRouters), [workers?.dataRouters]);
+  const sourceByRouter = useMemo(() => new Map((setup?.dataSources ?? []).map((s) => [s.dataRouterId, s.name])), [setup?.dataSources]);
+  const hostKeys = useMemo(() => presentedKeys(workers), [workers]);
+
+  const currentRun = runs?.currentRun ?? null;
+  const run = currentRun ? sheet?.runs.find((r) => r.id === currentRun.id) : undefined;
+  const lastRun = useMemo(() => {
+    const stopped = sheet?.runs.filter((r) => r.stopTime !== null) ?? [];
+    return stopped.reduce<(typeof stopped)[number] | undefined>((last, r) => (last === undefined || r.number > last.number ? r : last), undefined);
+  }, [sheet]);
+  const experimentName = setup?.experiment.name ?? sheet?.experiment.name;
+
+  const facts: ControlFacts = { readOnly, ecc, runs, hasConfigSet };
+
+  return (
+    <section className={styles.view} aria-labelledby="status-heading">
+      <h2 id="status-heading" className={styles.viewTitle}>
+        Status
+      </h2>
+      <div className={styles.top}>
+        <div className={styles.topLeft}>
+          <OverallState ecc={ecc} experimentName={experimentName} />
+          <RunInfo runs={runs} run={run} experimentName={experimentName} lastRun={lastRun} />
+        </div>
+        <GlobalControls facts={facts} />
+      </div>
+      <HostKeys keys={hostKeys} readOnly={readOnly} />
+      <EccServersTable
+        servers={ecc?.servers ?? []}
+        setupById={eccSetup}
+        workerById={eccWorkers}
+        readOnly={readOnly}
+        operation={ecc?.operation?.name ?? null}
+        runNumber={currentRun?.number ?? null}
+        onShowLog={setLogTarget}
+      />
+      <div className={styles.bottom}>
+        <DataRoutersTable
+          routers={setup?.dataRouters ?? []}
+          sourceByRouter={sourceByRouter}
+          checkById={routerChecks}
+          pendingJobs={runs?.pendingJobs ?? 0}
+          onShowLog={setLogTarget}
+        />
+        <RecentLog entries={logEntries} error={log.error} />
+      </div>
+      <RemoteLogDialog target={logTarget} onClose={closeLog} />
+    </section>
+  );
+}
