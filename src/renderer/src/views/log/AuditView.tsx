@@ -5,9 +5,8 @@ import { createColumnHelper } from '@tanstack/react-table';
 import { CircleCheck, OctagonX } from 'lucide-react';
 import { OPERATION_NAMES, isQuery } from '../../../../shared/api/contract';
 import type { AuditEntry } from '../../../../shared/domain';
-import { useSubscription } from '../../api/hooks';
-import { FormError } from '../Field';
-import { EntryTable, EntryTime, PAGE_SIZES, Pager, useLastPage, usePages, type EntryFeatures } from './EntryTable';
+import { FormError } from '../../components/Field';
+import { EntryTable, EntryTime, FilterSelect, PageSizeSelect, Pager, usePagedEntries, type EntryFeatures } from './EntryTable';
 
 /** Every action the trail can hold: the API's mutations. */
 const ACTIONS = OPERATION_NAMES.filter((name) => !isQuery(name)).sort();
@@ -48,9 +47,7 @@ export function AuditView() {
   const [action, setAction] = useState('');
   const [limit, setLimit] = useState<number>(50);
   const filter = { action: action === '' ? undefined : action, limit };
-  const pages = usePages(JSON.stringify(filter));
-  const { data, error, loading } = useSubscription('audit.list', { ...filter, beforeId: pages.beforeId });
-  const page = useLastPage(data);
+  const { pages, page, error, loading } = usePagedEntries('audit.list', filter);
 
   return (
     <section className="entries-view" aria-labelledby="audit-heading">
@@ -62,27 +59,15 @@ export function AuditView() {
         from (ipc: this computer&apos;s window; http: a browser or script and its address), what, and how it ended.
       </p>
       <form className="filters" aria-label="Audit filters" onSubmit={(event) => event.preventDefault()}>
-        <div className="field">
-          <label htmlFor="audit-action">Action</label>
-          <select id="audit-action" value={action} onChange={(event) => setAction(event.target.value)}>
-            <option value="">All actions</option>
-            {ACTIONS.map((name) => (
-              <option key={name} value={name}>
-                {name}
-              </option>
-            ))}
-          </select>
-        </div>
-        <div className="field field-narrow">
-          <label htmlFor="audit-limit">Entries per page</label>
-          <select id="audit-limit" value={limit} onChange={(event) => setLimit(Number(event.target.value))}>
-            {PAGE_SIZES.map((size) => (
-              <option key={size} value={size}>
-                {size}
-              </option>
-            ))}
-          </select>
-        </div>
+        <FilterSelect id="audit-action" label="Action" value={action} onChange={(event) => setAction(event.target.value)}>
+          <option value="">All actions</option>
+          {ACTIONS.map((name) => (
+            <option key={name} value={name}>
+              {name}
+            </option>
+          ))}
+        </FilterSelect>
+        <PageSizeSelect id="audit-limit" limit={limit} onChange={setLimit} />
       </form>
       <FormError message={error ? `Cannot read the audit trail: ${error.message}` : undefined} />
       <Pager what="audit entries" pages={pages} page={page} limit={limit} loading={loading} />

@@ -1,6 +1,7 @@
 // The tables of the log and audit pages: sortable columns (TanStack Table, within the page shown)
-// over pages read from the server newest first, a page at a time (`beforeId`), and the pager.
-import { useState, type ReactNode } from 'react';
+// over pages read from the server newest first, a page at a time (`beforeId`), the pager, and
+// the filters' select fields.
+import { useState, type ChangeEvent, type ReactNode } from 'react';
 import {
   createSortedRowModel,
   rowSortingFeature,
@@ -13,7 +14,9 @@ import {
   type SortingState,
 } from '@tanstack/react-table';
 import { ArrowDown, ArrowUp, ArrowUpDown, ChevronLeft, ChevronRight, ChevronsLeft } from 'lucide-react';
+import type { InputOf, OutputOf } from '../../../../shared/api/contract';
 import type { Page } from '../../../../shared/domain';
+import { useSubscription } from '../../api/hooks';
 
 export const entryFeatures = tableFeatures({
   rowSortingFeature,
@@ -138,6 +141,51 @@ export function useLastPage<T>(page: Page<T> | undefined): Page<T> | undefined {
   const [last, setLast] = useState(page);
   if (page !== undefined && page !== last) setLast(page);
   return page ?? last;
+}
+
+type EntryList = 'log.list' | 'audit.list';
+type EntryOf<K extends EntryList> = OutputOf<K> extends Page<infer T> ? T : never;
+
+/** The page of `list` that the pager is on, live while it is the newest; the filters start it again. */
+export function usePagedEntries<K extends EntryList>(list: K, filter: Omit<InputOf<K>, 'beforeId'>) {
+  const pages = usePages(JSON.stringify(filter));
+  const { data, error, loading } = useSubscription(list, { ...filter, beforeId: pages.beforeId } as InputOf<K>);
+  const page = useLastPage(data as Page<EntryOf<K>> | undefined);
+  return { pages, page, error, loading };
+}
+
+interface FilterSelectProps {
+  id: string;
+  label: string;
+  value: string | number;
+  onChange: (event: ChangeEvent<HTMLSelectElement>) => void;
+  narrow?: boolean;
+  children: ReactNode;
+}
+
+/** A filter above an entry table: a labelled select. */
+export function FilterSelect({ id, label, value, onChange, narrow = false, children }: FilterSelectProps) {
+  return (
+    <div className={narrow ? 'field field-narrow' : 'field'}>
+      <label htmlFor={id}>{label}</label>
+      <select id={id} value={value} onChange={onChange}>
+        {children}
+      </select>
+    </div>
+  );
+}
+
+/** How many entries a page holds. */
+export function PageSizeSelect({ id, limit, onChange }: { id: string; limit: number; onChange: (limit: number) => void }) {
+  return (
+    <FilterSelect id={id} label="Entries per page" value={limit} onChange={(event) => onChange(Number(event.target.value))} narrow>
+      {PAGE_SIZES.map((size) => (
+        <option key={size} value={size}>
+          {size}
+        </option>
+      ))}
+    </FilterSelect>
+  );
 }
 
 interface PagerProps {

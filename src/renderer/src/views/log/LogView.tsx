@@ -6,9 +6,9 @@ import { Bug, Eraser, Info, OctagonX, TriangleExclamationPoint } from 'lucide-re
 import { LOG_LEVELS, type LogEntry, type LogLevel } from '../../../../shared/domain';
 import { useMutation, useSubscription } from '../../api/hooks';
 import { useReadOnly } from '../../state/app-store';
-import { FormError, FormSuccess } from '../Field';
-import { ConfirmDialog } from '../setup/dialogs';
-import { EntryTable, EntryTime, PAGE_SIZES, Pager, useLastPage, usePages, type EntryFeatures } from './EntryTable';
+import { FormError, FormSuccess } from '../../components/Field';
+import { ConfirmDialog } from '../../components/ConfirmDialog';
+import { EntryTable, EntryTime, FilterSelect, PageSizeSelect, Pager, usePagedEntries, type EntryFeatures } from './EntryTable';
 
 const LEVEL_LABELS: Record<LogLevel, string> = { debug: 'Debug', info: 'Info', warning: 'Warning', error: 'Error' };
 const SEVERITY: Record<LogLevel, number> = { debug: 0, info: 1, warning: 2, error: 3 };
@@ -67,9 +67,7 @@ export function LogView() {
     experimentId: experimentId === '' ? undefined : Number(experimentId),
     limit,
   };
-  const pages = usePages(JSON.stringify(filter));
-  const { data, error, loading } = useSubscription('log.list', { ...filter, beforeId: pages.beforeId });
-  const page = useLastPage(data);
+  const { pages, page, error, loading } = usePagedEntries('log.list', filter);
   const experimentName = experiments?.find((experiment) => String(experiment.id) === experimentId)?.name;
   const sourceOptions = sources && source !== '' && !sources.includes(source) ? [...sources, source] : (sources ?? []);
 
@@ -99,6 +97,7 @@ export function LogView() {
               </>
             }
             confirm="Clear the log"
+            destructive
             pending={clear.pending}
             error={clear.error?.message}
             onOpenChange={(open) => {
@@ -134,39 +133,24 @@ export function LogView() {
             </label>
           ))}
         </fieldset>
-        <div className="field">
-          <label htmlFor="log-source">Source</label>
-          <select id="log-source" value={source} onChange={(event) => setSource(event.target.value)}>
-            <option value="">All sources</option>
-            {sourceOptions.map((name) => (
-              <option key={name} value={name}>
-                {name}
-              </option>
-            ))}
-          </select>
-        </div>
-        <div className="field">
-          <label htmlFor="log-experiment">Experiment</label>
-          <select id="log-experiment" value={experimentId} onChange={(event) => setExperimentId(event.target.value)}>
-            <option value="">All experiments</option>
-            {(experiments ?? []).map((experiment) => (
-              <option key={experiment.id} value={experiment.id}>
-                {experiment.name}
-                {experiment.active ? ' (active)' : ''}
-              </option>
-            ))}
-          </select>
-        </div>
-        <div className="field field-narrow">
-          <label htmlFor="log-limit">Entries per page</label>
-          <select id="log-limit" value={limit} onChange={(event) => setLimit(Number(event.target.value))}>
-            {PAGE_SIZES.map((size) => (
-              <option key={size} value={size}>
-                {size}
-              </option>
-            ))}
-          </select>
-        </div>
+        <FilterSelect id="log-source" label="Source" value={source} onChange={(event) => setSource(event.target.value)}>
+          <option value="">All sources</option>
+          {sourceOptions.map((name) => (
+            <option key={name} value={name}>
+              {name}
+            </option>
+          ))}
+        </FilterSelect>
+        <FilterSelect id="log-experiment" label="Experiment" value={experimentId} onChange={(event) => setExperimentId(event.target.value)}>
+          <option value="">All experiments</option>
+          {(experiments ?? []).map((experiment) => (
+            <option key={experiment.id} value={experiment.id}>
+              {experiment.name}
+              {experiment.active ? ' (active)' : ''}
+            </option>
+          ))}
+        </FilterSelect>
+        <PageSizeSelect id="log-limit" limit={limit} onChange={setLimit} />
       </form>
       {levels.length === 0 ? <p className="panel-note">Choose at least one level to see entries.</p> : null}
       <FormError message={error ? `Cannot read the log: ${error.message}` : undefined} />

@@ -5,7 +5,7 @@ import { useState } from 'react';
 import { useApi } from '../../api/client';
 import { saveTextFile } from '../../api/files';
 import { toError } from '../../api/result';
-import { FormError } from '../Field';
+import { FormError } from '../../components/Field';
 import styles from './runsheet.module.css';
 
 export function CsvExport() {

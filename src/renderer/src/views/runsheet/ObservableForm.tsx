@@ -7,7 +7,7 @@ import { useForm, type Resolver } from 'react-hook-form';
 import { operations } from '../../../../shared/api/contract';
 import { VALUE_TYPES, type Observable, type ValueType } from '../../../../shared/domain';
 import { splitError } from '../../api/hooks';
-import { FormError } from '../Field';
+import { FormError } from '../../components/Field';
 import { SelectField, TextField } from './fields';
 import { VALUE_TYPE_LABELS } from './format';
 import styles from './runsheet.module.css';

@@ -20,8 +20,8 @@ import { Dialog } from 'radix-ui';
 import { useMemo, useRef, useState } from 'react';
 import type { Observable, Run } from '../../../../shared/domain';
 import { useMutation } from '../../api/hooks';
-import { FormError } from '../Field';
-import { ConfirmDialog } from './ConfirmDialog';
+import { FormError } from '../../components/Field';
+import { ConfirmDialog } from '../../components/ConfirmDialog';
 import { cx } from './fields';
 import { countValues, VALUE_TYPE_LABELS } from './format';
 import { EMPTY_OBSERVABLE, ObservableForm, observableFormValues, type ObservableFormValues } from './ObservableForm';
@@ -250,8 +250,8 @@ function EditObservableDialog({ observable, onClose, readOnly }: { observable: O
   return (
     <Dialog.Root open onOpenChange={(open) => (open ? undefined : onClose())}>
       <Dialog.Portal>
-        <Dialog.Overlay className={styles.overlay} />
-        <Dialog.Content className={styles.dialog}>
+        <Dialog.Overlay className="dialog-overlay" />
+        <Dialog.Content className="dialog dialog-confirm">
           <Dialog.Title>Edit {observable.name}</Dialog.Title>
           <Dialog.Description className={styles.dialogText}>
             A new type converts the recorded values; it is refused when one of them does not fit.
@@ -291,20 +291,21 @@ function RemoveObservableDialog({ observable, valueCount, onClose }: { observabl
       open
       onOpenChange={(open) => (open ? undefined : onClose())}
       title={`Remove ${observable.name}?`}
-      confirmLabel={withValues ? 'Remove with its values' : 'Remove'}
+      description={
+        withValues ? (
+          <p>
+            {observable.name} holds values in {valueCount === 1 ? '1 run' : `${valueCount} runs`}: removing it deletes them from the run
+            sheet for good.
+          </p>
+        ) : (
+          <p>{observable.name} holds no values. Its column leaves the run sheet.</p>
+        )
+      }
+      confirm={withValues ? 'Remove with its values' : 'Remove'}
+      destructive
       onConfirm={() => void confirm()}
       pending={remove.pending}
       error={remove.error?.message}
-      danger
-    >
-      {withValues ? (
-        <p>
-          {observable.name} holds values in {valueCount === 1 ? '1 run' : `${valueCount} runs`}: removing it deletes them from the run
-          sheet for good.
-        </p>
-      ) : (
-        <p>{observable.name} holds no values. Its column leaves the run sheet.</p>
-      )}
-    </ConfirmDialog>
+    />
   );
 }

@@ -11,8 +11,8 @@ import { z } from 'zod';
 import { operations } from '../../../../shared/api/contract';
 import { RUN_CLASSES, parseMeasurement, type Observable, type Run, type RunClass } from '../../../../shared/domain';
 import { splitError, useMutation } from '../../api/hooks';
-import { FormError } from '../Field';
-import { ConfirmDialog } from './ConfirmDialog';
+import { FormError } from '../../components/Field';
+import { ConfirmDialog } from '../../components/ConfirmDialog';
 import { SelectField, TextField } from './fields';
 import { formatDuration, formatTime, hasValue, runDurationMs, valueText } from './format';
 import styles from './runsheet.module.css';
@@ -225,16 +225,17 @@ export function RunEditor({ run, previousRun, observables, isCurrent, readOnly, 
           if (!open) sameAsPrevious.reset();
         }}
         title={`Replace the values of run ${run.number}?`}
-        confirmLabel={`Copy run ${previousRun?.number ?? ''}`.trim()}
+        description={
+          <p>
+            The title, class and every measurement of run {run.number} will be replaced by those of run {previousRun?.number}
+            {isDirty ? ', and the changes not yet saved here are lost' : ''}.
+          </p>
+        }
+        confirm={`Copy run ${previousRun?.number ?? ''}`.trim()}
         onConfirm={() => void copyPrevious()}
         pending={sameAsPrevious.pending}
         error={sameAsPrevious.error?.message}
-      >
-        <p>
-          The title, class and every measurement of run {run.number} will be replaced by those of run {previousRun?.number}
-          {isDirty ? ', and the changes not yet saved here are lost' : ''}.
-        </p>
-      </ConfirmDialog>
+      />
     </section>
   );
 }

@@ -6,8 +6,8 @@ import { useCallback, useMemo, useState } from 'react';
 import type { Run } from '../../../../shared/domain';
 import { useSubscription } from '../../api/hooks';
 import { useReadOnly } from '../../state/app-store';
-import { FormError } from '../Field';
-import { ConfirmDialog } from './ConfirmDialog';
+import { FormError } from '../../components/Field';
+import { ConfirmDialog } from '../../components/ConfirmDialog';
 import { CsvExport } from './CsvExport';
 import { MeasurementPlot } from './MeasurementPlot';
 import { ObservablesPanel } from './ObservablesPanel';
@@ -100,15 +100,14 @@ export function RunSheetView() {
         open={leavingFor !== null}
         onOpenChange={(open) => (open ? undefined : setLeavingFor(null))}
         title={`Discard the changes to run ${selected?.number ?? ''}?`}
-        confirmLabel={`Discard and open run ${leavingFor?.number ?? ''}`}
+        description={<p>The values typed for run {selected?.number} have not been saved with Update values.</p>}
+        confirm={`Discard and open run ${leavingFor?.number ?? ''}`}
+        destructive
         onConfirm={() => {
           if (leavingFor) setSelectedRunId(leavingFor.id);
           setLeavingFor(null);
         }}
-        danger
-      >
-        <p>The values typed for run {selected?.number} have not been saved with Update values.</p>
-      </ConfirmDialog>
+      />
     </section>
   );
 }

@@ -1,12 +1,9 @@
 // The experiment's data routers: a table, and adding, editing and removing them.
 import { useState } from 'react';
-import { Plus } from 'lucide-react';
 import { CONNECTION_TYPES, DEFAULT_DATA_ROUTER_PORT, type ConnectionType, type DataRouter, type Setup } from '../../../../shared/domain';
-import { useReadOnly } from '../../state/app-store';
 import { numberOrUndefined, useApiForm, type ApiForm } from './api-form';
-import { FormDialog } from './dialogs';
-import { Field, FormError, FormSuccess, SelectField } from '../Field';
-import { EditButton, EmptyRow, RemoveButton, RowActions, TableSection } from './parts';
+import { Field, FormSuccess, SelectField } from '../../components/Field';
+import { ActionsHeader, AddButton, EditRemoveActions, EmptyRow, FormFields, TableSection } from './parts';
 
 const FIELDS = ['name', 'address', 'port', 'connectionType', 'logPath'] as const;
 type Values = Record<(typeof FIELDS)[number], string>;
@@ -41,8 +38,7 @@ function DataRouterFields({
   const { register, formState } = api.form as ApiForm<'dataRouters.add', Values>['form'];
   const errors = formState.errors;
   return (
-    <fieldset disabled={api.mutation.pending}>
-      <FormError message={api.formError} />
+    <FormFields pending={api.mutation.pending} error={api.formError} submitLabel={submitLabel}>
       <div className="field-row">
         <Field label="Name" autoComplete="off" error={errors.name?.message} {...register('name')} />
         <Field label="Address" autoComplete="off" spellCheck={false} error={errors.address?.message} {...register('address')} />
@@ -64,10 +60,7 @@ function DataRouterFields({
         <Field label="Log file" spellCheck={false} error={errors.logPath?.message} {...register('logPath')} />
       </div>
       <p className="field-hint">TCP for a CoBo, FDT for the MuTAnT.</p>
-      <div className="actions">
-        <button type="submit">{submitLabel}</button>
-      </div>
-    </fieldset>
+    </FormFields>
   );
 }
 
@@ -100,7 +93,6 @@ function EditDataRouterForm({ router, onSaved }: { router: DataRouter; onSaved: 
 }
 
 export function DataRoutersSection({ setup }: { setup: Setup }) {
-  const readOnly = useReadOnly();
   const [done, setDone] = useState<string | undefined>(undefined);
   const sourceOf = (router: DataRouter) => setup.dataSources.find((source) => source.dataRouterId === router.id);
   return (
@@ -111,15 +103,7 @@ export function DataRoutersSection({ setup }: { setup: Setup }) {
       actions={
         <>
           <FormSuccess message={done} />
-          <FormDialog
-            trigger={
-              <>
-                <Plus aria-hidden="true" size={16} /> Add data router…
-              </>
-            }
-            disabled={readOnly}
-            title="Add a data router"
-          >
+          <AddButton what="data router" title="Add a data router">
             {(close) => (
               <AddDataRouterForm
                 setup={setup}
@@ -129,7 +113,7 @@ export function DataRoutersSection({ setup }: { setup: Setup }) {
                 }}
               />
             )}
-          </FormDialog>
+          </AddButton>
         </>
       }
     >
@@ -144,9 +128,7 @@ export function DataRoutersSection({ setup }: { setup: Setup }) {
             <th scope="col">Type</th>
             <th scope="col">Log file</th>
             <th scope="col">Used by</th>
-            <th scope="col">
-              <span className="visually-hidden">Actions</span>
-            </th>
+            <ActionsHeader />
           </tr>
         </thead>
         <tbody>
@@ -162,25 +144,23 @@ export function DataRoutersSection({ setup }: { setup: Setup }) {
                 <td className="mono">{router.logPath}</td>
                 <td>{source ? source.name : <span className="muted">none</span>}</td>
                 <td>
-                  <RowActions>
-                    <EditButton what={`data router ${router.name}`}>
-                      {(close) => (
-                        <EditDataRouterForm
-                          router={router}
-                          onSaved={(saved) => {
-                            setDone(`Saved data router ${saved.name}.`);
-                            close();
-                          }}
-                        />
-                      )}
-                    </EditButton>
-                    <RemoveButton
-                      operation="dataRouters.remove"
-                      id={router.id}
-                      what={`data router ${router.name}`}
-                      consequence={`Data router ${router.name} (${router.address}:${router.port}) is removed from the setup of ${setup.experiment.name}.`}
-                    />
-                  </RowActions>
+                  <EditRemoveActions
+                    what={`data router ${router.name}`}
+                    edit={(close) => (
+                      <EditDataRouterForm
+                        router={router}
+                        onSaved={(saved) => {
+                          setDone(`Saved data router ${saved.name}.`);
+                          close();
+                        }}
+                      />
+                    )}
+                    remove={{
+                      operation: 'dataRouters.remove',
+                      input: { id: router.id },
+                      consequence: `Data router ${router.name} (${router.address}:${router.port}) is removed from the setup of ${setup.experiment.name}.`,
+                    }}
+                  />
                 </td>
               </tr>
             );

@@ -1,12 +1,9 @@
 // The experiment's data sources (boards): each links one ECC server and one data router.
 import { useState } from 'react';
-import { Plus } from 'lucide-react';
 import { DATA_SOURCE_NAME_RULE, isMutantSourceName, type DataSource, type Setup } from '../../../../shared/domain';
-import { useReadOnly } from '../../state/app-store';
 import { idOrUndefined, useApiForm, type ApiForm } from './api-form';
-import { FormDialog } from './dialogs';
-import { Field, FormError, FormSuccess, SelectField } from '../Field';
-import { EditButton, EmptyRow, RemoveButton, RowActions, TableSection } from './parts';
+import { Field, FormSuccess, SelectField } from '../../components/Field';
+import { ActionsHeader, AddButton, EditRemoveActions, EmptyRow, FormFields, TableSection } from './parts';
 
 const FIELDS = ['name', 'eccServerId', 'dataRouterId'] as const;
 type Values = Record<(typeof FIELDS)[number], string>;
@@ -38,8 +35,7 @@ function DataSourceFields({
   const errors = formState.errors;
   const owner = (routerId: number) => setup.dataSources.find((other) => other.dataRouterId === routerId && other.id !== source?.id);
   return (
-    <fieldset disabled={api.mutation.pending}>
-      <FormError message={api.formError} />
+    <FormFields pending={api.mutation.pending} error={api.formError} submitLabel={submitLabel}>
       <Field
         label="Name"
         autoComplete="off"
@@ -67,10 +63,7 @@ function DataSourceFields({
           })}
         </SelectField>
       </div>
-      <div className="actions">
-        <button type="submit">{submitLabel}</button>
-      </div>
-    </fieldset>
+    </FormFields>
   );
 }
 
@@ -108,7 +101,6 @@ function EditDataSourceForm({ setup, source, onSaved }: { setup: Setup; source: 
 }
 
 export function DataSourcesSection({ setup }: { setup: Setup }) {
-  const readOnly = useReadOnly();
   const [done, setDone] = useState<string | undefined>(undefined);
   const servers = new Map(setup.eccServers.map((server) => [server.id, server]));
   const routers = new Map(setup.dataRouters.map((router) => [router.id, router]));
@@ -122,15 +114,7 @@ export function DataSourcesSection({ setup }: { setup: Setup }) {
         <>
           <FormSuccess message={done} />
           {cannotAdd ? <span className="muted">Add an ECC server and a data router first.</span> : null}
-          <FormDialog
-            trigger={
-              <>
-                <Plus aria-hidden="true" size={16} /> Add data source…
-              </>
-            }
-            disabled={readOnly || cannotAdd}
-            title="Add a data source"
-          >
+          <AddButton what="data source" title="Add a data source" disabled={cannotAdd}>
             {(close) => (
               <AddDataSourceForm
                 setup={setup}
@@ -140,7 +124,7 @@ export function DataSourcesSection({ setup }: { setup: Setup }) {
                 }}
               />
             )}
-          </FormDialog>
+          </AddButton>
         </>
       }
     >
@@ -151,9 +135,7 @@ export function DataSourcesSection({ setup }: { setup: Setup }) {
             <th scope="col">Board</th>
             <th scope="col">ECC server</th>
             <th scope="col">Data router</th>
-            <th scope="col">
-              <span className="visually-hidden">Actions</span>
-            </th>
+            <ActionsHeader />
           </tr>
         </thead>
         <tbody>
@@ -172,26 +154,24 @@ export function DataSourcesSection({ setup }: { setup: Setup }) {
                   {router?.name ?? `#${source.dataRouterId}`} <span className="muted mono">{router?.address}</span>
                 </td>
                 <td>
-                  <RowActions>
-                    <EditButton what={`data source ${source.name}`}>
-                      {(close) => (
-                        <EditDataSourceForm
-                          setup={setup}
-                          source={source}
-                          onSaved={(saved) => {
-                            setDone(`Saved data source ${saved.name}.`);
-                            close();
-                          }}
-                        />
-                      )}
-                    </EditButton>
-                    <RemoveButton
-                      operation="dataSources.remove"
-                      id={source.id}
-                      what={`data source ${source.name}`}
-                      consequence={`Data source ${source.name} is removed from the setup of ${setup.experiment.name}; its ECC server and data router stay.`}
-                    />
-                  </RowActions>
+                  <EditRemoveActions
+                    what={`data source ${source.name}`}
+                    edit={(close) => (
+                      <EditDataSourceForm
+                        setup={setup}
+                        source={source}
+                        onSaved={(saved) => {
+                          setDone(`Saved data source ${saved.name}.`);
+                          close();
+                        }}
+                      />
+                    )}
+                    remove={{
+                      operation: 'dataSources.remove',
+                      input: { id: source.id },
+                      consequence: `Data source ${source.name} is removed from the setup of ${setup.experiment.name}; its ECC server and data router stay.`,
+                    }}
+                  />
                 </td>
               </tr>
             );

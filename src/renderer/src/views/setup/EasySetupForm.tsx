@@ -6,8 +6,8 @@ import type { ParsedInputOf } from '../../../../shared/api/contract';
 import { DEFAULT_DATA_ROUTER_PORT, DEFAULT_ECC_PORT, type Setup } from '../../../../shared/domain';
 import { useReadOnly } from '../../state/app-store';
 import { numberOrUndefined, useApiForm } from './api-form';
-import { ConfirmDialog } from './dialogs';
-import { Checkbox, Field, FormError, FormSuccess } from '../Field';
+import { ConfirmDialog } from '../../components/ConfirmDialog';
+import { Checkbox, Field, FormError, FormSuccess } from '../../components/Field';
 
 const FIELDS = [
   'coboCount',
@@ -213,6 +213,7 @@ export function EasySetupForm({ setup }: { setup: Setup }) {
           </p>
         }
         confirm="Replace setup"
+        destructive
         pending={mutation.pending}
         error={undefined}
         onConfirm={async () => {

@@ -1,13 +1,10 @@
 // The experiment's ECC servers: a table, and adding, editing and removing them.
 import { useState } from 'react';
-import { Plus } from 'lucide-react';
 import { DEFAULT_ECC_PORT, DEFAULT_SOAP_NAMESPACE, configSetLabel, type EccServer, type Setup } from '../../../../shared/domain';
-import { useReadOnly } from '../../state/app-store';
 import { numberOrUndefined, useApiForm, type ApiForm } from './api-form';
-import { FormDialog } from './dialogs';
-import { Field, FormError, FormSuccess } from '../Field';
-import { EditButton, EmptyRow, RemoveButton, RowActions, TableSection } from './parts';
-import { EccStateBadge } from './StateBadge';
+import { Field, FormSuccess } from '../../components/Field';
+import { StateBadge } from '../../components/StateBadge';
+import { ActionsHeader, AddButton, EditRemoveActions, EmptyRow, FormFields, TableSection } from './parts';
 
 const FIELDS = ['name', 'address', 'port', 'logPath', 'configRoot', 'configBackupRoot', 'soapNamespace'] as const;
 type Values = Record<(typeof FIELDS)[number], string>;
@@ -46,8 +43,7 @@ function EccServerFields({
   const { register, formState } = api.form as ApiForm<'eccServers.add', Values>['form'];
   const errors = formState.errors;
   return (
-    <fieldset disabled={api.mutation.pending}>
-      <FormError message={api.formError} />
+    <FormFields pending={api.mutation.pending} error={api.formError} submitLabel={submitLabel}>
       <div className="field-row">
         <Field label="Name" autoComplete="off" error={errors.name?.message} {...register('name')} />
         <Field label="Address" autoComplete="off" spellCheck={false} error={errors.address?.message} {...register('address')} />
@@ -68,10 +64,7 @@ function EccServerFields({
         hint="As the ECC server's WSDL declares it; urn:ecc for GET's getEccSoapServer."
         {...register('soapNamespace')}
       />
-      <div className="actions">
-        <button type="submit">{submitLabel}</button>
-      </div>
-    </fieldset>
+    </FormFields>
   );
 }
 
@@ -109,7 +102,6 @@ function EditEccServerForm({ server, onSaved }: { server: EccServer; onSaved: (s
 }
 
 export function EccServersSection({ setup }: { setup: Setup }) {
-  const readOnly = useReadOnly();
   const [done, setDone] = useState<string | undefined>(undefined);
   const usedBy = (server: EccServer) => setup.dataSources.filter((source) => source.eccServerId === server.id).map((source) => source.name);
   return (
@@ -120,15 +112,7 @@ export function EccServersSection({ setup }: { setup: Setup }) {
       actions={
         <>
           <FormSuccess message={done} />
-          <FormDialog
-            trigger={
-              <>
-                <Plus aria-hidden="true" size={16} /> Add ECC server…
-              </>
-            }
-            disabled={readOnly}
-            title="Add an ECC server"
-          >
+          <AddButton what="ECC server" title="Add an ECC server">
             {(close) => (
               <AddEccServerForm
                 setup={setup}
@@ -138,7 +122,7 @@ export function EccServersSection({ setup }: { setup: Setup }) {
                 }}
               />
             )}
-          </FormDialog>
+          </AddButton>
         </>
       }
     >
@@ -154,9 +138,7 @@ export function EccServersSection({ setup }: { setup: Setup }) {
             <th scope="col">Config set</th>
             <th scope="col">Files on its computer</th>
             <th scope="col">Used by</th>
-            <th scope="col">
-              <span className="visually-hidden">Actions</span>
-            </th>
+            <ActionsHeader />
           </tr>
         </thead>
         <tbody>
@@ -170,7 +152,7 @@ export function EccServersSection({ setup }: { setup: Setup }) {
                 <td className="mono">{server.address}</td>
                 <td className="num">{server.port}</td>
                 <td>
-                  <EccStateBadge state={server.state} />
+                  <StateBadge state={server.state} unknownText="Not reached" />
                 </td>
                 <td className="mono">{selected ? configSetLabel(selected) : <span className="muted">none selected</span>}</td>
                 <td>
@@ -191,25 +173,23 @@ export function EccServersSection({ setup }: { setup: Setup }) {
                 </td>
                 <td>{sources.length > 0 ? sources.join(', ') : <span className="muted">none</span>}</td>
                 <td>
-                  <RowActions>
-                    <EditButton what={`ECC server ${server.name}`}>
-                      {(close) => (
-                        <EditEccServerForm
-                          server={server}
-                          onSaved={(saved) => {
-                            setDone(`Saved ECC server ${saved.name}.`);
-                            close();
-                          }}
-                        />
-                      )}
-                    </EditButton>
-                    <RemoveButton
-                      operation="eccServers.remove"
-                      id={server.id}
-                      what={`ECC server ${server.name}`}
-                      consequence={`ECC server ${server.name} (${server.address}:${server.port}) and its config sets are removed from the setup of ${setup.experiment.name}.`}
-                    />
-                  </RowActions>
+                  <EditRemoveActions
+                    what={`ECC server ${server.name}`}
+                    edit={(close) => (
+                      <EditEccServerForm
+                        server={server}
+                        onSaved={(saved) => {
+                          setDone(`Saved ECC server ${saved.name}.`);
+                          close();
+                        }}
+                      />
+                    )}
+                    remove={{
+                      operation: 'eccServers.remove',
+                      input: { id: server.id },
+                      consequence: `ECC server ${server.name} (${server.address}:${server.port}) and its config sets are removed from the setup of ${setup.experiment.name}.`,
+                    }}
+                  />
                 </td>
               </tr>
             );

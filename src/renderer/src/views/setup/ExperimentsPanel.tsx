@@ -5,7 +5,7 @@ import type { Experiment } from '../../../../shared/domain';
 import { splitError, useMutation } from '../../api/hooks';
 import { useReadOnly } from '../../state/app-store';
 import { useApiForm } from './api-form';
-import { Checkbox, Field, FormError, FormSuccess } from '../Field';
+import { Checkbox, Field, FormError, FormSuccess } from '../../components/Field';
 
 const NAME_FIELDS = ['name'] as const;
 const CREATE_FIELDS = ['name', 'activate'] as const;

@@ -9,8 +9,8 @@ import { setupDocument, type SetupDocument } from '../../../../shared/setup-docu
 import { saveTextFile } from '../../api/files';
 import { useMutation, useSubscription } from '../../api/hooks';
 import { useReadOnly } from '../../state/app-store';
-import { ConfirmDialog } from './dialogs';
-import { FormError, FormSuccess } from '../Field';
+import { ConfirmDialog } from '../../components/ConfirmDialog';
+import { FormError, FormSuccess } from '../../components/Field';
 
 function plural(count: number, one: string): string {
   return `${count} ${one}${count === 1 ? '' : 's'}`;
@@ -149,6 +149,7 @@ export function ExportImportPanel({ setup }: { setup: Setup }) {
                 </>
               }
               confirm="Replace setup"
+              destructive
               pending={importSetup.pending}
               error={importSetup.error?.message}
               onOpenChange={() => importSetup.reset()}

@@ -1,15 +1,14 @@
 // The application's own SSH settings per worker computer (user, port, identity file): each value
 // set here beats what ~/.ssh/config says for that address; a blank one leaves ~/.ssh/config's.
 import { useEffect, useState } from 'react';
-import { Pencil, Trash } from 'lucide-react';
+import { Pencil } from 'lucide-react';
 import type { SshHostSettings } from '../../../../shared/api/contract';
 import type { Setup } from '../../../../shared/domain';
-import { useMutation, useSubscription } from '../../api/hooks';
+import { useSubscription } from '../../api/hooks';
 import { useReadOnly } from '../../state/app-store';
 import { textOrNull, useApiForm } from './api-form';
-import { ConfirmDialog } from './dialogs';
-import { Field, FormError, FormSuccess } from '../Field';
-import { EmptyRow, RowActions, TableSection } from './parts';
+import { Field, FormError, FormSuccess } from '../../components/Field';
+import { ActionsHeader, EmptyRow, RemoveButton, RowActions, TableSection } from './parts';
 
 const FIELDS = ['host', 'user', 'port', 'identityFile'] as const;
 type Values = Record<(typeof FIELDS)[number], string>;
@@ -26,30 +25,6 @@ function componentsByHost(setup: Setup | null | undefined): Map<string, string[]
     byHost.set(address, [...(byHost.get(address) ?? []), name]);
   }
   return byHost;
-}
-
-function RemoveSshHost({ host }: { host: string }) {
-  const readOnly = useReadOnly();
-  const remove = useMutation('sshHosts.remove');
-  return (
-    <ConfirmDialog
-      trigger={
-        <>
-          <Trash aria-hidden="true" size={15} /> Remove
-        </>
-      }
-      triggerLabel={`Remove the SSH settings for ${host}`}
-      triggerClassName="button-row"
-      disabled={readOnly}
-      title={`Remove the SSH settings for ${host}?`}
-      description={<p>The application then reaches {host} as ~/.ssh/config says.</p>}
-      confirm="Remove"
-      pending={remove.pending}
-      error={remove.error?.message}
-      onOpenChange={() => remove.reset()}
-      onConfirm={async () => (await remove.run({ host })) !== undefined}
-    />
-  );
 }
 
 export function SshHostsSection({ setup }: { setup: Setup | null | undefined }) {
@@ -93,9 +68,7 @@ export function SshHostsSection({ setup }: { setup: Setup | null | undefined }) 
             </th>
             <th scope="col">Identity file</th>
             <th scope="col">Runs</th>
-            <th scope="col">
-              <span className="visually-hidden">Actions</span>
-            </th>
+            <ActionsHeader />
           </tr>
         </thead>
         <tbody>
@@ -124,7 +97,12 @@ export function SshHostsSection({ setup }: { setup: Setup | null | undefined }) 
                   >
                     <Pencil aria-hidden="true" size={15} /> Edit
                   </button>
-                  <RemoveSshHost host={settings.host} />
+                  <RemoveButton
+                    operation="sshHosts.remove"
+                    input={{ host: settings.host }}
+                    what={`the SSH settings for ${settings.host}`}
+                    consequence={`The application then reaches ${settings.host} as ~/.ssh/config says.`}
+                  />
                 </RowActions>
               </td>
             </tr>

@@ -1,10 +1,8 @@
-// The two dialogs of the setup view: a form in a dialog (add, edit) and a confirmation that
-// stays open to show the server's refusal (remove, import, clear). Radix handles the focus
-// trap, Escape, and giving focus back to the button that opened them.
+// The setup view's form in a dialog (add, edit). Radix handles the focus trap, Escape, and giving
+// focus back to the button that opened it.
 import { useState, type ReactNode } from 'react';
-import { AlertDialog, Dialog } from 'radix-ui';
+import { Dialog } from 'radix-ui';
 import { X } from 'lucide-react';
-import { FormError } from '../Field';
 
 interface FormDialogProps {
   /** The button that opens the dialog (its content and accessible name). */
@@ -55,91 +53,5 @@ export function FormDialog({ trigger, triggerLabel, triggerClassName, disabled, 
         </Dialog.Content>
       </Dialog.Portal>
     </Dialog.Root>
-  );
-}
-
-interface ConfirmDialogProps {
-  /** The button that opens it; without one the dialog is opened by `open`. */
-  trigger?: ReactNode;
-  triggerLabel?: string;
-  triggerClassName?: string;
-  disabled?: boolean;
-  /** Controlled: whether it is open (used without a trigger). */
-  open?: boolean;
-  title: string;
-  description: ReactNode;
-  /** The confirming button's text, e.g. "Remove". */
-  confirm: string;
-  /** Runs the change; resolves true when it was accepted (the dialog closes), false when refused. */
-  onConfirm: () => Promise<boolean>;
-  pending: boolean;
-  /** The refusal to show in the dialog. */
-  error: string | undefined;
-  /** Called when the dialog opens or closes, e.g. to forget an earlier refusal. */
-  onOpenChange?: (open: boolean) => void;
-  danger?: boolean;
-}
-
-export function ConfirmDialog({
-  trigger,
-  triggerLabel,
-  triggerClassName,
-  disabled,
-  open: controlledOpen,
-  title,
-  description,
-  confirm,
-  onConfirm,
-  pending,
-  error,
-  onOpenChange,
-  danger = true,
-}: ConfirmDialogProps) {
-  const [ownOpen, setOwnOpen] = useState(false);
-  const open = controlledOpen ?? ownOpen;
-  const change = (next: boolean) => {
-    setOwnOpen(next);
-    onOpenChange?.(next);
-  };
-  return (
-    <AlertDialog.Root open={open} onOpenChange={change}>
-      {trigger !== undefined ? (
-        <AlertDialog.Trigger asChild>
-          <button type="button" className={triggerClassName} aria-label={triggerLabel} disabled={disabled}>
-            {trigger}
-          </button>
-        </AlertDialog.Trigger>
-      ) : null}
-      <AlertDialog.Portal>
-        <AlertDialog.Overlay className="dialog-overlay" />
-        <AlertDialog.Content className="dialog dialog-confirm">
-          <AlertDialog.Title>{title}</AlertDialog.Title>
-          <AlertDialog.Description asChild>
-            <div className="dialog-description">{description}</div>
-          </AlertDialog.Description>
-          <FormError message={error} />
-          <div className="actions actions-end">
-            <AlertDialog.Cancel asChild>
-              <button type="button" className="button-quiet">
-                {error ? 'Close' : 'Cancel'}
-              </button>
-            </AlertDialog.Cancel>
-            {/* Not AlertDialog.Action: that would close the dialog before the server answered. */}
-            <button
-              type="button"
-              className={danger ? 'button-danger' : undefined}
-              disabled={pending}
-              onClick={() => {
-                void onConfirm().then((accepted) => {
-                  if (accepted) change(false);
-                });
-              }}
-            >
-              {pending ? `${confirm}…` : confirm}
-            </button>
-          </div>
-        </AlertDialog.Content>
-      </AlertDialog.Portal>
-    </AlertDialog.Root>
   );
 }

@@ -1,8 +1,7 @@
 // A button that asks first when its action is grave (Stop all or Reset all while a run is going,
-// stopping one server of a run, trusting a host key): a Radix AlertDialog, the safe choice focused.
-import { useState, type ReactNode } from 'react';
-import { AlertDialog } from 'radix-ui';
-import styles from './status.module.css';
+// stopping one server of a run, trusting a host key), and runs at once when it is not.
+import type { ReactNode } from 'react';
+import { ConfirmDialog } from '../../components/ConfirmDialog';
 
 export interface Confirmation {
   title: string;
@@ -20,11 +19,10 @@ export interface ConfirmButtonProps {
   className?: string;
   'aria-label'?: string;
   'aria-describedby'?: string;
-  title?: string;
+  title?: string | undefined;
 }
 
 export function ConfirmButton({ children, onRun, confirm, disabled, className, title, ...aria }: ConfirmButtonProps) {
-  const [open, setOpen] = useState(false);
   if (!confirm) {
     return (
       <button type="button" className={className} disabled={disabled} title={title} onClick={onRun} {...aria}>
@@ -33,33 +31,22 @@ export function ConfirmButton({ children, onRun, confirm, disabled, className, t
     );
   }
   return (
-    <AlertDialog.Root open={open} onOpenChange={setOpen}>
-      <AlertDialog.Trigger asChild>
-        <button type="button" className={className} disabled={disabled} title={title} {...aria}>
-          {children}
-        </button>
-      </AlertDialog.Trigger>
-      <AlertDialog.Portal>
-        <AlertDialog.Overlay className={styles.overlay} />
-        <AlertDialog.Content className={styles.dialog}>
-          <AlertDialog.Title className={styles.dialogTitle}>{confirm.title}</AlertDialog.Title>
-          <AlertDialog.Description asChild>
-            <div className={styles.dialogText}>{confirm.description}</div>
-          </AlertDialog.Description>
-          <div className={styles.dialogActions}>
-            <AlertDialog.Cancel asChild>
-              <button type="button" className="button-quiet">
-                Cancel
-              </button>
-            </AlertDialog.Cancel>
-            <AlertDialog.Action asChild>
-              <button type="button" className={styles.danger} onClick={onRun}>
-                {confirm.action}
-              </button>
-            </AlertDialog.Action>
-          </div>
-        </AlertDialog.Content>
-      </AlertDialog.Portal>
-    </AlertDialog.Root>
+    <ConfirmDialog
+      trigger={children}
+      triggerLabel={aria['aria-label']}
+      triggerClassName={className}
+      triggerTitle={title}
+      triggerDescribedBy={aria['aria-describedby']}
+      disabled={disabled}
+      title={confirm.title}
+      description={confirm.description}
+      confirm={confirm.action}
+      destructive
+      // The outcome shows beside the button, as for an action that does not ask: close at once.
+      onConfirm={() => {
+        onRun();
+        return true;
+      }}
+    />
   );
 }

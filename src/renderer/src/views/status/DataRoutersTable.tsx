@@ -15,21 +15,21 @@ function Staging({ check }: { check: DataRouterWorkerStatus | undefined }) {
   let shown;
   if (!check || check.clean === null) {
     shown = (
-      <span className={`${styles.state} ${styles.toneMuted}`}>
+      <span className={`state ${styles.toneMuted}`}>
         <FolderSearch aria-hidden="true" size={16} />
         Not known
       </span>
     );
   } else if (check.clean) {
     shown = (
-      <span className={`${styles.state} ${styles.toneOk}`}>
+      <span className={`state ${styles.toneOk}`}>
         <FolderCheck aria-hidden="true" size={16} />
         Clean{count}
       </span>
     );
   } else {
     shown = (
-      <span className={`${styles.state} ${styles.toneWarn}`}>
+      <span className={`state ${styles.toneWarn}`}>
         <FolderX aria-hidden="true" size={16} />
         Not clean{count}
       </span>

@@ -10,7 +10,7 @@ import { configSetLabel, type EccServer, type EccStep } from '../../../../shared
 import { useMutation } from '../../api/hooks';
 import { ConfirmButton, type Confirmation } from './ConfirmButton';
 import { ACQUIRING, configSetChoiceValidity, serverResetValidity, serverStepValidity, type ServerFacts } from './rules';
-import { StateBadge } from './StateBadge';
+import { StateBadge } from '../../components/StateBadge';
 import { formatTime } from './time';
 import type { LogTarget } from './RemoteLogDialog';
 import styles from './status.module.css';
@@ -20,19 +20,19 @@ const STEPS: readonly EccStep[] = ['Describe', 'Prepare', 'Configure', 'Start', 
 export function Reachability({ reachable, lastContact }: { reachable: boolean | null; lastContact: string | null }) {
   if (reachable === null) {
     return (
-      <span className={`${styles.state} ${styles.toneMuted}`}>
+      <span className={`state ${styles.toneMuted}`}>
         <Hourglass aria-hidden="true" size={16} />
         Not contacted yet
       </span>
     );
   }
   return reachable ? (
-    <span className={`${styles.state} ${styles.toneOk}`} title={`Last answer ${formatTime(lastContact)}`}>
+    <span className={`state ${styles.toneOk}`} title={`Last answer ${formatTime(lastContact)}`}>
       <Wifi aria-hidden="true" size={16} />
       Answers
     </span>
   ) : (
-    <span className={`${styles.state} ${styles.toneError}`} title={`Last answer ${formatTime(lastContact)}`}>
+    <span className={`state ${styles.toneError}`} title={`Last answer ${formatTime(lastContact)}`}>
       <WifiOff aria-hidden="true" size={16} />
       No answer
     </span>
@@ -43,7 +43,7 @@ export function Reachability({ reachable, lastContact }: { reachable: boolean | 
 export function ProcessCheck({ check, program }: { check: Pick<EccServerWorkerStatus, 'checkedAt' | 'processRunning' | 'error'> | undefined; program: string }) {
   if (!check || check.checkedAt === null) {
     return (
-      <span className={`${styles.state} ${styles.toneMuted}`}>
+      <span className={`state ${styles.toneMuted}`}>
         <Hourglass aria-hidden="true" size={16} />
         Not checked yet
       </span>
@@ -51,19 +51,19 @@ export function ProcessCheck({ check, program }: { check: Pick<EccServerWorkerSt
   }
   if (check.error) {
     return (
-      <span className={`${styles.state} ${styles.toneWarn}`} title={check.error.message}>
+      <span className={`state ${styles.toneWarn}`} title={check.error.message}>
         <TriangleAlert aria-hidden="true" size={16} />
         Check failed ({check.error.kind})
       </span>
     );
   }
   return check.processRunning ? (
-    <span className={`${styles.state} ${styles.toneOk}`} title={`${program} found at ${formatTime(check.checkedAt)}`}>
+    <span className={`state ${styles.toneOk}`} title={`${program} found at ${formatTime(check.checkedAt)}`}>
       <Cpu aria-hidden="true" size={16} />
       Running
     </span>
   ) : (
-    <span className={`${styles.state} ${styles.toneError}`} title={`No ${program} at ${formatTime(check.checkedAt)}`}>
+    <span className={`state ${styles.toneError}`} title={`No ${program} at ${formatTime(check.checkedAt)}`}>
       <Cpu aria-hidden="true" size={16} />
       Not running
     </span>

@@ -4,7 +4,7 @@
 import { CircleCheck, CircleX, LoaderCircle } from 'lucide-react';
 import type { EccStatus, RunControlStatus } from '../../../../shared/api/contract';
 import type { Run } from '../../../../shared/domain';
-import { StateBadge, overallText } from './StateBadge';
+import { StateBadge } from '../../components/StateBadge';
 import { formatDuration, formatTime, useNow } from './time';
 import styles from './status.module.css';
 
@@ -23,7 +23,7 @@ function Operation({ ecc }: { ecc: EccStatus }) {
     return (
       <div className={styles.operation} role="status" aria-label="Operation under way">
         <p className={styles.operationName}>
-          <LoaderCircle aria-hidden="true" size={18} className={styles.spin} />
+          <LoaderCircle aria-hidden="true" size={18} className="spin" />
           {operation.name} under way <span className={styles.sub}>since {formatTime(operation.startedAt)}</span>
         </p>
         <p className={styles.sub}>Order: {operation.order}</p>
@@ -63,7 +63,7 @@ export function OverallState({ ecc, experimentName }: { ecc: EccStatus | undefin
       <div role="status" aria-label="Overall state" className={styles.overallValue}>
         {ecc ? (
           ecc.overall === null ? (
-            <span className={styles.stateLarge}>{overallText(null)}</span>
+            <span className="state-large">No ECC servers</span>
           ) : (
             <StateBadge large state={ecc.overall === 'Unknown' ? null : ecc.overall} />
           )

@@ -19,7 +19,7 @@ const Entry = memo(function Entry({ entry }: { entry: LogEntry }) {
   const head = (
     <>
       <span className={`${styles.nowrap} ${styles.logTime}`}>{formatTime(entry.time)}</span>
-      <span className={`${styles.state} ${styles[level.tone] ?? ''} ${styles.logLevel}`}>
+      <span className={`state ${styles[level.tone] ?? ''} ${styles.logLevel}`}>
         <Icon aria-hidden="true" size={14} />
         {level.label}
       </span>

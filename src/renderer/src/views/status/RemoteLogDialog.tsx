@@ -71,7 +71,7 @@ function RemoteLogBody({ target }: { target: LogTarget }) {
       ) : null}
       {loading ? (
         <p className={styles.hint}>
-          <LoaderCircle aria-hidden="true" size={16} className={styles.spin} /> Reading…
+          <LoaderCircle aria-hidden="true" size={16} className="spin" /> Reading…
         </p>
       ) : null}
       <pre ref={pre} className={styles.logText} tabIndex={0} aria-label={`Log lines of ${target.name}`}>
@@ -90,8 +90,8 @@ export function RemoteLogDialog({ target, onClose }: { target: LogTarget | null;
       }}
     >
       <Dialog.Portal>
-        <Dialog.Overlay className={styles.overlay} />
-        <Dialog.Content className={`${styles.dialog} ${styles.logDialog}`}>
+        <Dialog.Overlay className="dialog-overlay" />
+        <Dialog.Content className={`dialog ${styles.logDialog}`}>
           {target ? (
             <>
               <Dialog.Title className={styles.dialogTitle}>

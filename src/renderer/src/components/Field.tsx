@@ -17,23 +17,30 @@ function FieldError({ id, message }: { id: string; message: string | undefined }
   );
 }
 
-interface FieldProps extends Omit<ComponentProps<'input'>, 'id'> {
+interface ControlProps {
+  id: string;
+  'aria-invalid': true | undefined;
+  'aria-describedby': string | undefined;
+}
+
+interface FrameProps {
   label: string;
   error?: string | undefined;
   hint?: ReactNode;
+  className?: string | undefined;
 }
 
-export function Field({ label, error, hint, className, ...input }: FieldProps) {
+/** A control's frame: its label, its hint and its error, both tied to the control. */
+function FieldFrame({ label, error, hint, className, control }: FrameProps & { control: (props: ControlProps) => ReactNode }) {
   const id = useId();
   return (
     <div className={`field${error ? ' field-invalid' : ''}${className ? ` ${className}` : ''}`}>
       <label htmlFor={id}>{label}</label>
-      <input
-        id={id}
-        aria-invalid={error ? true : undefined}
-        aria-describedby={describedBy(error && `${id}-error`, Boolean(hint) && `${id}-hint`)}
-        {...input}
-      />
+      {control({
+        id,
+        'aria-invalid': error ? true : undefined,
+        'aria-describedby': describedBy(error && `${id}-error`, Boolean(hint) && `${id}-hint`),
+      })}
       {hint ? (
         <p id={`${id}-hint`} className="field-hint">
           {hint}
@@ -44,33 +51,27 @@ export function Field({ label, error, hint, className, ...input }: FieldProps) {
   );
 }
 
-interface SelectFieldProps extends Omit<ComponentProps<'select'>, 'id'> {
-  label: string;
-  error?: string | undefined;
-  hint?: ReactNode;
-  children: ReactNode;
+type FieldProps = FrameProps & Omit<ComponentProps<'input'>, 'id' | 'className'> & { className?: string | undefined };
+
+export function Field({ label, error, hint, className, ...input }: FieldProps) {
+  return <FieldFrame label={label} error={error} hint={hint} className={className} control={(control) => <input {...control} {...input} />} />;
 }
 
+type SelectFieldProps = FrameProps & Omit<ComponentProps<'select'>, 'id' | 'className'> & { className?: string | undefined; children: ReactNode };
+
 export function SelectField({ label, error, hint, className, children, ...select }: SelectFieldProps) {
-  const id = useId();
   return (
-    <div className={`field${error ? ' field-invalid' : ''}${className ? ` ${className}` : ''}`}>
-      <label htmlFor={id}>{label}</label>
-      <select
-        id={id}
-        aria-invalid={error ? true : undefined}
-        aria-describedby={describedBy(error && `${id}-error`, Boolean(hint) && `${id}-hint`)}
-        {...select}
-      >
-        {children}
-      </select>
-      {hint ? (
-        <p id={`${id}-hint`} className="field-hint">
-          {hint}
-        </p>
-      ) : null}
-      <FieldError id={`${id}-error`} message={error} />
-    </div>
+    <FieldFrame
+      label={label}
+      error={error}
+      hint={hint}
+      className={className}
+      control={(control) => (
+        <select {...control} {...select}>
+          {children}
+        </select>
+      )}
+    />
   );
 }
 
