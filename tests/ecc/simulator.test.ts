@@ -464,10 +464,17 @@ describe('many simulators', () => {
   });
 
   it('gives each simulator its own options and consecutive ports from a base port', async () => {
-    const probe = await startEccSimulator();
-    const base = probe.port;
-    await probe.close();
-    simulators = await startEccSimulators(3, { port: base }, (i) => ({ dataSenders: [`CoBo[${i}]`] }));
+    // Below Linux's ephemeral range (32768 and up), so that other tests' client sockets do not
+    // take base + 1 or base + 2 meanwhile; another base when one is taken anyway.
+    let base = 0;
+    for (let attempt = 0; attempt < 20 && simulators.length === 0; attempt++) {
+      base = 20_000 + Math.floor(Math.random() * 10_000);
+      try {
+        simulators = await startEccSimulators(3, { port: base }, (i) => ({ dataSenders: [`CoBo[${i}]`] }));
+      } catch (error) {
+        if ((error as NodeJS.ErrnoException).code !== 'EADDRINUSE') throw error;
+      }
+    }
     expect(simulators.map((s) => s.port)).toEqual([base, base + 1, base + 2]);
     expect(simulators[2]?.behaviour.dataSenders).toEqual(['CoBo[2]']);
   });

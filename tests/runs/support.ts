@@ -196,8 +196,17 @@ export async function rig(options: { cobos: number; mutant?: boolean; sim?: EccS
   for (let i = 0; i < options.cobos; i++) cobos.push(await add(`ECC${i}`, `CoBo[${i}]`, i, 'TCP'));
   const mutant = options.mutant ? await add('ECC_mutant', 'Mutant[master]', 100, 'FDT') : null;
   const all = mutant ? [...cobos, mutant] : cobos;
-  for (const board of all) await call(app, 'configSets.refresh', { eccServerId: board.eccServerId });
-  const setup = await waitFor(app, 'setup.get', {}, (s) => s !== null && s.eccServers.every((e) => e.configSets.length > 0));
+  // One GetConfigIDs may time out on a loaded machine (its limit is short here): asked again
+  // for the servers still without sets, as an operator would press the button again.
+  let setup: OutputOf<'setup.get'> | undefined;
+  for (let attempt = 0; attempt < 6 && setup === undefined; attempt++) {
+    const current = await call(app, 'setup.get', {});
+    for (const server of current?.eccServers ?? []) {
+      if (server.configSets.length === 0) await call(app, 'configSets.refresh', { eccServerId: server.id });
+    }
+    setup = await waitFor(app, 'setup.get', {}, (s) => s !== null && s.eccServers.every((e) => e.configSets.length > 0), 5_000).catch(() => undefined);
+  }
+  if (!setup) throw new Error('The simulators\' config sets were not read after six requests');
   for (const server of setup?.eccServers ?? []) {
     const set = server.configSets.find((c) => c.describe === 'cobo0' && c.configure === 'experiment');
     if (!set) throw new Error('The simulator did not list cobo0/experiment');
