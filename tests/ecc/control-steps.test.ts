@@ -52,7 +52,8 @@ describe('one step on one ECC server', () => {
   it('refuses to leave Idle without a selected config set, and a second step while one runs', async () => {
     const { app, cobos } = await rig({ cobos: 1, sim: { stepMs: 400 } });
     const board = cobos[0]!;
-    app.store.db.prepare('UPDATE config_set SET is_selected = 0').run();
+    // Through the store's one way to write, which tells the application what changed.
+    app.store.write(['config_set'], () => app.store.db.prepare('UPDATE config_set SET is_selected = 0').run());
     expect((await refusal(app, 'ecc.step', { eccServerId: board.eccServerId, step: 'Describe' })).message).toMatch(/no selected config set/);
     expect(stepRequests(board.sim)).toEqual([]);
     const set = (await call(app, 'setup.get', {}))!.eccServers[0]!.configSets[0]!;

@@ -24,7 +24,12 @@ export const TABLES = [
  * ApiService.invalidate so that subscriptions re-run like after a write.
  */
 export const TOPICS = ['ecc_status', 'workers_status', 'remote_logs', 'demo_status'] as const;
-export type Table = (typeof TABLES)[number] | (typeof TOPICS)[number];
+/**
+ * Columns announced apart from their table: the last known state of the ECC servers changes at
+ * every step and matters only to what shows it, not to what reads the setup (schedules, caches).
+ */
+export const COLUMNS = ['ecc_server_state'] as const;
+export type Table = (typeof TABLES)[number] | (typeof TOPICS)[number] | (typeof COLUMNS)[number];
 
 export class SchemaTooNewError extends Error {
   constructor(found: number, known: number) {

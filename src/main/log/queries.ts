@@ -11,17 +11,28 @@ export interface NewLogEntry {
   subject?: string;
   message: string;
   details?: string;
+  /** When it happened (ISO 8601); default now. */
+  time?: string;
 }
 
 export function insertLogEntry(store: Store, entry: NewLogEntry): number {
+  return insertLogEntries(store, [entry])[0] as number;
+}
+
+/** Writes several entries in one transaction, in order; returns their ids. */
+export function insertLogEntries(store: Store, entries: readonly NewLogEntry[]): number[] {
+  if (entries.length === 0) return [];
   return store.write(['log_entry'], () => {
-    const info = store.db
-      .prepare(
-        `INSERT INTO log_entry (experiment_id, time, level, source, subject, message, details)
-         VALUES (?, ?, ?, ?, ?, ?, ?)`,
-      )
-      .run(entry.experimentId, nowIso(), entry.level, entry.source, entry.subject ?? '', entry.message, entry.details ?? '');
-    return Number(info.lastInsertRowid);
+    const insert = store.db.prepare(
+      `INSERT INTO log_entry (experiment_id, time, level, source, subject, message, details)
+       VALUES (?, ?, ?, ?, ?, ?, ?)`,
+    );
+    return entries.map((entry) =>
+      Number(
+        insert.run(entry.experimentId, entry.time ?? nowIso(), entry.level, entry.source, entry.subject ?? '', entry.message, entry.details ?? '')
+          .lastInsertRowid,
+      ),
+    );
   });
 }
 

@@ -1,10 +1,12 @@
 // The SSH schedule of the ACTIVE experiment: the worker-computer checks every 15 s (DOMAIN.md) and
 // the after-stop jobs (due ones every few seconds, and at once when jobs are queued). A round
 // still running when the next is due is skipped, never stacked.
-import type { Store } from '../db/store';
+import type { Store, Table } from '../db/store';
 import type { JobRunner } from '../runs/job-runner';
 import type { WorkerChecks } from '../worker-node/checks';
-import { Round, Timers } from './rounds';
+import { Round, Timers, type RoundCounts } from './rounds';
+
+const CHECKED_TABLES: readonly Table[] = ['experiment', 'ecc_server', 'data_router', 'ssh_host'];
 
 export interface SshScheduleOptions {
   /** The process and clean checks (DOMAIN.md: every 15 s). */
@@ -34,9 +36,9 @@ export class SshScheduler {
     this.jobs = new Round('After-stop jobs', () => jobs.runDue(), { followUp: true, mayFollowUp: () => this.running });
   }
 
-  /** Check rounds skipped because the previous one still ran. */
-  get skippedChecks(): number {
-    return this.checks.stats.skipped;
+  /** Check rounds started, finished, and skipped because the previous one still ran. */
+  get checkStats(): Readonly<RoundCounts> {
+    return this.checks.stats;
   }
 
   get running(): boolean {
@@ -48,7 +50,9 @@ export class SshScheduler {
     this.timers.every(this.checkIntervalMs, () => void this.checkRound());
     this.timers.every(this.jobIntervalMs, () => void this.jobRound());
     this.stopListening = this.store.onChange((tables) => {
-      if (tables.includes('experiment') || tables.includes('data_router') || tables.includes('ecc_server')) void this.checkRound();
+      // What the checks look at: the active experiment, its computers and how to reach them (an
+      // ECC server's state, announced as ecc_server_state, does not count).
+      if (tables.some((table) => CHECKED_TABLES.includes(table))) void this.checkRound();
       if (tables.includes('job')) void this.jobRound();
     });
     void this.checkRound();

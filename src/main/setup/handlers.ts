@@ -146,7 +146,8 @@ const count = (n: number, what: string) => `${n} ${what}${n === 1 ? '' : 's'}`;
 
 export const setupHandlers = defineHandlers({
   'setup.get': {
-    reads: SETUP_TABLES,
+    // The Setup view shows each server's last known state.
+    reads: [...SETUP_TABLES, 'ecc_server_state'],
     run: (input, { store }) => {
       const experiment = resolveExperimentOrNone(store, input.experimentId);
       return experiment ? readSetup(store, experiment) : null;

@@ -5,9 +5,8 @@
 import { ApiError } from '../../../shared/api/errors';
 import type { EccFailure, EccOperationReport, EccStatus, Started } from '../../../shared/api/contract';
 import { configSetLabel, type EccServer, type EccState, type EccStep, type Experiment } from '../../../shared/domain';
-import type { Store } from '../../db/store';
+import type { Store, Table } from '../../db/store';
 import { findActiveExperiment, findExperiment } from '../../experiments/queries';
-import { insertLogEntry } from '../../log/queries';
 import { findCurrentRun } from '../../runsheet/queries';
 import { findEccServer, listEccServers } from '../../setup/queries';
 import { EccCallError, type CallLimits, type EccGateway, type StateReport, type StepAnswer } from '../gateway';
@@ -16,10 +15,10 @@ import {
   listServerTargets,
   mutantServerIds,
   replaceConfigSets,
-  saveEccServerState,
   selectConfigSet,
   type ServerTarget,
 } from './queries';
+import { PendingWrites } from './pending-writes';
 import { NEEDS_CONFIG_SET, TO_READY, resetStep, stepOrder, stepTarget } from '../../../shared/ecc-state-machine';
 import type { EccStatusBoard } from './status';
 
@@ -57,6 +56,9 @@ export interface OperationResult {
 
 const EMPTY_SET = { describe: '', prepare: '', configure: '' };
 
+/** What a step or a refresh reads of the setup: a change to one of these drops the targets kept. */
+const TARGET_TABLES: readonly Table[] = ['experiment', 'ecc_server', 'config_set', 'data_source', 'data_router'];
+
 function errorText(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
 }
@@ -75,6 +77,11 @@ export class EccControl {
   private readonly refreshFailure = new Map<number, string>();
   private readonly followIntervalMs: number;
   private readonly followErrorLimit: number;
+  /** States and log entries written together at the end of the event loop's turn. */
+  private readonly pending: PendingWrites;
+  /** Each experiment's targets, by id, as last read; dropped when the setup changes. */
+  private readonly targetCache = new Map<number, Map<number, ServerTarget>>();
+  private readonly stopWatchingSetup: () => void;
 
   constructor(
     private readonly store: Store,
@@ -84,6 +91,10 @@ export class EccControl {
   ) {
     this.followIntervalMs = Math.min(500, Math.max(10, options.followIntervalMs ?? 250));
     this.followErrorLimit = Math.max(1, options.followErrorLimit ?? 3);
+    this.pending = new PendingWrites(store);
+    this.stopWatchingSetup = store.onChange((tables) => {
+      if (tables.some((table) => TARGET_TABLES.includes(table))) this.targetCache.clear();
+    });
   }
 
   // --- The setup it acts on -----------------------------------------------------------------
@@ -94,12 +105,25 @@ export class EccControl {
     return experiment;
   }
 
+  private targetsById(experimentId: number): Map<number, ServerTarget> {
+    let found = this.targetCache.get(experimentId);
+    if (!found) {
+      found = new Map(listServerTargets(this.store, experimentId).map((target) => [target.id, target]));
+      this.targetCache.set(experimentId, found);
+    }
+    return found;
+  }
+
+  /** The experiment's servers, ordered by id (read once, then kept until the setup changes). */
   targets(experimentId: number): ServerTarget[] {
-    return listServerTargets(this.store, experimentId);
+    return [...this.targetsById(experimentId).values()];
   }
 
   /** One server of the active experiment. */
   target(eccServerId: number): ServerTarget {
+    const current = findActiveExperiment(this.store);
+    const kept = current ? this.targetsById(current.id).get(eccServerId) : undefined;
+    if (kept) return kept;
     const server = findEccServer(this.store, eccServerId);
     if (!server) throw new ApiError('NOT_FOUND', `There is no ECC server with id ${eccServerId}`, 'eccServerId');
     const active = this.activeExperiment();
@@ -111,7 +135,7 @@ export class EccControl {
         'eccServerId',
       );
     }
-    const found = this.targets(active.id).find((t) => t.id === eccServerId);
+    const found = this.targetsById(active.id).get(eccServerId);
     if (!found) throw new ApiError('NOT_FOUND', `There is no ECC server with id ${eccServerId}`, 'eccServerId');
     return found;
   }
@@ -130,20 +154,23 @@ export class EccControl {
       if (this.closed) return;
       console.error(`${what}:`, error);
       this.log('error', '', `${what} failed unexpectedly: ${errorText(error)}`, error instanceof Error ? (error.stack ?? '') : '');
+      this.pending.flush();
     });
     this.tasks.add(task);
     void task.finally(() => this.tasks.delete(task));
   }
 
-  /** Resolves when every background task has ended (tests, close). */
+  /** Resolves when every background task has ended and what they recorded is written (tests, close). */
   async idle(): Promise<void> {
     while (this.tasks.size > 0) await Promise.allSettled([...this.tasks]);
+    if (!this.closed) this.pending.flush();
   }
 
+  /** Logs an entry; it is written at the end of this turn of the event loop, with others. */
   log(level: 'info' | 'warning' | 'error', subject: string, message: string, details = '', experimentId?: number): void {
     if (this.closed) return;
     try {
-      insertLogEntry(this.store, {
+      this.pending.log({
         experimentId: experimentId ?? findActiveExperiment(this.store)?.id ?? null,
         level,
         source: 'ecc',
@@ -171,11 +198,7 @@ export class EccControl {
       this.refreshFailure.delete(target.id);
       this.log('info', target.name, `${target.name} answers again (state ${report.state})`, '', target.experimentId);
     }
-    try {
-      saveEccServerState(this.store, target.id, report.state);
-    } catch (error) {
-      console.error('Could not store the state of an ECC server:', error);
-    }
+    this.pending.state(target.id, report.state);
   }
 
   private applyRefreshFailure(target: ServerTarget, kind: string, message: string, sentAt: number): void {
@@ -198,6 +221,7 @@ export class EccControl {
         const kind = error instanceof EccCallError ? error.kind : 'other';
         this.applyRefreshFailure(target, kind, errorText(error), sentAt);
       }
+      if (!this.closed) this.pending.flush();
       return;
     }
     const results = await this.gateway.getStates(
@@ -210,6 +234,8 @@ export class EccControl {
       if (result.ok) this.applyReport(target, result.report, sentAt);
       else this.applyRefreshFailure(target, result.kind, result.message, sentAt);
     });
+    // A round's answers are stored together, before the round counts as done.
+    if (!this.closed) this.pending.flush();
   }
 
   /** A refresh round over every server of the active experiment (the schedule's job). */
@@ -281,7 +307,7 @@ export class EccControl {
         const outcome = await this.runStep(target, step);
         if (outcome.ok) this.log('info', target.name, `${step} on ${target.name} done: ${outcome.state}`, '', target.experimentId);
       } finally {
-        this.status.release(target.id);
+        this.release(target.id);
       }
     });
     return { started: `${step} on ${target.name}` };
@@ -426,8 +452,15 @@ export class EccControl {
       if (this.closed) return;
       const report = this.status.endOperation({ name, ...result });
       this.logReport(experiment.id, report);
+      this.pending.flush();
     });
     return { started: `${name} (${order})` };
+  }
+
+  /** A step has ended: the server is free again, and what the step recorded is written with it. */
+  private release(eccServerId: number): void {
+    this.status.release(eccServerId);
+    if (!this.closed) this.pending.flush();
   }
 
   private logReport(experimentId: number, report: EccOperationReport): void {
@@ -445,7 +478,7 @@ export class EccControl {
         try {
           return await this.runStep(target, step);
         } finally {
-          this.status.release(target.id);
+          this.release(target.id);
         }
       }),
     );
@@ -577,6 +610,7 @@ export class EccControl {
         this.status.setError(target.id, 'configSets', message);
         this.log('error', target.name, message, error instanceof EccCallError ? `GetConfigIDs ${error.kind}` : '', target.experimentId);
       }
+      this.pending.flush();
     });
     return { started: `Reading the config sets of ${target.name}` };
   }
@@ -599,9 +633,12 @@ export class EccControl {
     return { server, label: `${target.name}: ${set ? configSetLabel(set) : configSetId}` };
   }
 
-  /** Stops taking requests and writing; background work ends as the gateway closes. */
+  /** Writes what is pending, then stops taking requests and writing; background work ends as the gateway closes. */
   close(): void {
+    if (this.closed) return;
+    this.pending.flush();
     this.closed = true;
+    this.stopWatchingSetup();
   }
 }
 

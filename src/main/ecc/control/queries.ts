@@ -66,14 +66,23 @@ export function mutantServerIds(store: Store, experimentId: number): Set<number>
   );
 }
 
-/** Stores the last known state of a server; writes (and announces) only a change. */
-export function saveEccServerState(store: Store, id: number, state: EccState): void {
-  const code = ECC_STATES.indexOf(state);
-  const row = store.db.prepare('SELECT state FROM ecc_server WHERE id = ?').get(id) as { state: number | null } | undefined;
-  if (!row || row.state === code) return;
-  store.write(['ecc_server'], () => {
-    store.db.prepare('UPDATE ecc_server SET state = ? WHERE id = ?').run(code, id);
+/**
+ * Stores the last known states of servers (id → state) in one transaction; writes, and announces
+ * as `ecc_server_state`, only those that changed. Returns how many changed.
+ */
+export function saveEccServerStates(store: Store, states: ReadonlyMap<number, EccState>): number {
+  if (states.size === 0) return 0;
+  const read = store.db.prepare('SELECT state FROM ecc_server WHERE id = ?');
+  const changed = [...states].filter(([id, state]) => {
+    const row = read.get(id) as { state: number | null } | undefined;
+    return row !== undefined && row.state !== ECC_STATES.indexOf(state);
   });
+  if (changed.length === 0) return 0;
+  store.write(['ecc_server_state'], () => {
+    const update = store.db.prepare('UPDATE ecc_server SET state = ? WHERE id = ?');
+    for (const [id, state] of changed) update.run(ECC_STATES.indexOf(state), id);
+  });
+  return changed.length;
 }
 
 const sameSet = (a: ConfigSetFields, b: ConfigSetFields) =>
