@@ -2,6 +2,7 @@
 // tasks of ssh-worker.ts over files.ts, processes.ts and staging.ts) as a real worker would, on
 // real sockets on 127.0.0.1: it finds processes and staging directories, files are counted,
 // organized and backed up, logs are read, and strangers, escapes and unknown commands are refused.
+import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -441,10 +442,20 @@ describe('commands over exec', () => {
 });
 
 it('makes key pairs that ssh2 and OpenSSH can read, every time (ssh2 alone spoils about one in 256)', () => {
-  for (let i = 0; i < 1000; i++) {
-    const pair = generateEd25519KeyPair();
-    expect(ssh2.utils.parseKey(pair.public)).not.toBeInstanceOf(Error);
-    expect(ssh2.utils.parseKey(pair.private)).not.toBeInstanceOf(Error);
-    expect(pair.public).toMatch(/^ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAI[A-Za-z0-9+/]{43}=?$/);
+  // OpenSSH is the independent reader: ssh-keygen lists every public key of a file it can read
+  // (and skips the others), and derives the public key from a private one.
+  const dir = folder('keygen');
+  const pairs = Array.from({ length: 1000 }, () => generateEd25519KeyPair());
+  for (const pair of pairs) expect(pair.public).toMatch(/^ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAI[A-Za-z0-9+/]{43}=?$/);
+  writeFileSync(join(dir, 'public'), pairs.map((p) => `${p.public}\n`).join(''));
+  const listed = spawnSync('ssh-keygen', ['-l', '-f', join(dir, 'public')], { encoding: 'utf8' });
+  expect(listed.status, listed.stderr).toBe(0);
+  const fingerprints = listed.stdout.trim().split('\n').map((line) => line.split(' ')[1]);
+  expect(fingerprints).toEqual(pairs.map((p) => fingerprintSha256(Buffer.from(p.public.split(' ')[1] as string, 'base64'))));
+  for (const [i, pair] of pairs.slice(0, 10).entries()) {
+    writeFileSync(join(dir, `key${i}`), pair.private, { mode: 0o600 });
+    const derived = spawnSync('ssh-keygen', ['-y', '-f', join(dir, `key${i}`)], { encoding: 'utf8' });
+    expect(derived.status, derived.stderr).toBe(0);
+    expect(derived.stdout.trim().split(' ').slice(0, 2).join(' ')).toBe(pair.public.trim().split(' ').slice(0, 2).join(' '));
   }
 });
