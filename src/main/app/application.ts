@@ -6,7 +6,7 @@ import { join, resolve } from 'node:path';
 import { ApiService } from '../api/service';
 import { createHandlers } from '../api/handlers';
 import { Store } from '../db/store';
-import { Demo, type DemoOptions } from '../demo/demo';
+import { Demo } from '../demo/demo';
 import { EccControl, type EccControlOptions } from '../ecc/control/control';
 import { EccStatusBoard } from '../ecc/control/status';
 import type { EccGateway } from '../ecc/gateway';
@@ -52,8 +52,6 @@ export interface ApplicationOptions {
     schedule?: SshScheduleOptions | false;
     remoteLogs?: RemoteLogOptions;
   };
-  /** The demo's simulators; `false`: a demo made earlier is not started again (tests). */
-  demo?: DemoOptions | false;
 }
 
 export interface Application {
@@ -114,7 +112,7 @@ export function openApplication(options: ApplicationOptions): Application {
     const workers = new WorkerChecks(openedStore, openedSshGateway, host, routers, announceWorkers);
     const jobs = new JobRunner(openedStore, openedSshGateway, host, routers, options.ssh?.jobs ?? {});
     const sshScheduler = new SshScheduler(openedStore, workers, jobs, options.ssh?.schedule || {});
-    const demo = new Demo(openedStore, dataDir, () => openedService.invalidate(['demo_status']), options.demo || {});
+    const demo = new Demo(openedStore, dataDir, () => openedService.invalidate(['demo_status']));
     const remoteLogs = new RemoteLogs(openedStore, openedSshGateway, host, () => openedService.invalidate(['remote_logs']), options.ssh?.remoteLogs);
     const openedService = new ApiService({
       store: openedStore,
@@ -125,15 +123,16 @@ export function openApplication(options: ApplicationOptions): Application {
         remoteLogs,
         demo,
         onHostTrusted: () => void sshScheduler.checkRound(),
-        // The operator's first look at the demo: its config sets listed, its computers checked.
+        // The operator's first look at the demo: its config sets listed (its computers are
+        // checked at once too: the SSH schedule follows the change of experiment).
         onDemoCreated: (experimentId) => {
           for (const server of listEccServers(openedStore, experimentId)) ecc.requestConfigSetsRefresh(server.id);
-          void sshScheduler.checkRound();
         },
       }),
       app: { version, dataDir },
     });
-    if (options.demo !== false) void demo.resume();
+    // The demo's simulators run while it is the active experiment.
+    void demo.resume();
     if (options.ecc?.schedule !== false) scheduler.start();
     if (options.ssh?.schedule !== false) sshScheduler.start();
     let closed = false;

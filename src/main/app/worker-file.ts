@@ -4,6 +4,7 @@ import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { Worker, type WorkerOptions } from 'node:worker_threads';
 
 export interface WorkerFile {
   filename: string;
@@ -27,4 +28,16 @@ export function resolveWorkerFile(moduleUrl: string, sourceName: string, builtNa
   const found = candidates.find((file) => existsSync(file));
   if (!found) throw new Error(`The worker ${builtName} is not next to the main bundle: looked for ${candidates.join(', ')}`);
   return { filename: found, execArgv: [] };
+}
+
+/**
+ * A plain worker thread (not a Piscina pool) running `file`. A TypeScript source cannot be a
+ * thread's main module in this ES module package (Node refuses the .ts extension), so it is
+ * required by a one-line script, through the tsx hook that execArgv loads, as Piscina does.
+ */
+export function startWorkerThread(file: WorkerFile, options: Omit<WorkerOptions, 'eval' | 'execArgv'> = {}): Worker {
+  if (file.filename.endsWith('.ts')) {
+    return new Worker(`require(${JSON.stringify(file.filename)});`, { ...options, eval: true, execArgv: file.execArgv });
+  }
+  return new Worker(file.filename, { ...options, execArgv: file.execArgv });
 }

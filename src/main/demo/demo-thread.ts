@@ -1,13 +1,10 @@
 // The demo's simulators in a worker thread of their own: the simulated ECC servers, worker
 // computer and data routers do their work (SOAP, SSH, writing files) beside the application,
-// never on its main thread. The thread answers one start message and one close message.
+// never on its main thread. The thread starts them, says so, and ends when asked to close.
 import { parentPort, workerData } from 'node:worker_threads';
 import { startDemoSimulators, type DemoSimulatorOptions, type DemoSimulators } from './simulators';
 
-export type DemoThreadMessage =
-  | { type: 'started'; simulators: Omit<DemoSimulators, 'close'> }
-  | { type: 'failed'; message: string }
-  | { type: 'closed' };
+export type DemoThreadMessage = { type: 'started'; simulators: Omit<DemoSimulators, 'close'> } | { type: 'failed'; message: string };
 
 if (parentPort) {
   const port = parentPort;
@@ -22,9 +19,7 @@ if (parentPort) {
   );
   port.on('message', (message: { type: 'close' }) => {
     if (message.type !== 'close') return;
-    void (simulators?.close() ?? Promise.resolve()).finally(() => {
-      port.postMessage({ type: 'closed' } satisfies DemoThreadMessage);
-      port.close();
-    });
+    // With the port closed and the simulators' sockets gone, the thread ends.
+    void (simulators?.close() ?? Promise.resolve()).finally(() => port.close());
   });
 }

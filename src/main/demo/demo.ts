@@ -2,14 +2,15 @@
 // MuTAnT on simulators that the application itself runs on loopback, in a worker thread. The
 // first `demo.create` makes the experiment, its setup and the SSH settings that reach the
 // simulated worker computer (whose host key the application generated, so trusting it is no
-// leap of faith); every later start of the application starts the simulators again, on the
-// same ports when they are free, and follows them when they moved.
-import { Worker } from 'node:worker_threads';
+// leap of faith). The simulators run while the demo is the active experiment: started again when
+// the application starts with it active or when it is made active, on the same ports when they
+// are free (the setup follows them when they moved), and stopped when another experiment is
+// made active.
 import { join } from 'node:path';
 import type { DemoStatus } from '../../shared/api/contract';
 import { ApiError } from '../../shared/api/errors';
 import { DEFAULT_SOAP_NAMESPACE, type Experiment } from '../../shared/domain';
-import { resolveWorkerFile, type WorkerFile } from '../app/worker-file';
+import { resolveWorkerFile, startWorkerThread, type WorkerFile } from '../app/worker-file';
 import type { Store } from '../db/store';
 import {
   assertExperimentQuiet,
@@ -17,13 +18,13 @@ import {
   findExperiment,
   findExperimentByName,
   insertExperiment,
-  setActiveExperiment,
+  switchActiveExperiment,
 } from '../experiments/queries';
 import { insertLogEntry } from '../log/queries';
 import { replaceSetup } from '../setup/document';
 import { listEccServers, updateEccServer } from '../setup/queries';
 import { nowIso } from '../time';
-import { setSshHost } from '../worker-node/hosts';
+import { getSshHost, setSshHost } from '../worker-node/hosts';
 import { appKnownHostsFile, trustHostKey } from '../worker-node/known-hosts';
 import type { DemoThreadMessage } from './demo-thread';
 import type { DemoPorts, DemoSimulatorOptions, DemoSimulators } from './simulators';
@@ -32,14 +33,9 @@ export const DEMO_EXPERIMENT_NAME = 'demo';
 
 export type DemoDescription = Omit<DemoSimulators, 'close'>;
 
-/** Runs the simulators somewhere and hands back what runs where. */
-export type DemoLauncher = (options: DemoSimulatorOptions) => Promise<{ simulators: DemoDescription; close(): Promise<void> }>;
-
-export interface DemoOptions {
-  /** How the simulators are run (default: a worker thread of their own). */
-  launch?: DemoLauncher;
-  /** How often a running simulated data router writes (tests make it faster). */
-  writeIntervalMs?: number;
+interface RunningDemo {
+  simulators: DemoDescription;
+  close(): Promise<void>;
 }
 
 interface DemoRow {
@@ -53,9 +49,8 @@ export function resolveDemoWorker(moduleUrl: string = import.meta.url): WorkerFi
 }
 
 /** Starts the simulators in a worker thread; resolves once they listen. */
-export const launchInThread: DemoLauncher = (options) => {
-  const file = resolveDemoWorker();
-  const worker = new Worker(file.filename, { workerData: options, execArgv: file.execArgv });
+export function launchInThread(options: DemoSimulatorOptions): Promise<RunningDemo> {
+  const worker = startWorkerThread(resolveDemoWorker(), { workerData: options });
   return new Promise((resolve, reject) => {
     const failed = (error: Error) => reject(error);
     worker.once('error', failed);
@@ -85,23 +80,21 @@ export const launchInThread: DemoLauncher = (options) => {
       });
     });
   });
-};
+}
 
 export class Demo {
-  private running: { simulators: DemoDescription; close(): Promise<void> } | undefined;
+  private running: RunningDemo | undefined;
   private starting: Promise<DemoDescription> | undefined;
+  private stopping: Promise<void> | undefined;
   private problem: string | null = null;
   private closed = false;
-  private readonly launch: DemoLauncher;
+  private stopWatching: (() => void) | undefined;
 
   constructor(
     private readonly store: Store,
     private readonly dataDir: string,
     private readonly announce: () => void,
-    private readonly options: DemoOptions = {},
-  ) {
-    this.launch = options.launch ?? launchInThread;
-  }
+  ) {}
 
   private row(): DemoRow | undefined {
     return this.store.db.prepare<[], DemoRow>('SELECT experiment_id, ports FROM demo WHERE id = 1').get();
@@ -119,11 +112,8 @@ export class Demo {
   /** The simulators, started once (a second caller waits for the first start). */
   private start(preferred: Partial<DemoPorts>): Promise<DemoDescription> {
     if (this.running) return Promise.resolve(this.running.simulators);
-    this.starting ??= this.launch({
-      dir: join(this.dataDir, 'demo'),
-      ports: preferred,
-      ...(this.options.writeIntervalMs !== undefined ? { writeIntervalMs: this.options.writeIntervalMs } : {}),
-    })
+    this.starting ??= (this.stopping ?? Promise.resolve())
+      .then(() => launchInThread({ dir: join(this.dataDir, 'demo'), ports: preferred }))
       .then(
         async (started) => {
           if (this.closed) {
@@ -146,10 +136,22 @@ export class Demo {
     return this.starting;
   }
 
-  /** At application start: a demo made earlier gets its simulators again. */
+  /**
+   * At application start, and after every change of the active experiment: the simulators run
+   * while the demo is the active experiment, and only then. Resolves once they run or stopped.
+   */
   async resume(): Promise<void> {
+    this.stopWatching ??= this.store.onChange((tables) => {
+      if (tables.includes('experiment')) void this.resume();
+    });
     const row = this.row();
-    if (!row) return;
+    // A start under way (demo.create's, or one asked for a moment ago) is left to finish.
+    if (this.closed || this.starting) return;
+    if (!row || findActiveExperiment(this.store)?.id !== row.experiment_id) {
+      await this.stop();
+      return;
+    }
+    if (this.running) return;
     try {
       const simulators = await this.start(JSON.parse(row.ports) as Partial<DemoPorts>);
       if (!this.closed) this.follow(row.experiment_id, simulators);
@@ -158,19 +160,39 @@ export class Demo {
     }
   }
 
-  /** Points the demo's setup and SSH settings at where the simulators run now. */
+  /** Stops the simulators (another experiment is active now). */
+  private async stop(): Promise<void> {
+    await this.starting?.catch(() => undefined);
+    const running = this.running;
+    if (!running) return;
+    this.running = undefined;
+    this.stopping = running.close().finally(() => {
+      this.stopping = undefined;
+      this.announce();
+    });
+    await this.stopping;
+  }
+
+  /** Points the demo's setup and SSH settings at where the simulators run now; writes only what differs. */
   private follow(experimentId: number, simulators: DemoDescription): void {
     this.trust(simulators);
-    this.store.write(['demo', 'ecc_server', 'ssh_host'], () => {
-      const byName = new Map(simulators.eccServers.map((server) => [server.name, server.port]));
-      for (const server of listEccServers(this.store, experimentId)) {
-        const port = byName.get(server.name);
-        if (port === undefined || port === server.port) continue;
+    const byName = new Map(simulators.eccServers.map((server) => [server.name, server.port]));
+    const moved = listEccServers(this.store, experimentId).filter((server) => {
+      const port = byName.get(server.name);
+      return port !== undefined && port !== server.port;
+    });
+    const ssh = getSshHost(this.store, simulators.host);
+    const sshChanged =
+      !ssh || ssh.user !== simulators.ssh.user || ssh.port !== simulators.ssh.port || ssh.identityFile !== simulators.ssh.identityFile;
+    const ports = JSON.stringify(simulators.ports);
+    if (moved.length === 0 && !sshChanged && this.row()?.ports === ports) return;
+    this.store.write(['demo', ...(moved.length > 0 ? (['ecc_server'] as const) : []), ...(sshChanged ? (['ssh_host'] as const) : [])], () => {
+      for (const server of moved) {
         const { name, address, logPath, configRoot, configBackupRoot, soapNamespace } = server;
-        updateEccServer(this.store, server.id, { name, address, port, logPath, configRoot, configBackupRoot, soapNamespace });
+        updateEccServer(this.store, server.id, { name, address, port: byName.get(name) as number, logPath, configRoot, configBackupRoot, soapNamespace });
       }
-      this.saveSsh(simulators);
-      this.store.db.prepare('UPDATE demo SET ports = ? WHERE id = 1').run(JSON.stringify(simulators.ports));
+      if (sshChanged) this.saveSsh(simulators);
+      this.store.db.prepare('UPDATE demo SET ports = ? WHERE id = 1').run(ports);
     });
   }
 
@@ -200,11 +222,10 @@ export class Demo {
     this.trust(simulators);
     const id = this.store.write(['experiment', 'ecc_server', 'config_set', 'data_router', 'data_source', 'observable', 'ssh_host', 'demo'], () => {
       // Checked again inside the transaction: the simulators took a moment to start.
-      const now = findActiveExperiment(this.store);
-      if (now) assertExperimentQuiet(this.store, now, 'Cannot switch to the demo');
       if (findExperimentByName(this.store, DEMO_EXPERIMENT_NAME)) throw new ApiError('CONFLICT', `An experiment named "${DEMO_EXPERIMENT_NAME}" already exists`);
       const experimentId = insertExperiment(this.store, DEMO_EXPERIMENT_NAME);
       const experiment = findExperiment(this.store, experimentId)!;
+      switchActiveExperiment(this.store, experiment, 'Cannot switch to the demo');
       replaceSetup(this.store, experiment, {
         eccServers: simulators.eccServers.map((server) => ({
           name: server.name,
@@ -232,7 +253,6 @@ export class Demo {
       });
       this.saveSsh(simulators);
       this.store.db.prepare('INSERT INTO demo (id, experiment_id, ports, created_at) VALUES (1, ?, ?, ?)').run(experimentId, JSON.stringify(simulators.ports), nowIso());
-      setActiveExperiment(this.store, experimentId);
       return experimentId;
     });
     insertLogEntry(this.store, {
@@ -246,13 +266,15 @@ export class Demo {
 
   private activate(experimentId: number): Experiment {
     return this.store.write(['experiment'], () => {
-      setActiveExperiment(this.store, experimentId);
-      return findExperiment(this.store, experimentId)!;
+      const experiment = findExperiment(this.store, experimentId)!;
+      switchActiveExperiment(this.store, experiment, 'Cannot switch to the demo');
+      return experiment;
     });
   }
 
   async close(): Promise<void> {
     this.closed = true;
+    this.stopWatching?.();
     const running = this.running;
     this.running = undefined;
     await this.starting?.catch(() => undefined);

@@ -12,6 +12,7 @@ import {
   listExperiments,
   renameExperiment,
   setActiveExperiment,
+  switchActiveExperiment,
 } from './queries';
 
 function assertNameFree(store: Store, name: string, exceptId?: number): void {
@@ -64,11 +65,7 @@ export const experimentHandlers = defineHandlers({
     run: (input, { store, auditTarget }) =>
       store.write(['experiment'], () => {
         const experiment = getExperiment(store, input.id);
-        const active = findActiveExperiment(store);
-        if (active?.id !== experiment.id) {
-          if (active) assertExperimentQuiet(store, active, `Cannot switch to experiment "${experiment.name}"`);
-          setActiveExperiment(store, experiment.id);
-        }
+        switchActiveExperiment(store, experiment, `Cannot switch to experiment "${experiment.name}"`);
         auditTarget(`experiment "${experiment.name}" (#${experiment.id})`);
         return getExperiment(store, experiment.id);
       }),

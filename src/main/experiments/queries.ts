@@ -79,6 +79,17 @@ export function setActiveExperiment(store: Store, id: number): void {
 }
 
 /**
+ * Makes `target` the active experiment, refused (with `refusal` saying what) while the one active
+ * now is not quiet (see assertExperimentQuiet). Call inside `store.write(['experiment'], …)`.
+ */
+export function switchActiveExperiment(store: Store, target: Experiment, refusal: string): void {
+  const active = findActiveExperiment(store);
+  if (active?.id === target.id) return;
+  if (active) assertExperimentQuiet(store, active, refusal);
+  setActiveExperiment(store, target.id);
+}
+
+/**
  * Throws REFUSED unless every ECC server of the experiment is Idle (or never reached) and no
  * run of it is going. `refusal` says what is refused, e.g. "Cannot switch the active experiment".
  */
