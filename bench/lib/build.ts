@@ -1,26 +1,28 @@
 // The built application for the scenarios that run it as its own process (serve mode for the
-// browser, the headless application for memory). Built into out-bench/app (git-ignored) as a
-// small stand-alone copy of the project's layout: its own package.json (same name and version),
-// `resources` linked to the project's, and electron-vite's output in out-bench/app/out. Why a
-// copy: serve.js serves the renderer from <project root>/out/renderer, and other people build
-// into out/ at any time; here the project root of the built code is out-bench/app, so serve.js
-// serves the renderer built with it. node_modules is still found by walking up to the project.
+// browser, the headless application for memory): electron-vite's output in out-bench (git-ignored,
+// DAQ_OUT_DIR), not out/, which other people build into at any time. serve.js serves the
+// interface built beside it (out-bench/renderer) and finds `resources` and node_modules in the
+// project.
 import { spawn } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, readdirSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 export const PROJECT_ROOT = fileURLToPath(new URL('../..', import.meta.url));
-export const APP_DIR = join(PROJECT_ROOT, 'out-bench', 'app');
-export const OUT_DIR = join(APP_DIR, 'out');
+export const OUT_DIR = join(PROJECT_ROOT, 'out-bench');
 export const SERVE_JS = join(OUT_DIR, 'main', 'serve.js');
 export const MEMORY_APP_JS = join(OUT_DIR, 'main', 'bench-memory-app.js');
-const MARKER = join(APP_DIR, 'built-at');
+const MARKER = join(OUT_DIR, 'built-at');
+/** What the build is made from: a change to any of them builds again. */
+const INPUTS = ['src', 'bench/memory', 'bench/lib', 'electron.vite.config.ts', 'package.json', 'package-lock.json'];
 
-/** The newest modification time (ms) of the files under `dir`. */
-function newest(dir: string): number {
+/** The newest modification time (ms) of a file, or of the files under a folder. */
+function newest(path: string): number {
+  if (!existsSync(path)) return 0;
+  const info = statSync(path);
+  if (!info.isDirectory()) return info.mtimeMs;
   let latest = 0;
-  for (const entry of readdirSync(dir, { withFileTypes: true, recursive: true })) {
+  for (const entry of readdirSync(path, { withFileTypes: true, recursive: true })) {
     if (!entry.isFile()) continue;
     latest = Math.max(latest, statSync(join(entry.parentPath, entry.name)).mtimeMs);
   }
@@ -38,27 +40,17 @@ function run(command: string, args: string[], env: NodeJS.ProcessEnv): Promise<v
   });
 }
 
-/** The stand-alone layout around the build (see the top of this file). */
-function prepareLayout(): void {
-  mkdirSync(APP_DIR, { recursive: true });
-  const pkg = JSON.parse(readFileSync(join(PROJECT_ROOT, 'package.json'), 'utf8')) as { name: string; version: string; type: string };
-  writeFileSync(join(APP_DIR, 'package.json'), `${JSON.stringify({ name: pkg.name, version: pkg.version, type: pkg.type, private: true }, null, 2)}\n`);
-  const resources = join(APP_DIR, 'resources');
-  if (!existsSync(resources)) symlinkSync(join(PROJECT_ROOT, 'resources'), resources, 'dir');
-}
-
 /**
  * Builds the application (electron-vite: main with serve.js and the worker entries, preload,
  * renderer) and the benchmark's headless application entry, unless a build newer than every
  * source file is there already.
  */
 export async function ensureBuild(log: (line: string) => void): Promise<void> {
-  const sources = Math.max(newest(join(PROJECT_ROOT, 'src')), newest(join(PROJECT_ROOT, 'bench', 'memory')));
+  const sources = Math.max(...INPUTS.map((input) => newest(join(PROJECT_ROOT, input))));
   const builtAt = existsSync(MARKER) ? Number(readFileSync(MARKER, 'utf8')) : 0;
   if (builtAt > sources && existsSync(SERVE_JS) && existsSync(MEMORY_APP_JS)) return;
-  prepareLayout();
   const started = Date.now();
-  log('  building the application into out-bench/app (electron-vite build)…');
+  log('  building the application into out-bench (electron-vite build)…');
   await run(process.execPath, [join(PROJECT_ROOT, 'node_modules', 'electron-vite', 'bin', 'electron-vite.js'), 'build'], { DAQ_OUT_DIR: OUT_DIR });
   log('  building the headless application entry (vite)…');
   // Same code as the product's modules, bundled like serve.js; packages stay external.

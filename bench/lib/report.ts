@@ -15,7 +15,8 @@ function cells(row: Row): [string, string] {
     const s = row.summary;
     const [low, high] = row.spread === 'min-max' ? [s.min, s.max] : [s.p5, s.p95];
     const label = row.spread === 'min-max' ? 'min–max' : 'p5–p95';
-    return [show(s.median, row.unit), `${round(low)}–${round(high)} ${row.unit === '×' ? '' : row.unit} (${label}, n=${s.n})`.replace('  ', ' ')];
+    const spread = `${round(low)}–${round(high)} ${row.unit === '×' ? '' : row.unit} (${label}, n=${s.n})`.replace('  ', ' ');
+    return [show(s.median, row.unit), row.note ? `${spread}; ${row.note}` : spread];
   }
   return [row.value === undefined ? '—' : show(row.value, row.unit), row.note ?? ''];
 }
@@ -53,7 +54,22 @@ export function machine() {
   };
 }
 
+/** Indented JSON, with every array of plain values on one line (samples stay one line each). */
+export function formatJson(value: unknown, indent = ''): string {
+  const inner = `${indent}  `;
+  if (Array.isArray(value)) {
+    if (value.every((item) => item === null || typeof item !== 'object')) return `[${value.map((item) => JSON.stringify(item) ?? 'null').join(', ')}]`;
+    return `[\n${value.map((item) => inner + formatJson(item, inner)).join(',\n')}\n${indent}]`;
+  }
+  if (value !== null && typeof value === 'object' && !('toJSON' in value)) {
+    const entries = Object.entries(value).filter(([, v]) => v !== undefined && typeof v !== 'function');
+    if (entries.length === 0) return '{}';
+    return `{\n${entries.map(([k, v]) => `${inner}${JSON.stringify(k)}: ${formatJson(v, inner)}`).join(',\n')}\n${indent}}`;
+  }
+  return JSON.stringify(value) ?? 'null';
+}
+
 export function writeResults(file: string, payload: Record<string, unknown>): void {
   mkdirSync(dirname(file), { recursive: true });
-  writeFileSync(file, `${JSON.stringify(payload, null, 2)}\n`);
+  writeFileSync(file, `${formatJson(payload)}\n`);
 }

@@ -1,6 +1,6 @@
 // The script the transition scenario installs in the page (as text: it runs in the browser, not
 // here). A MutationObserver notes, for every row of a table that has a "State" column and whose
-// first cell names one of the benchmark's ECC servers, each time the state text it shows changes,
+// first cell (or an element in it) names one of the benchmark's ECC servers, each time the state text it shows changes,
 // with the page's clock (performance.timeOrigin + performance.now(): milliseconds since the epoch,
 // the same clock as this machine's Node processes), and again at the next animation frame (the
 // change is painted right after). Tolerant by design: it finds the row by the server's name and
@@ -21,8 +21,12 @@ export const OBSERVER_SCRIPT = `
       if (column < 0) continue;
       for (const row of table.querySelectorAll('tbody tr')) {
         const cells = [...row.children];
-        const name = (cells[0]?.textContent || '').trim();
-        if (!wanted.has(name) || !cells[column]) continue;
+        // The name is the first cell's text, or that of an element in it (the Status view puts
+        // the address under the name).
+        const first = cells[0];
+        if (!first || !cells[column]) continue;
+        const name = [first, ...first.querySelectorAll('*')].map((e) => (e.textContent || '').trim()).find((t) => wanted.has(t));
+        if (!name) continue;
         const match = STATE.exec(cells[column].textContent || '');
         const state = match ? match[1] : '';
         if (shown.get(name) === state) continue;

@@ -1,8 +1,8 @@
 // Scenario 3, seeing a transition: how long after a simulated ECC server's state changes a
 // connected browser SHOWS the new state. The application runs as operators run it in a browser:
 // serve mode (the built serve.js, its own process, default schedule); the page is Debian's
-// Chromium through Playwright, on the Setup view, whose "ECC servers" table shows each server's
-// state (the Status view is being rebuilt; see docs/performance.md). 20 servers step through
+// Chromium through Playwright, on the Status view (the first tab, what the shift watches), whose
+// "ECC servers" table shows each server's live state. 20 servers step through
 // Describe → Prepare → Configure (Bring all to Ready, steps of 1 s). The simulators run in this
 // process and note the moment each state changes (onStateChange); the page notes the moment its
 // DOM shows it (MutationObserver) and the next frame. Both clocks are this machine's clock in
@@ -69,8 +69,8 @@ async function run(options: BenchOptions): Promise<ScenarioResult> {
     });
     const page = await browser.newPage();
     await page.goto(serve.url);
-    const setupTab = page.getByRole('tab', { name: 'Setup', exact: true });
-    await setupTab.click();
+    await page.getByRole('tab', { name: 'Status', exact: true }).click();
+    await page.getByRole('columnheader', { name: 'State', exact: true }).first().waitFor();
     await page.evaluate(`(${OBSERVER_SCRIPT})(${JSON.stringify(names)})`);
     const shown = async () => (await page.evaluate('Object.fromEntries(window.__daqBench.shown)')) as Record<string, string>;
     const allShow = (state: string) => async () => {
@@ -135,7 +135,7 @@ async function run(options: BenchOptions): Promise<ScenarioResult> {
       servers,
       rounds,
       stepMs: STEP_MS,
-      view: 'Setup view, "ECC servers" table (State column)',
+      view: 'Status view, "ECC servers" table (State column)',
       toDomMs: rounded(dom),
       toNextFrameMs: rounded(frame),
       changeToNextGetStateMs: rounded(summarize(toReadMs)),

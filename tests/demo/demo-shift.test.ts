@@ -4,7 +4,6 @@
 // browser would. Config sets chosen, Bring all to Ready, Start all, data files appear, Stop all,
 // files organized into run_0000 and configs backed up, routers clean again, the next run is 1;
 // and after a restart the demo runs again.
-import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -12,39 +11,22 @@ import { describe, expect, it } from 'vitest';
 import type { EccStatus, InputOf, Job, OperationName, OutputOf, QueryName, RunControlStatus, WorkersStatus } from '../../src/shared/api/contract';
 import type { ServerMessage } from '../../src/shared/api/transport';
 import { onCleanup, request, TestSocket } from '../api/support';
+import { startServeProcess, type ServeProcess } from '../support/serve-process';
 import { tempDir } from '../support/store';
 
 const builtServe = fileURLToPath(new URL('../../out/main/serve.js', import.meta.url));
 // Waits on what the application reports; the worker checks run every 15 s, jobs every 5 s.
 const WAIT_MS = 90_000;
 
-interface Served {
-  child: ChildProcess;
-  origin: string;
-  token: string;
-  exited: Promise<number | null>;
-}
-
-function serve(dataDir: string): Promise<Served> {
-  const child = spawn(process.execPath, [builtServe, '--data', dataDir, '--port', '0'], { stdio: ['ignore', 'pipe', 'pipe'] });
-  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+async function serve(dataDir: string): Promise<ServeProcess> {
+  const served = await startServeProcess({ script: builtServe, args: ['--data', dataDir, '--port', '0'] });
   onCleanup(() => {
-    if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+    if (served.child.exitCode === null && served.child.signalCode === null) served.child.kill('SIGKILL');
   });
-  let output = '';
-  return new Promise((resolve, reject) => {
-    const read = (chunk: Buffer) => {
-      output += chunk.toString();
-      const link = /Open: {2}(http:\/\/127\.0\.0\.1:\d+)\/\?token=([0-9a-f]{64})/.exec(output);
-      if (link) resolve({ child, origin: link[1]!, token: link[2]!, exited });
-    };
-    child.stdout!.on('data', read);
-    child.stderr!.on('data', read);
-    void exited.then((code) => reject(new Error(`serve.js exited (${code}) before it was ready:\n${output}`)));
-  });
+  return served;
 }
 
-async function call<K extends OperationName>(s: Served, op: K, input: InputOf<K>): Promise<OutputOf<K>> {
+async function call<K extends OperationName>(s: ServeProcess, op: K, input: InputOf<K>): Promise<OutputOf<K>> {
   const answer = await request(`${s.origin}/api/${op}`, { method: 'POST', headers: { Authorization: `Bearer ${s.token}` }, body: JSON.stringify(input) });
   const result = answer.json as { ok: boolean; value?: unknown; error?: { message: string } };
   if (!result.ok) throw new Error(`${op} refused: ${result.error?.message}`);

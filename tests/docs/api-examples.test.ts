@@ -1,11 +1,12 @@
 // docs/api.md promises that its curl examples work as written against `npm run serve` on a
 // fresh data directory. This test starts that server as a real process and runs every example,
 // in order, with bash and curl.
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startServeProcess, type ServeProcess } from '../support/serve-process';
 import { tempDir } from '../support/store';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
@@ -31,39 +32,18 @@ function curlExamples(markdown: string): Example[] {
 }
 
 describe('the curl examples of docs/api.md', () => {
-  let server: ChildProcess | undefined;
+  let server: ServeProcess | undefined;
   let origin = '';
   let token = '';
 
   beforeAll(async () => {
     const dataDir = tempDir('daq-docs-');
-    // As `npm run serve -- --data DIR --port N`, but on a free port.
-    server = spawn(process.execPath, [join(root, 'scripts/serve.mjs'), '--data', dataDir, '--port', '0'], {
-      cwd: root,
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let output = '';
-    server.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString()));
-    await new Promise<void>((resolve, reject) => {
-      server?.stdout?.on('data', (chunk: Buffer) => {
-        output += chunk.toString();
-        const open = /Open:\s+(http:\/\/127\.0\.0\.1:\d+)\/\?token=([0-9a-f]+)/.exec(output);
-        if (open) {
-          origin = open[1] ?? '';
-          token = open[2] ?? '';
-          resolve();
-        }
-      });
-      server?.on('exit', (code) => reject(new Error(`serve exited with ${code} before it was ready:\n${output}`)));
-    });
+    // As `npm run serve -- --data DIR --port N` (which builds first when needed), on a free port.
+    server = await startServeProcess({ script: join(root, 'scripts/serve.mjs'), args: ['--data', dataDir, '--port', '0'], cwd: root, startTimeoutMs: 170_000 });
+    ({ origin, token } = server);
   }, 180_000);
 
-  afterAll(async () => {
-    if (!server || server.exitCode !== null) return;
-    const exited = new Promise((resolve) => server?.once('exit', resolve));
-    server.kill('SIGTERM');
-    await exited;
-  });
+  afterAll(() => server?.stop());
 
   it('documents every operation of the contract', async () => {
     const { OPERATION_NAMES } = await import('../../src/shared/api/contract');
