@@ -69,13 +69,17 @@ describe('Start all and Stop all', () => {
   it('refuse Start while a data router is known not clean (not yet checked passes: the operator decides)', async () => {
     const r = await rig({ cobos: 2, sim: { stepMs: 20 } });
     expect(await operation(r.app, 'ecc.bringAllToReady')).toMatchObject({ ok: true });
-    r.app.runs.routers.set(r.cobos[1]!.dataRouterId, false);
+    r.app.runs.routers.set(r.cobos[1]!.dataRouterId, { clean: false, grawFiles: 3 });
     const before = r.all.map((b) => stepRequests(b.sim).length);
     const error = await refusal(r.app, 'runs.startAll', {});
     expect(error.message).toMatch(/staging directory of DataRouter1 is not clean/);
     expect(r.all.map((b) => stepRequests(b.sim).length)).toEqual(before);
     expect((await call(r.app, 'runs.status', {})).dataRouters.map((d) => d.clean)).toEqual([null, false]);
-    r.app.runs.routers.set(r.cobos[1]!.dataRouterId, true);
+    // The worker computers' view says the same, files counted.
+    expect((await call(r.app, 'workers.status', {})).dataRouters.map((d) => [d.clean, d.grawFiles])).toEqual([[null, null], [false, 3]]);
+    r.app.runs.routers.forget(r.cobos[1]!.dataRouterId);
+    expect((await call(r.app, 'workers.status', {})).dataRouters.map((d) => [d.clean, d.grawFiles])).toEqual([[null, null], [null, null]]);
+    r.app.runs.routers.set(r.cobos[1]!.dataRouterId, { clean: true, grawFiles: 0 });
     expect(await operation(r.app, 'runs.startAll')).toMatchObject({ ok: true });
   });
 

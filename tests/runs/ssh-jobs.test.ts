@@ -83,6 +83,7 @@ describe.skipIf(!sshdAvailable())(`the worker computers over SSH ${sshdUnavailab
     expect(readFileSync(join(staging, 'e20009', 'run_0000', 'CoBo0_AsAd0_run0.graw'), 'utf8')).toBe('run 0');
     expect(existsSync(join(staging, 'CoBo0_AsAd0_run0.graw'))).toBe(false);
     await cleanIs(true);
+    expect((await call(r.app, 'workers.status', {})).dataRouters[0]).toMatchObject({ clean: true, grawFiles: 0 });
 
     // Run 1 (Stop left the servers Ready): a file of that name is already in the destination: left in place, the job fails.
     expect(await operation(r.app, 'runs.startAll')).toMatchObject({ ok: true });

@@ -101,7 +101,8 @@ export function openApplication(options: ApplicationOptions): Application {
     gateway = createEccGateway(options.ecc?.gateway ?? {});
     const openedGateway = gateway;
     const ecc = new EccControl(openedStore, openedGateway, new EccStatusBoard(announce), options.ecc?.control ?? {});
-    const routers = new DataRouterCleanliness(announce);
+    // Shown by both runs.status (with the live ECC status) and workers.status.
+    const routers = new DataRouterCleanliness(() => openedService.invalidate(['ecc_status', 'workers_status']));
     const runs = new RunControl(openedStore, ecc, routers);
     const scheduler = new EccScheduler(openedStore, ecc, options.ecc?.schedule || {});
     sshGateway = createSshGateway({ ...options.ssh?.gateway, connect: { ...options.ssh?.connect, dataDir } });

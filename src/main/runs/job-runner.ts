@@ -143,7 +143,7 @@ export class JobRunner {
     const details = JSON.parse(job.details) as { address: string; port: number };
     try {
       const check = await this.gateway.checkDataRouter(this.host(details.address), details.port);
-      if (!this.closed && check.clean) this.routers.set(job.target_id, check.clean.clean);
+      if (!this.closed && check.clean) this.routers.set(job.target_id, check.clean);
     } catch (error) {
       if (!(error instanceof SshError)) throw error;
     }

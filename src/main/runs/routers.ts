@@ -1,11 +1,14 @@
 // Whether each data router's staging directory is clean (no .graw file left from an earlier
-// run), kept in memory. Unknown until checked: the periodic SSH checks (worker-node/checks.ts)
-// and the after-stop jobs (job-runner.ts) call `set`. An unknown router does not block Start
-// all; a router known NOT clean does.
+// run), kept in memory: the one record of it, which run control (runs.status, Start all) and
+// the worker checks (workers.status) both show. Unknown until checked: the periodic SSH checks
+// (worker-node/checks.ts) and the after-stop jobs (job-runner.ts) call `set`; Start all makes it
+// unknown again. An unknown router does not block Start all; a router known NOT clean does.
 import { nowIso } from '../time';
 
 export interface CleanState {
   clean: boolean | null;
+  /** .graw files found in the staging directory at that check. */
+  grawFiles: number | null;
   checkedAt: string | null;
 }
 
@@ -15,12 +18,12 @@ export class DataRouterCleanliness {
   constructor(private readonly announce: () => void) {}
 
   get(dataRouterId: number): CleanState {
-    return this.states.get(dataRouterId) ?? { clean: null, checkedAt: null };
+    return this.states.get(dataRouterId) ?? { clean: null, grawFiles: null, checkedAt: null };
   }
 
   /** Records a check of a router's staging directory. */
-  set(dataRouterId: number, clean: boolean): void {
-    this.states.set(dataRouterId, { clean, checkedAt: nowIso() });
+  set(dataRouterId: number, check: { clean: boolean; grawFiles: number }): void {
+    this.states.set(dataRouterId, { clean: check.clean, grawFiles: check.grawFiles, checkedAt: nowIso() });
     this.announce();
   }
 

@@ -29,11 +29,10 @@ export class RunControl {
     return {
       experimentId: experiment.id,
       currentRun: run ? { id: run.id, number: run.number, startTime: run.startTime } : null,
-      dataRouters: listDataRouters(this.store, experiment.id).map((router) => ({
-        id: router.id,
-        name: router.name,
-        ...this.routers.get(router.id),
-      })),
+      dataRouters: listDataRouters(this.store, experiment.id).map((router) => {
+        const { clean, checkedAt } = this.routers.get(router.id);
+        return { id: router.id, name: router.name, clean, checkedAt };
+      }),
       pendingJobs: countPendingJobs(this.store, experiment.id),
     };
   }

@@ -15,10 +15,11 @@ import type { SshGateway } from './ssh-pool';
 import type { DataRouterCheck, SshHost } from './ssh-worker';
 import { describeStagingAnswer } from './staging';
 
-type RouterFields = Pick<DataRouterWorkerStatus, 'stagingDirectory' | 'stagingProblem' | 'clean' | 'grawFiles'>;
+/** What a check found of a router's staging directory; whether it is clean is kept by DataRouterCleanliness. */
+type RouterFields = Pick<DataRouterWorkerStatus, 'stagingDirectory' | 'stagingProblem'>;
 
 const UNCHECKED: WorkerCheck = { checkedAt: null, processRunning: null, error: null, hostKey: null };
-const NO_STAGING: RouterFields = { stagingDirectory: null, stagingProblem: null, clean: null, grawFiles: null };
+const NO_STAGING: RouterFields = { stagingDirectory: null, stagingProblem: null };
 
 export class WorkerChecks {
   private readonly routerChecks = new Map<number, WorkerCheck & RouterFields>();
@@ -38,15 +39,11 @@ export class WorkerChecks {
     if (!experiment) return { experimentId: null, dataRouters: [], eccServers: [] };
     return {
       experimentId: experiment.id,
-      dataRouters: listDataRouters(this.store, experiment.id).map((r) => ({
-        id: r.id,
-        name: r.name,
-        address: r.address,
-        port: r.port,
-        ...UNCHECKED,
-        ...NO_STAGING,
-        ...this.routerChecks.get(r.id),
-      })),
+      dataRouters: listDataRouters(this.store, experiment.id).map((r) => {
+        // As run control knows it: after Start all, or the files organized, not at the last check.
+        const { clean, grawFiles } = this.routers.get(r.id);
+        return { id: r.id, name: r.name, address: r.address, port: r.port, ...UNCHECKED, ...NO_STAGING, ...this.routerChecks.get(r.id), clean, grawFiles };
+      }),
       eccServers: listEccServers(this.store, experiment.id).map((s) => ({
         id: s.id,
         name: s.name,
@@ -69,7 +66,7 @@ export class WorkerChecks {
           const check = await this.gateway.checkDataRouter(this.host(router.address), router.port);
           if (this.closed) return;
           this.routerChecks.set(router.id, { ...routerFields(check), checkedAt: nowIso(), processRunning: check.processRunning, error: null, hostKey: null });
-          if (check.clean) this.routers.set(router.id, check.clean.clean);
+          if (check.clean) this.routers.set(router.id, check.clean);
         } catch (error) {
           this.failed(this.routerChecks, router.id, router.address, `data router ${router.name}`, error, experiment.id, NO_STAGING);
         }
@@ -136,5 +133,5 @@ function presentedName(host: string, port: number, fingerprint: string): string 
 
 function routerFields(check: DataRouterCheck): RouterFields {
   if (check.staging.kind !== 'found') return { ...NO_STAGING, stagingProblem: describeStagingAnswer(check.staging) };
-  return { stagingDirectory: check.staging.directory, stagingProblem: null, clean: check.clean?.clean ?? null, grawFiles: check.clean?.grawFiles ?? null };
+  return { stagingDirectory: check.staging.directory, stagingProblem: null };
 }
