@@ -4,6 +4,7 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { expect, test, type Page } from '@playwright/test';
+import type { Setup } from '../../src/shared/domain';
 import {
   activeExperiment,
   callApi,
@@ -25,6 +26,16 @@ const server = serverForThisFile();
 test.beforeEach(async ({ page }) => {
   await openApp(page, server());
 });
+
+/** Every update the page sends to the API from now on: the operation and its input, as sent. */
+function recordUpdates(page: Page): { op: string; input: unknown }[] {
+  const sent: { op: string; input: unknown }[] = [];
+  page.on('request', (request) => {
+    const op = new URL(request.url()).pathname.replace(/^\/api\//, '');
+    if (request.method() === 'POST' && op.endsWith('.update')) sent.push({ op, input: request.postDataJSON() as unknown });
+  });
+  return sent;
+}
 
 function experimentsPanel(page: Page) {
   return page.getByRole('region', { name: /^Experiments/ });
@@ -108,7 +119,7 @@ test('an experiment name the worker computers cannot use is refused at its field
   await expect(name).toHaveAccessibleDescription(/^An experiment named "names-first" already exists/);
 });
 
-test('an ECC server, a data router and a data source are added, edited and removed', async ({ page }) => {
+test('an ECC server, a data router and a data source are added, edited and removed', async ({ page, request }) => {
   await createExperiment(page, 'by-hand');
 
   // ECC server: a field error as it is typed, then added.
@@ -169,6 +180,12 @@ test('an ECC server, a data router and a data source are added, edited and remov
   await expect(ecc).toContainText('CoBo[0]');
 
   // Edited, each in its dialog: only what changed is sent.
+  const got = await callApi(request, server(), 'setup.get', {});
+  expect(got.body?.ok, 'setup.get').toBe(true);
+  const setup = (got.body as { ok: true; value: Setup }).value;
+  const [eccId, routerId, sourceId] = [setup.eccServers[0]?.id, setup.dataRouters[0]?.id, setup.dataSources[0]?.id];
+  expect([eccId, routerId, sourceId]).toEqual([expect.any(Number), expect.any(Number), expect.any(Number)]);
+  const updates = recordUpdates(page);
   let edit = await openDialogForm(page, 'Edit ECC server ECC-spare', 'Edit ECC server ECC-spare');
   await expect(edit.getByLabel('Port')).toHaveValue('8084');
   await edit.getByLabel('Port').fill('8085');
@@ -184,6 +201,11 @@ test('an ECC server, a data router and a data source are added, edited and remov
   await edit.getByLabel('Name', { exact: true }).fill('CoBo[1]');
   await edit.getByRole('button', { name: 'Save changes' }).click();
   await expect(tableRow(page, 'Data sources', 'CoBo[1]')).toBeVisible();
+  expect(updates).toEqual([
+    { op: 'eccServers.update', input: { id: eccId, port: 8085 } },
+    { op: 'dataRouters.update', input: { id: routerId, connectionType: 'TCP', port: 46006 } },
+    { op: 'dataSources.update', input: { id: sourceId, name: 'CoBo[1]' } },
+  ]);
 
   // Removing what a data source uses is refused, with the server's reason in the dialog.
   await page.getByRole('button', { name: 'Remove data router DataRouter-spare' }).click();

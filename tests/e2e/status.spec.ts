@@ -2,7 +2,7 @@
 // buttons (Bring all to Ready, Start all, Stop all with its confirmation), controls disabled with
 // their reason, a failing server's error where the operator looks, and the notifications. The
 // data routers have no SSH here: their checks fail, and the view says so.
-import { expect, test, type Page } from '@playwright/test';
+import { expect, test, type Locator, type Page } from '@playwright/test';
 import { fileURLToPath } from 'node:url';
 import { callApi, easySetupInput, openApp } from './support/app';
 import { serverForThisFile } from './support/server';
@@ -37,12 +37,21 @@ const routerTable = (page: Page) => page.getByRole('table', { name: /^Data route
 /** The row of one ECC server (found by its group of step buttons). */
 const serverRow = (page: Page, name: string) =>
   eccTable(page).locator('tr').filter({ has: page.getByRole('group', { name: `Steps of ${name}`, exact: true }) });
+/** One ECC server's cell under `heading` (e.g. State): the cell itself, not text anywhere in the row. */
+async function serverCell(page: Page, name: string, heading: string): Promise<Locator> {
+  await expect(eccTable(page).getByRole('columnheader', { name: heading, exact: true })).toBeVisible();
+  const headings = (await eccTable(page).locator('thead th').allTextContents()).map((text) => text.trim());
+  const index = headings.indexOf(heading);
+  expect(index, `a column "${heading}" in ${JSON.stringify(headings)}`).toBeGreaterThanOrEqual(0);
+  return serverRow(page, name).locator('th, td').nth(index);
+}
 const control = (page: Page, name: string) => page.getByRole('button', { name, exact: true });
 const notification = (page: Page, text: string) => page.getByRole('alert').filter({ hasText: text });
 
 async function expectAllServers(page: Page, state: string): Promise<void> {
   await expect(overall(page)).toHaveText(state, STATE_WAIT);
-  for (const name of SERVERS) await expect(serverRow(page, name)).toContainText(state);
+  // The whole State cell: a step under way ("— Configure under way") is not there yet.
+  for (const name of SERVERS) await expect(await serverCell(page, name, 'State')).toHaveText(state);
 }
 
 async function chooseConfigSet(page: Page, name: string, label: string): Promise<void> {
@@ -57,8 +66,9 @@ async function chooseConfigSet(page: Page, name: string, label: string): Promise
 test('the overall state and every ECC server are shown, with the reason each control is disabled', async ({ page }) => {
   await openApp(page, server(), 'Status');
   await expectAllServers(page, 'Idle');
-  for (const name of SERVERS) await expect(serverRow(page, name)).toContainText('Answers');
-  await expect(serverRow(page, 'ECC_mutant')).toContainText('MuTAnT');
+  for (const name of SERVERS) await expect(await serverCell(page, name, 'Answers')).toHaveText('Answers');
+  await expect(serverRow(page, 'ECC_mutant').getByRole('rowheader')).toContainText('MuTAnT');
+  await expect(serverRow(page, 'ECC0').getByRole('rowheader')).not.toContainText('MuTAnT');
   await expect(page.getByRole('region', { name: 'Run', exact: true })).toContainText('No run going');
 
   // Nothing selected yet: every control on all servers is off and says why.
@@ -106,7 +116,7 @@ test('a shift through the buttons: Bring all to Ready, Start all, Stop all after
   await control(page, 'Bring all to Ready').click();
   await expect(page.getByRole('status', { name: 'Operation under way' })).toContainText('Bring all to Ready under way');
   // While a step runs, the row says which one (and every control waits).
-  await expect(serverRow(page, 'ECC0')).toContainText('Configure under way', STATE_WAIT);
+  await expect(await serverCell(page, 'ECC0', 'State')).toHaveText(/^Prepared — Configure under way$/, STATE_WAIT);
   await expect(control(page, 'Start all')).toHaveAccessibleDescription(/Bring all to Ready is under way/);
   await expectAllServers(page, 'Ready');
   await expect(page.getByRole('status', { name: 'Last operation' })).toContainText('Bring all to Ready: done');
@@ -171,7 +181,7 @@ test("a failing ECC server: its error in its row, in the report and in a notific
   sims.byName('ECC2').set({ failStep: null });
   await expect(page.getByRole('button', { name: 'Start ECC2' })).toBeDisabled();
   await page.getByRole('button', { name: 'Configure ECC2' }).click();
-  await expect(serverRow(page, 'ECC2')).toContainText('Ready', STATE_WAIT);
+  await expect(await serverCell(page, 'ECC2', 'State')).toHaveText('Ready', STATE_WAIT);
   await page.getByRole('button', { name: 'Configure ECC_mutant' }).click();
   await expectAllServers(page, 'Ready');
   await expect(eccTable(page)).not.toContainText('Last error of ECC2');

@@ -37,7 +37,9 @@ function useView(): [ViewId, (view: ViewId) => void] {
     return () => window.removeEventListener('hashchange', follow);
   }, []);
   const show = useCallback((next: ViewId) => {
-    // replaceState: the back button should not step through tabs.
+    // A tab click replaces the address rather than adding to the history, so that the back
+    // button does not step through every tab looked at. (Links to a view, such as the newest log
+    // entries' "All entries" or a notification's "Show status", set the hash and so do add one.)
     window.history.replaceState(null, '', `#${next}`);
     setView(next);
   }, []);

@@ -1,7 +1,9 @@
 // Labelled form controls, shared by the views, that show the message for their field beside
 // them and tie it to the control (aria-describedby), so it is read out with the control, not
-// only seen in red. They take react-hook-form's register() props, ref included.
+// only seen in red; units, when given, stand after the box and are part of its name. They take
+// react-hook-form's register() props, ref included.
 import { useId, type ComponentProps, type ReactNode } from 'react';
+import { cx } from './cx';
 
 function describedBy(...ids: (string | false | undefined)[]): string | undefined {
   return ids.filter(Boolean).join(' ') || undefined;
@@ -19,6 +21,7 @@ function FieldError({ id, message }: { id: string; message: string | undefined }
 
 interface ControlProps {
   id: string;
+  'aria-label': string | undefined;
   'aria-invalid': true | undefined;
   'aria-describedby': string | undefined;
 }
@@ -27,20 +30,34 @@ interface FrameProps {
   label: string;
   error?: string | undefined;
   hint?: ReactNode;
+  /** Shown after the box (never converted). */
+  units?: string | undefined;
   className?: string | undefined;
 }
 
-/** A control's frame: its label, its hint and its error, both tied to the control. */
-function FieldFrame({ label, error, hint, className, control }: FrameProps & { control: (props: ControlProps) => ReactNode }) {
+/** A control's frame: its label, its units, its hint and its error, all tied to the control. */
+function FieldFrame({ label, error, hint, units, className, control }: FrameProps & { control: (props: ControlProps) => ReactNode }) {
   const id = useId();
+  const box = control({
+    id,
+    // The units are part of what the value means: say them with the field.
+    'aria-label': units ? `${label} (${units})` : undefined,
+    'aria-invalid': error ? true : undefined,
+    'aria-describedby': describedBy(error && `${id}-error`, Boolean(hint) && `${id}-hint`),
+  });
   return (
-    <div className={`field${error ? ' field-invalid' : ''}${className ? ` ${className}` : ''}`}>
+    <div className={cx('field', error && 'field-invalid', className)}>
       <label htmlFor={id}>{label}</label>
-      {control({
-        id,
-        'aria-invalid': error ? true : undefined,
-        'aria-describedby': describedBy(error && `${id}-error`, Boolean(hint) && `${id}-hint`),
-      })}
+      {units ? (
+        <div className="field-input-row">
+          {box}
+          <span className="field-units" aria-hidden="true">
+            {units}
+          </span>
+        </div>
+      ) : (
+        box
+      )}
       {hint ? (
         <p id={`${id}-hint`} className="field-hint">
           {hint}
@@ -53,18 +70,21 @@ function FieldFrame({ label, error, hint, className, control }: FrameProps & { c
 
 type FieldProps = FrameProps & Omit<ComponentProps<'input'>, 'id' | 'className'> & { className?: string | undefined };
 
-export function Field({ label, error, hint, className, ...input }: FieldProps) {
-  return <FieldFrame label={label} error={error} hint={hint} className={className} control={(control) => <input {...control} {...input} />} />;
+export function Field({ label, error, hint, units, className, ...input }: FieldProps) {
+  return (
+    <FieldFrame label={label} error={error} hint={hint} units={units} className={className} control={(control) => <input {...control} {...input} />} />
+  );
 }
 
 type SelectFieldProps = FrameProps & Omit<ComponentProps<'select'>, 'id' | 'className'> & { className?: string | undefined; children: ReactNode };
 
-export function SelectField({ label, error, hint, className, children, ...select }: SelectFieldProps) {
+export function SelectField({ label, error, hint, units, className, children, ...select }: SelectFieldProps) {
   return (
     <FieldFrame
       label={label}
       error={error}
       hint={hint}
+      units={units}
       className={className}
       control={(control) => (
         <select {...control} {...select}>
@@ -83,7 +103,7 @@ interface CheckboxProps extends Omit<ComponentProps<'input'>, 'id' | 'type'> {
 export function Checkbox({ label, error, ...input }: CheckboxProps) {
   const id = useId();
   return (
-    <div className={`field field-check${error ? ' field-invalid' : ''}`}>
+    <div className={cx('field field-check', error && 'field-invalid')}>
       <input
         id={id}
         type="checkbox"

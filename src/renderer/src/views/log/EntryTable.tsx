@@ -17,6 +17,7 @@ import { ArrowDown, ArrowUp, ArrowUpDown, ChevronLeft, ChevronRight, ChevronsLef
 import type { InputOf, OutputOf } from '../../../../shared/api/contract';
 import type { Page } from '../../../../shared/domain';
 import { useSubscription } from '../../api/hooks';
+import { formatDateTime } from '../../components/time';
 
 export const entryFeatures = tableFeatures({
   rowSortingFeature,
@@ -29,15 +30,9 @@ export const PAGE_SIZES = [25, 50, 100, 200] as const;
 
 /** A time as people in the control room read it: local, to the second; the full ISO time on hover. */
 export function EntryTime({ iso }: { iso: string }) {
-  const date = new Date(iso);
-  if (Number.isNaN(date.getTime())) return <>{iso}</>;
-  const pad = (n: number) => String(n).padStart(2, '0');
-  const text =
-    `${date.getFullYear()}-${pad(date.getMonth() + 1)}-${pad(date.getDate())} ` +
-    `${pad(date.getHours())}:${pad(date.getMinutes())}:${pad(date.getSeconds())}`;
   return (
     <time dateTime={iso} title={iso}>
-      {text}
+      {formatDateTime(iso)}
     </time>
   );
 }

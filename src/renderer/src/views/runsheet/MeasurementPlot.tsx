@@ -2,7 +2,7 @@
 // words what the canvas shows, and carries what uPlot was given (`data-points`: the runs with a
 // value) for tests and tools; the values themselves are in the runs table.
 import { ChartLine } from 'lucide-react';
-import { useEffect, useId, useMemo, useRef, useState, useSyncExternalStore } from 'react';
+import { memo, useEffect, useId, useMemo, useRef, useState, useSyncExternalStore } from 'react';
 import uPlot from 'uplot';
 import 'uplot/dist/uPlot.min.css';
 import type { Observable, Run } from '../../../../shared/domain';
@@ -73,14 +73,15 @@ function pointCount(data: uPlot.AlignedData): number {
   return (data[1] ?? []).filter((value) => value !== null && value !== undefined).length;
 }
 
-export function MeasurementPlot({ runs, observables }: { runs: Run[]; observables: Observable[] }) {
+/** Memoized: redrawn only when the runs or the observables changed, not on every push of the sheet. */
+export const MeasurementPlot = memo(function MeasurementPlot({ runs, observables }: { runs: Run[]; observables: Observable[] }) {
   const numeric = useMemo(() => observables.filter(isNumeric), [observables]);
   const [chosenId, setChosenId] = useState<number | null>(null);
   const chosen = numeric.find((o) => o.id === chosenId) ?? numeric[0];
   const chooserId = useId();
 
   return (
-    <section className={styles.panel} aria-labelledby="plot-heading">
+    <section className="panel" aria-labelledby="plot-heading">
       <div className={styles.panelHead}>
         <h3 id="plot-heading">
           <ChartLine size={16} aria-hidden="true" /> Measurements against run number
@@ -105,7 +106,7 @@ export function MeasurementPlot({ runs, observables }: { runs: Run[]; observable
       )}
     </section>
   );
-}
+});
 
 function Plot({ runs, observable }: { runs: Run[]; observable: Observable }) {
   const container = useRef<HTMLDivElement>(null);

@@ -7,8 +7,7 @@ import { useForm, type Resolver } from 'react-hook-form';
 import { operations } from '../../../../shared/api/contract';
 import { VALUE_TYPES, type Observable, type ValueType } from '../../../../shared/domain';
 import { splitError } from '../../api/hooks';
-import { FormError } from '../../components/Field';
-import { SelectField, TextField } from './fields';
+import { Field, FormError, SelectField } from '../../components/Field';
 import { VALUE_TYPE_LABELS } from './format';
 import styles from './runsheet.module.css';
 
@@ -62,7 +61,7 @@ export function ObservableForm({ label, initial, submitLabel, disabled, pending,
       <fieldset disabled={disabled}>
         <FormError message={formError} />
         <div className={styles.fields}>
-          <TextField label="Name" autoComplete="off" error={errors.name?.message ?? fieldErrors.name} {...register('name', { onChange })} />
+          <Field label="Name" autoComplete="off" error={errors.name?.message ?? fieldErrors.name} {...register('name', { onChange })} />
           <SelectField label="Type" error={errors.valueType?.message ?? fieldErrors.valueType} {...register('valueType', { onChange })}>
             {VALUE_TYPES.map((type) => (
               <option key={type} value={type}>
@@ -70,14 +69,14 @@ export function ObservableForm({ label, initial, submitLabel, disabled, pending,
               </option>
             ))}
           </SelectField>
-          <TextField
+          <Field
             label="Units"
             autoComplete="off"
             hint="Shown, never converted"
             error={errors.units?.message ?? fieldErrors.units}
             {...register('units', { onChange })}
           />
-          <TextField
+          <Field
             label="Comment"
             autoComplete="off"
             hint="Shown next to the field"

@@ -17,12 +17,12 @@ import { arrayMove, SortableContext, sortableKeyboardCoordinates, useSortable, v
 import { CSS } from '@dnd-kit/utilities';
 import { ArrowDown, ArrowUp, GripVertical, Pencil, Trash } from 'lucide-react';
 import { Dialog } from 'radix-ui';
-import { useMemo, useRef, useState } from 'react';
+import { memo, useMemo, useRef, useState } from 'react';
 import type { Observable, Run } from '../../../../shared/domain';
 import { useMutation } from '../../api/hooks';
 import { FormError } from '../../components/Field';
 import { ConfirmDialog } from '../../components/ConfirmDialog';
-import { cx } from './fields';
+import { cx } from '../../components/cx';
 import { countValues, VALUE_TYPE_LABELS } from './format';
 import { EMPTY_OBSERVABLE, ObservableForm, observableFormValues, type ObservableFormValues } from './ObservableForm';
 import styles from './runsheet.module.css';
@@ -33,7 +33,7 @@ interface ObservablesPanelProps {
   readOnly: boolean;
 }
 
-export function ObservablesPanel({ observables, runs, readOnly }: ObservablesPanelProps) {
+export const ObservablesPanel = memo(function ObservablesPanel({ observables, runs, readOnly }: ObservablesPanelProps) {
   const add = useMutation('observables.add');
   const reorder = useMutation('observables.reorder');
   // The order just asked for, shown until the server's answer (and its push) arrives.
@@ -95,7 +95,7 @@ export function ObservablesPanel({ observables, runs, readOnly }: ObservablesPan
   const addObservable = async (values: ObservableFormValues) => Boolean(await add.run(values));
 
   return (
-    <section className={styles.panel} aria-labelledby="observables-heading">
+    <section className="panel" aria-labelledby="observables-heading">
       <div className={styles.panelHead}>
         <h3 id="observables-heading">Observables</h3>
         <span className={styles.count}>{observables.length === 1 ? '1 observable' : `${observables.length} observables`}, in column order</span>
@@ -155,7 +155,7 @@ export function ObservablesPanel({ observables, runs, readOnly }: ObservablesPan
       {removing ? <RemoveObservableDialog observable={removing} valueCount={countValues(runs, removing.id)} onClose={() => setRemoving(null)} /> : null}
     </section>
   );
-}
+});
 
 interface SortableObservableProps {
   observable: Observable;

@@ -5,16 +5,16 @@
 // the field it names. What others change arrives live in the fields this form has not touched.
 import { zodResolver } from '@hookform/resolvers/zod';
 import { Copy, Save, Undo2 } from 'lucide-react';
-import { useEffect, useMemo, useState } from 'react';
+import { memo, useEffect, useMemo, useState } from 'react';
 import { useForm, type Resolver } from 'react-hook-form';
 import { z } from 'zod';
 import { operations } from '../../../../shared/api/contract';
 import { RUN_CLASSES, parseMeasurement, type Observable, type Run, type RunClass } from '../../../../shared/domain';
 import { splitError, useMutation } from '../../api/hooks';
-import { FormError } from '../../components/Field';
+import { Field, FormError, SelectField } from '../../components/Field';
 import { ConfirmDialog } from '../../components/ConfirmDialog';
-import { SelectField, TextField } from './fields';
-import { formatDuration, formatTime, hasValue, runDurationMs, valueText } from './format';
+import { formatDateTime, formatDuration } from '../../components/time';
+import { hasValue, runDurationMs, valueText } from './format';
 import styles from './runsheet.module.css';
 
 /** Form keys of the measurements: not bare ids, which react-hook-form would take for array indexes. */
@@ -68,7 +68,7 @@ interface RunEditorProps {
   onDirtyChange: (dirty: boolean, runId: number) => void;
 }
 
-export function RunEditor({ run, previousRun, observables, isCurrent, readOnly, onDirtyChange }: RunEditorProps) {
+export const RunEditor = memo(function RunEditor({ run, previousRun, observables, isCurrent, readOnly, onDirtyChange }: RunEditorProps) {
   const update = useMutation('runs.update');
   const sameAsPrevious = useMutation('runs.sameAsPrevious');
   const [confirming, setConfirming] = useState(false);
@@ -135,7 +135,7 @@ export function RunEditor({ run, previousRun, observables, isCurrent, readOnly, 
 
   const headingId = `run-form-${run.id}`;
   return (
-    <section className={styles.panel} aria-labelledby={headingId}>
+    <section className="panel" aria-labelledby={headingId}>
       <div className={styles.panelHead}>
         <h3 id={headingId}>Run {run.number}</h3>
         {isCurrent ? (
@@ -146,11 +146,11 @@ export function RunEditor({ run, previousRun, observables, isCurrent, readOnly, 
       </div>
       <p className={styles.runMeta}>
         <span>
-          Start <time dateTime={run.startTime}>{formatTime(run.startTime)}</time>
+          Start <time dateTime={run.startTime}>{formatDateTime(run.startTime)}</time>
         </span>
         {run.stopTime ? (
           <span>
-            stop <time dateTime={run.stopTime}>{formatTime(run.stopTime)}</time> ({formatDuration(runDurationMs(run, 0))})
+            stop <time dateTime={run.stopTime}>{formatDateTime(run.stopTime)}</time> ({formatDuration(runDurationMs(run, 0))})
           </span>
         ) : null}
         <span>config {run.configName || '—'}</span>
@@ -159,9 +159,9 @@ export function RunEditor({ run, previousRun, observables, isCurrent, readOnly, 
         <fieldset disabled={readOnly}>
           <FormError message={formError} />
           <div className={styles.fields}>
-            <TextField
+            <Field
               label="Title"
-              wide
+              className={styles.fieldWide}
               autoComplete="off"
               error={errors.title?.message ?? fieldErrors.title}
               {...register('title', { onChange: clearServerError })}
@@ -176,7 +176,7 @@ export function RunEditor({ run, previousRun, observables, isCurrent, readOnly, 
             {observables.map((observable) => {
               const key = fieldKey(observable.id);
               return (
-                <TextField
+                <Field
                   key={observable.id}
                   label={observable.name}
                   units={observable.units || undefined}
@@ -238,4 +238,4 @@ export function RunEditor({ run, previousRun, observables, isCurrent, readOnly, 
       />
     </section>
   );
-}
+});

@@ -1,7 +1,9 @@
 // The electronic run sheet of the active experiment: every run (newest first) with its
 // measurements, the form of the selected run, the observables (the sheet's columns), a plot of
 // one numeric observable against run number, and the CSV export. Everything is a live
-// subscription; a read-only connection sees it all and can change nothing.
+// subscription; a read-only connection sees it all and can change nothing. A push hands back
+// the runs and observables it did not change as the same objects (useSubscription), so the
+// memoized table, form, observables and plot skip what did not change.
 import { useCallback, useMemo, useState } from 'react';
 import type { Run } from '../../../../shared/domain';
 import { useSubscription } from '../../api/hooks';
@@ -24,7 +26,8 @@ export function RunSheetView() {
   const [editorDirty, setEditorDirty] = useState(false);
   const [leavingFor, setLeavingFor] = useState<Run | null>(null);
 
-  const runsNewestFirst = useMemo(() => [...(sheet?.runs ?? [])].sort((a, b) => b.number - a.number), [sheet]);
+  const runs = sheet?.runs;
+  const runsNewestFirst = useMemo(() => [...(runs ?? [])].sort((a, b) => b.number - a.number), [runs]);
   const onDirtyChange = useCallback((dirty: boolean, runId: number) => {
     setEditorDirty(dirty);
     // The form follows the newest run until something is typed into it: then it stays on its
@@ -89,7 +92,7 @@ export function RunSheetView() {
             onDirtyChange={onDirtyChange}
           />
         ) : (
-          <section className={styles.panel} aria-label="Run values">
+          <section className="panel" aria-label="Run values">
             <p className="muted">No runs yet. Runs are recorded by Start all; their values are entered here.</p>
           </section>
         )}

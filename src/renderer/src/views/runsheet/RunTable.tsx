@@ -12,10 +12,11 @@ import {
   type SortingState,
 } from '@tanstack/react-table';
 import { ArrowDownWideNarrow, ArrowUpDown, ArrowUpNarrowWide } from 'lucide-react';
-import { useEffect, useMemo, useState } from 'react';
+import { memo, useMemo, useState } from 'react';
 import type { Observable, Run } from '../../../../shared/domain';
-import { cx } from './fields';
-import { formatDuration, formatTime, observableHeading, runDurationMs, valueText } from './format';
+import { cx } from '../../components/cx';
+import { formatDateTime, formatDuration, useNow } from '../../components/time';
+import { observableHeading, runDurationMs, valueText } from './format';
 import styles from './runsheet.module.css';
 
 interface ColumnMeta {
@@ -35,19 +36,15 @@ const helper = createColumnHelper<typeof features, Run>();
 
 /** The duration of a run still going, ticking with the local clock (the run itself is pushed). */
 function LiveDuration({ startTime }: { startTime: string }) {
-  const [now, setNow] = useState(() => Date.now());
-  useEffect(() => {
-    const timer = window.setInterval(() => setNow(Date.now()), 1000);
-    return () => window.clearInterval(timer);
-  }, []);
-  return <>{formatDuration(now - Date.parse(startTime))}</>;
+  const now = useNow(1000);
+  return <>{formatDuration(runDurationMs({ startTime, stopTime: null }, now))}</>;
 }
 
 function StopCell({ run, currentRunId }: { run: Run; currentRunId: number | null }) {
   if (run.stopTime !== null) {
     return (
       <>
-        <time dateTime={run.stopTime}>{formatTime(run.stopTime)}</time>{' '}
+        <time dateTime={run.stopTime}>{formatDateTime(run.stopTime)}</time>{' '}
         <span className="muted">({formatDuration(runDurationMs(run, 0))})</span>
       </>
     );
@@ -72,7 +69,8 @@ interface RunTableProps {
   onSelect: (run: Run) => void;
 }
 
-export function RunTable({ experimentName, runs, observables, currentRunId, selectedRunId, onSelect }: RunTableProps) {
+/** Memoized: a push that changed nothing it shows (runs, observables) leaves it alone. */
+export const RunTable = memo(function RunTable({ experimentName, runs, observables, currentRunId, selectedRunId, onSelect }: RunTableProps) {
   const [sorting, setSorting] = useState<SortingState>([{ id: 'number', desc: true }]);
 
   const columns = useMemo(
@@ -108,7 +106,7 @@ export function RunTable({ experimentName, runs, observables, currentRunId, sele
       helper.accessor('startTime', {
         header: 'Start',
         sortFn: 'alphanumeric',
-        cell: (info) => <time dateTime={info.getValue()}>{formatTime(info.getValue())}</time>,
+        cell: (info) => <time dateTime={info.getValue()}>{formatDateTime(info.getValue())}</time>,
       }),
       // ISO times sort as text; a run without a stop time is the latest.
       helper.accessor((run) => run.stopTime ?? '\uffff', {
@@ -197,4 +195,4 @@ export function RunTable({ experimentName, runs, observables, currentRunId, sele
       </table>
     </div>
   );
-}
+});

@@ -1,25 +1,6 @@
-// How the run sheet writes times, durations, values and observable headings.
+// How the run sheet writes run durations, values and observable headings (times and durations
+// themselves as everywhere: components/time.ts).
 import type { MeasurementValue, Observable, Run } from '../../../../shared/domain';
-
-const pad = (n: number) => String(n).padStart(2, '0');
-
-/** Local date and time to the second, e.g. `2025-11-24 17:15:03`: sortable and unambiguous. */
-export function formatTime(iso: string): string {
-  const time = new Date(iso);
-  if (Number.isNaN(time.getTime())) return iso;
-  return (
-    `${time.getFullYear()}-${pad(time.getMonth() + 1)}-${pad(time.getDate())} ` +
-    `${pad(time.getHours())}:${pad(time.getMinutes())}:${pad(time.getSeconds())}`
-  );
-}
-
-/** A duration as `h:mm:ss` (hours grow past 24 rather than wrapping into days). */
-export function formatDuration(ms: number): string {
-  const seconds = Math.max(0, Math.floor(ms / 1000));
-  const h = Math.floor(seconds / 3600);
-  const m = Math.floor((seconds % 3600) / 60);
-  return `${h}:${pad(m)}:${pad(seconds % 60)}`;
-}
 
 /** How long a run lasted, or has lasted until `now` (ms since the epoch) while it has no stop time. */
 export function runDurationMs(run: Pick<Run, 'startTime' | 'stopTime'>, now: number): number {

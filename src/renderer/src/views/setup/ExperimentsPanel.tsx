@@ -6,15 +6,11 @@ import { splitError, useMutation } from '../../api/hooks';
 import { useReadOnly } from '../../state/app-store';
 import { useApiForm } from './api-form';
 import { Checkbox, Field, FormError, FormSuccess } from '../../components/Field';
+import { formatDate } from '../../components/time';
 
 const NAME_FIELDS = ['name'] as const;
 const CREATE_FIELDS = ['name', 'activate'] as const;
 const NAME_HINT = "Letters, digits, _ - . ; it becomes a folder name on the worker computers.";
-
-function formatDate(iso: string): string {
-  const date = new Date(iso);
-  return Number.isNaN(date.getTime()) ? iso : date.toLocaleDateString(undefined, { year: 'numeric', month: 'short', day: 'numeric' });
-}
 
 /** The name cell turned into a small form: Enter saves, Escape (or Cancel) gives up. */
 function RenameForm({ experiment, onDone }: { experiment: Experiment; onDone: (message?: string) => void }) {

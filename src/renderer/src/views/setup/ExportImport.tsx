@@ -11,6 +11,7 @@ import { useMutation, useSubscription } from '../../api/hooks';
 import { useReadOnly } from '../../state/app-store';
 import { ConfirmDialog } from '../../components/ConfirmDialog';
 import { FormError, FormSuccess } from '../../components/Field';
+import { formatDate, formatDateTime } from '../../components/time';
 
 function plural(count: number, one: string): string {
   return `${count} ${one}${count === 1 ? '' : 's'}`;
@@ -27,7 +28,7 @@ function contents(document: SetupDocument): string {
 
 /** A file name the experiment's name and the date make unique enough: `e20009-setup-2025-11-24.json`. */
 function exportFileName(experiment: string): string {
-  return `${experiment}-setup-${new Date().toISOString().slice(0, 10)}.json`;
+  return `${experiment}-setup-${formatDate(new Date().toISOString())}.json`;
 }
 
 interface ChosenFile {
@@ -125,7 +126,7 @@ export function ExportImportPanel({ setup }: { setup: Setup }) {
         <div className="import-summary">
           <p>
             <strong>{chosen.name}</strong>: the setup of {chosen.document.experiment.name}
-            {chosen.document.exportedAt ? `, exported ${new Date(chosen.document.exportedAt).toLocaleString()}` : ''}:{' '}
+            {chosen.document.exportedAt ? `, exported ${formatDateTime(chosen.document.exportedAt)}` : ''}:{' '}
             {contents(chosen.document)}.
           </p>
           <div className="actions">

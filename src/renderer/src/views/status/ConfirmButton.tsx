@@ -1,5 +1,6 @@
-// A button that asks first when its action is grave (Stop all or Reset all while a run is going,
-// stopping one server of a run, trusting a host key), and runs at once when it is not.
+// A button that asks first when its action is grave (Stop all during a run, Reset all while the
+// servers acquire without a run, Stop or Breakup of one server during a run, trusting a host
+// key), and runs at once when it is not.
 import type { ReactNode } from 'react';
 import { ConfirmDialog } from '../../components/ConfirmDialog';
 

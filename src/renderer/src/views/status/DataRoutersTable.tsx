@@ -6,7 +6,7 @@ import type { DataRouterWorkerStatus } from '../../../../shared/api/contract';
 import type { DataRouter } from '../../../../shared/domain';
 import { ProcessCheck } from './EccServersTable';
 import type { LogTarget } from './RemoteLogDialog';
-import { formatTime } from './time';
+import { formatTime } from '../../components/time';
 import styles from './status.module.css';
 
 function Staging({ check }: { check: DataRouterWorkerStatus | undefined }) {
@@ -133,7 +133,7 @@ export interface DataRoutersTableProps {
 
 export function DataRoutersTable({ routers, sourceByRouter, checkById, pendingJobs, onShowLog }: DataRoutersTableProps) {
   return (
-    <section className={styles.panel} aria-labelledby="status-routers-heading">
+    <section className="panel" aria-labelledby="status-routers-heading">
       <table className={styles.table}>
         <caption id="status-routers-heading" className={styles.caption}>
           Data routers <span className={styles.count}>({routers.length})</span>

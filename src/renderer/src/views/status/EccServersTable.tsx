@@ -11,7 +11,7 @@ import { useMutation } from '../../api/hooks';
 import { ConfirmButton, type Confirmation } from './ConfirmButton';
 import { ACQUIRING, configSetChoiceValidity, serverResetValidity, serverStepValidity, type ServerFacts } from './rules';
 import { StateBadge } from '../../components/StateBadge';
-import { formatTime } from './time';
+import { formatTime } from '../../components/time';
 import type { LogTarget } from './RemoteLogDialog';
 import styles from './status.module.css';
 
@@ -288,7 +288,7 @@ export interface EccServersTableProps {
 
 export function EccServersTable({ servers, setupById, workerById, readOnly, operation, runNumber, onShowLog }: EccServersTableProps) {
   return (
-    <section className={`${styles.panel} ${styles.wide}`} aria-labelledby="status-ecc-heading">
+    <section className={`panel ${styles.wide}`} aria-labelledby="status-ecc-heading">
       <table className={styles.table}>
         <caption id="status-ecc-heading" className={styles.caption}>
           ECC servers <span className={styles.count}>({servers.length})</span>

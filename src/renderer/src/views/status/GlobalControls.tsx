@@ -10,6 +10,7 @@ import { ConfirmButton, type Confirmation } from './ConfirmButton';
 import {
   bringAllToReadyValidity,
   orderHint,
+  orderText,
   resetAllValidity,
   startAllValidity,
   stepAllValidity,
@@ -17,7 +18,7 @@ import {
   type ControlFacts,
   type Validity,
 } from './rules';
-import { formatTime } from './time';
+import { formatTime } from '../../components/time';
 import styles from './status.module.css';
 
 interface ControlRowProps {
@@ -94,7 +95,7 @@ export function GlobalControls({ facts }: { facts: ControlFacts }) {
           <>
             <p>
               Run {run.number} has been going since {formatTime(run.startTime)}. Stop all stops{' '}
-              {hasMutant ? 'the MuTAnT first, then the CoBos' : 'every ECC server'}; the run then gets its stop time and its
+              {hasMutant ? orderText('Stop', hasMutant) : 'every ECC server'}; the run then gets its stop time and its
               data files are moved into <span className="mono">run_{String(run.number).padStart(4, '0')}</span>.
             </p>
           </>
@@ -111,7 +112,7 @@ export function GlobalControls({ facts }: { facts: ControlFacts }) {
     : null;
 
   return (
-    <section className={`${styles.panel} ${styles.controls}`} aria-labelledby="status-controls-heading">
+    <section className="panel" aria-labelledby="status-controls-heading">
       <h3 id="status-controls-heading" className={styles.panelTitle}>
         <ListChecks aria-hidden="true" size={18} /> Controls for all ECC servers
       </h3>

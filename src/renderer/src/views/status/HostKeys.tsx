@@ -81,7 +81,7 @@ const HostKeyRow = memo(function HostKeyRow({ entry, readOnly }: { entry: Presen
 export function HostKeys({ keys, readOnly }: { keys: Presented[]; readOnly: boolean }) {
   if (keys.length === 0) return null;
   return (
-    <section className={`${styles.panel} ${styles.wide} ${styles.attention}`} aria-labelledby="status-hostkeys-heading">
+    <section className={`panel ${styles.wide} ${styles.attention}`} aria-labelledby="status-hostkeys-heading">
       <h3 id="status-hostkeys-heading" className={styles.panelTitle}>
         <KeyRound aria-hidden="true" size={18} /> Host keys to check ({keys.length})
       </h3>

@@ -5,14 +5,14 @@ import { CircleCheck, CircleX, LoaderCircle } from 'lucide-react';
 import type { EccStatus, RunControlStatus } from '../../../../shared/api/contract';
 import type { Run } from '../../../../shared/domain';
 import { StateBadge } from '../../components/StateBadge';
-import { formatDuration, formatTime, useNow } from './time';
+import { formatDuration, formatTime, useNow } from '../../components/time';
 import styles from './status.module.css';
 
 function RunDuration({ since }: { since: string }) {
   const now = useNow(1000);
   return (
     <span className={styles.duration} role="timer" aria-label="Run duration">
-      {formatDuration(now - new Date(since).getTime())}
+      {formatDuration(now - Date.parse(since))}
     </span>
   );
 }
@@ -56,7 +56,7 @@ function Operation({ ecc }: { ecc: EccStatus }) {
 
 export function OverallState({ ecc, experimentName }: { ecc: EccStatus | undefined; experimentName: string | undefined }) {
   return (
-    <section className={`${styles.panel} ${styles.overall}`} aria-labelledby="status-overall-heading">
+    <section className={`panel ${styles.overall}`} aria-labelledby="status-overall-heading">
       <h3 id="status-overall-heading" className={styles.panelTitle}>
         Overall state{experimentName ? <span className={styles.sub}> of {experimentName}</span> : null}
       </h3>
@@ -79,7 +79,7 @@ export function OverallState({ ecc, experimentName }: { ecc: EccStatus | undefin
 export function RunInfo({ runs, run, experimentName, lastRun }: { runs: RunControlStatus | undefined; run: Run | undefined; experimentName: string | undefined; lastRun: Run | undefined }) {
   const current = runs?.currentRun ?? null;
   return (
-    <section className={`${styles.panel} ${styles.runPanel}`} aria-labelledby="status-run-heading">
+    <section className={`panel ${styles.runPanel}`} aria-labelledby="status-run-heading">
       <h3 id="status-run-heading" className={styles.panelTitle}>
         Run
       </h3>

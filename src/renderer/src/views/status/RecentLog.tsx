@@ -3,7 +3,7 @@
 import { memo } from 'react';
 import { Bug, CircleAlert, Info, TriangleAlert, type LucideIcon } from 'lucide-react';
 import type { LogEntry, LogLevel } from '../../../../shared/domain';
-import { formatTime } from './time';
+import { formatTime } from '../../components/time';
 import styles from './status.module.css';
 
 const LEVELS: Record<LogLevel, { icon: LucideIcon; label: string; tone: string }> = {
@@ -48,7 +48,7 @@ const Entry = memo(function Entry({ entry }: { entry: LogEntry }) {
 
 export function RecentLog({ entries, error }: { entries: LogEntry[] | undefined; error: Error | undefined }) {
   return (
-    <section className={styles.panel} aria-labelledby="status-log-heading">
+    <section className="panel" aria-labelledby="status-log-heading">
       <h3 id="status-log-heading" className={styles.panelTitle}>
         Newest log entries <a href="#log" className={styles.more}>All entries in the Log view</a>
       </h3>

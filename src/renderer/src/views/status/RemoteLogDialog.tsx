@@ -6,7 +6,7 @@ import { Dialog } from 'radix-ui';
 import { LoaderCircle, TriangleAlert, X } from 'lucide-react';
 import type { RemoteLogComponent } from '../../../../shared/api/contract';
 import { useSubscription } from '../../api/hooks';
-import { formatTime } from './time';
+import { formatTime } from '../../components/time';
 import styles from './status.module.css';
 
 export interface LogTarget {

@@ -1,7 +1,8 @@
 // The status view: what the shift crew watches. The overall state, the run, the controls for all
 // ECC servers (each saying why when it cannot be used), every ECC server and data router live,
-// host keys to check, and the newest log entries. Everything comes from subscriptions; pushes
-// are shared structurally so that only what changed re-renders.
+// host keys to check, and the newest log entries. Everything comes from subscriptions, whose
+// unchanged parts keep their objects (useSubscription): the memoized rows re-render only when
+// what they show changed.
 import { useCallback, useMemo, useState } from 'react';
 import type { DataRouterWorkerStatus, EccServerWorkerStatus } from '../../../../shared/api/contract';
 import type { EccServer } from '../../../../shared/domain';
@@ -15,7 +16,6 @@ import { OverallState, RunInfo } from './Overview';
 import { RecentLog } from './RecentLog';
 import { RemoteLogDialog, type LogTarget } from './RemoteLogDialog';
 import type { ControlFacts } from './rules';
-import { useShared } from './stable';
 import styles from './status.module.css';
 
 const NEWEST_LOG_ENTRIES = 12;
@@ -26,13 +26,12 @@ function byId<T extends { id: number }>(items: readonly T[] | undefined): Readon
 
 export function StatusView() {
   const readOnly = useReadOnly();
-  const ecc = useShared(useSubscription('ecc.status', {}).data);
-  const runs = useShared(useSubscription('runs.status', {}).data);
-  const setup = useShared(useSubscription('setup.get', {}).data);
-  const workers = useShared(useSubscription('workers.status', {}).data);
+  const ecc = useSubscription('ecc.status', {}).data;
+  const runs = useSubscription('runs.status', {}).data;
+  const setup = useSubscription('setup.get', {}).data;
+  const workers = useSubscription('workers.status', {}).data;
   const sheet = useSubscription('runSheet.get', {}).data;
   const log = useSubscription('log.list', { limit: NEWEST_LOG_ENTRIES });
-  const logEntries = useShared(log.data?.items);
 
   const [logTarget, setLogTarget] = useState<LogTarget | null>(null);
   const closeLog = useCallback(() => setLogTarget(null), []);
@@ -87,7 +86,7 @@ export function StatusView() {
           pendingJobs={runs?.pendingJobs ?? 0}
           onShowLog={setLogTarget}
         />
-        <RecentLog entries={logEntries} error={log.error} />
+        <RecentLog entries={log.data?.items} error={log.error} />
       </div>
       <RemoteLogDialog target={logTarget} onClose={closeLog} />
     </section>

@@ -4,7 +4,7 @@
 // refusal is shown too.
 import type { EccServerStatus, EccStatus, RunControlStatus } from '../../../../shared/api/contract';
 import type { EccState, EccStep } from '../../../../shared/domain';
-import { NEEDS_CONFIG_SET, resetStep, stepSources, stepTarget } from '../../../../shared/ecc-state-machine';
+import { NEEDS_CONFIG_SET, TO_READY, resetStep, stepOrder, stepSources, stepTarget } from '../../../../shared/ecc-state-machine';
 
 export const ACQUIRING: ReadonlySet<EccState | null> = new Set<EccState | null>(['Running', 'Paused']);
 
@@ -197,26 +197,35 @@ export function configSetChoiceValidity(server: EccServerStatus, storedState: Ec
 
 // --- Texts ------------------------------------------------------------------------------------
 
+const capitalized = (text: string) => `${text.charAt(0).toUpperCase()}${text.slice(1)}`;
+
+/**
+ * The order `step` goes through the servers in (the state machine's stepOrder, the one the main
+ * process follows); without a MuTAnT, every ordered step goes to all servers together.
+ */
+export function orderText(step: EccStep, hasMutant: boolean): string {
+  const order = stepOrder(step);
+  return hasMutant || order.phases.length === 1 ? order.text : 'all together (no MuTAnT in this experiment)';
+}
+
 /** What an operation on all servers will do, in the MuTAnT/CoBo order (shown next to an enabled control). */
 export function orderHint(control: 'Describe' | 'Prepare' | 'Configure' | 'BringAllToReady' | 'Start' | 'Stop' | 'Reset', hasMutant: boolean, resetWith?: EccStep | null): string {
-  const mutant = (text: string) => (hasMutant ? text : 'all together (no MuTAnT in this experiment)');
   switch (control) {
     case 'Describe':
-      return 'Every ECC server, all together';
+      return `Every ECC server, ${orderText('Describe', hasMutant)}`;
     case 'Prepare':
-      return mutant('The MuTAnT first, then the CoBos');
     case 'Configure':
-      return mutant('The CoBos first, then the MuTAnT');
+      return capitalized(orderText(control, hasMutant));
     case 'BringAllToReady':
-      return 'Describe, Prepare, Configure in turn, each in the MuTAnT/CoBo order';
+      return `${TO_READY.join(', ')} in turn, each in the MuTAnT/CoBo order`;
     case 'Start':
-      return hasMutant
-        ? 'Re-configure the MuTAnT (Breakup, Configure), start the CoBos, then the MuTAnT; records the run'
-        : 'Start every ECC server, all together; records the run';
+      return hasMutant ? `${capitalized(orderText('Start', hasMutant))}; records the run` : 'Start every ECC server, all together; records the run';
     case 'Stop':
-      return hasMutant ? 'Stop the MuTAnT first, then the CoBos; then the files are organized' : 'Stop every ECC server; then the files are organized';
+      return hasMutant ? `Stop ${orderText('Stop', hasMutant)}; then the files are organized` : 'Stop every ECC server; then the files are organized';
     case 'Reset':
-      if (resetWith === 'Stop') return mutant('One step back (Stop): the MuTAnT first, then the CoBos');
-      return resetWith ? `One step back on every ECC server (${resetWith}), all together` : 'One step back on every ECC server';
+      if (!resetWith) return 'One step back on every ECC server';
+      return stepOrder(resetWith).phases.length > 1
+        ? `One step back (${resetWith}): ${orderText(resetWith, hasMutant)}`
+        : `One step back on every ECC server (${resetWith}), ${orderText(resetWith, hasMutant)}`;
   }
 }

@@ -1,11 +1,13 @@
-// The status view's rules without a browser: when a control is valid and what it says when not,
-// what deserves a notification, and that unchanged parts of a push keep their objects.
+// The status view's rules without a browser: when a control is valid and what it says when not
+// (or, when it is, in which order it goes), and what deserves a notification.
 import { describe, expect, it } from 'vitest';
 import type { EccServerStatus, EccStatus, RunControlStatus } from '../../../../shared/api/contract';
 import type { EccState } from '../../../../shared/domain';
 import { detectNotices } from './notify-rules';
+import { stepOrder } from '../../../../shared/ecc-state-machine';
 import {
   bringAllToReadyValidity,
+  orderHint,
   resetAllValidity,
   serverStepValidity,
   startAllValidity,
@@ -13,7 +15,6 @@ import {
   stopAllValidity,
   type ControlFacts,
 } from './rules';
-import { replaceEqualDeep } from './stable';
 
 function server(id: number, name: string, state: EccState | null, extra: Partial<EccServerStatus> = {}): EccServerStatus {
   return {
@@ -97,6 +98,29 @@ describe('the controls for all ECC servers', () => {
   });
 });
 
+describe('what an enabled control says it will do', () => {
+  it('names the MuTAnT/CoBo order the main process follows', () => {
+    expect(orderHint('Describe', true)).toBe('Every ECC server, all together');
+    expect(orderHint('Prepare', true)).toBe('The MuTAnT first, then the CoBos');
+    expect(orderHint('Configure', true)).toBe('The CoBos first, then the MuTAnT');
+    expect(orderHint('BringAllToReady', true)).toBe('Describe, Prepare, Configure in turn, each in the MuTAnT/CoBo order');
+    expect(orderHint('Start', true)).toBe(
+      'Re-configure the MuTAnT (Breakup, then Configure), start the CoBos, then the MuTAnT; records the run',
+    );
+    expect(orderHint('Stop', true)).toBe(`Stop ${stepOrder('Stop').text}; then the files are organized`);
+    expect(orderHint('Reset', true, 'Stop')).toBe('One step back (Stop): the MuTAnT first, then the CoBos');
+    expect(orderHint('Reset', true, 'Undo')).toBe('One step back on every ECC server (Undo), all together');
+    expect(orderHint('Reset', true, null)).toBe('One step back on every ECC server');
+  });
+
+  it('says all together when the experiment has no MuTAnT', () => {
+    expect(orderHint('Prepare', false)).toBe('All together (no MuTAnT in this experiment)');
+    expect(orderHint('Start', false)).toBe('Start every ECC server, all together; records the run');
+    expect(orderHint('Stop', false)).toBe('Stop every ECC server; then the files are organized');
+    expect(orderHint('Reset', false, 'Stop')).toBe('One step back (Stop): all together (no MuTAnT in this experiment)');
+  });
+});
+
 describe('a step on one server', () => {
   const ok = { readOnly: false, operation: null, hasConfigSet: true };
   it('is enabled only where the state machine allows it', () => {
@@ -138,17 +162,5 @@ describe('notifications', () => {
     const stopping = { name: 'Stop all', order: '', phase: '', startedAt: '' };
     expect(detectNotices(at(before.servers, { operation: stopping }), at(after.servers, { operation: stopping }), { number: 3 }, []).notices).toEqual([]);
     expect(detectNotices(before, after, null, []).notices).toEqual([]);
-  });
-});
-
-describe('structural sharing', () => {
-  it('keeps the objects of unchanged parts and replaces the changed ones', () => {
-    const a = { servers: [{ id: 1, state: 'Idle' }, { id: 2, state: 'Idle' }], overall: 'Idle' };
-    const b = { servers: [{ id: 1, state: 'Idle' }, { id: 2, state: 'Ready' }], overall: 'Mixed' };
-    const shared = replaceEqualDeep(a, b);
-    expect(shared).toEqual(b);
-    expect(shared.servers[0]).toBe(a.servers[0]);
-    expect(shared.servers[1]).not.toBe(a.servers[1]);
-    expect(replaceEqualDeep(a, structuredClone(a))).toBe(a);
   });
 });
