@@ -8,6 +8,7 @@ import { listServerTargets } from '../ecc/control/queries';
 import { findExperiment } from '../experiments/queries';
 import { listDataRouters, listEccServers } from '../setup/queries';
 import { nowIso } from '../time';
+import { runFolderName } from '../worker-node/remote-paths';
 
 interface JobRow {
   id: number;
@@ -45,11 +46,6 @@ function toJob(row: JobRow): Job {
   };
 }
 
-/** `run_0007`: the folder of a run's files and config backups. */
-export function runFolderName(runNumber: number): string {
-  return `run_${String(runNumber).padStart(4, '0')}`;
-}
-
 interface NewJob {
   kind: JobKind;
   experimentId: number;
@@ -77,6 +73,7 @@ function insertJob(store: Store, job: NewJob): number {
 export function queueAfterStopJobs(store: Store, experimentId: number, run: { id: number; number: number }): number {
   const experiment = findExperiment(store, experimentId);
   if (!experiment) throw new Error(`Experiment #${experimentId} is missing`);
+  // `<experiment>/run_0007`, as taken at stop time: the jobs read it back (parseRunFolder).
   const folder = `${experiment.name}/${runFolderName(run.number)}`;
   let count = 0;
   for (const router of listDataRouters(store, experimentId)) {

@@ -75,10 +75,14 @@ export interface TailLogTask extends SshTask {
 
 const connectionsBySettings = new Map<string, SshConnections>();
 
-function connections(settings: SshConnectSettings, timeoutMs: number): SshConnections {
+/** How long a new connection may take to be ready, unless the settings say otherwise (a task's own limit still applies). */
+const READY_TIMEOUT_MS = 10_000;
+
+/** The connections of one set of settings, shared by every task (checks and file work alike). */
+function connections(settings: SshConnectSettings): SshConnections {
   const options: ConnectOptions = {
     dataDir: settings.dataDir,
-    readyTimeoutMs: settings.readyTimeoutMs ?? Math.min(10_000, timeoutMs),
+    readyTimeoutMs: settings.readyTimeoutMs ?? READY_TIMEOUT_MS,
     ...(settings.knownHostsFiles ? { knownHostsFiles: settings.knownHostsFiles } : {}),
     ...(settings.sshConfig ? { sshConfig: settings.sshConfig } : {}),
   };
@@ -97,7 +101,7 @@ async function settle<T>(task: SshTask, work: (conn: SshConnection, deadline: nu
   });
   try {
     const value = await Promise.race([
-      connections(task.connect, task.timeoutMs)
+      connections(task.connect)
         .connection(task.target.alias, task.target.overrides)
         .then((conn) => work(conn, deadline)),
       limit,
