@@ -8,8 +8,23 @@
 // behind: new tasks go to a fresh pool, and the old one takes no more, lets the calls it holds
 // end, then ends its threads.
 import { setTimeout as delay } from 'node:timers/promises';
+import type { ResourceLimits } from 'node:worker_threads';
 import { Piscina } from 'piscina';
 import type { WorkerFile } from './worker-file';
+
+/** A call's two limits in milliseconds: its own (soft) limit inside the worker, and the hard limit here. */
+export interface TimeLimits {
+  softMs: number;
+  hardMs: number;
+}
+
+/** Refuses limits that cannot work; `name` says whose they are in the message. */
+export function checkLimits<L extends TimeLimits>(name: string, limits: L): L {
+  if (!(limits.softMs > 0 && limits.hardMs >= limits.softMs)) {
+    throw new RangeError(`${name}: the soft limit must be positive and the hard limit at least as long (got ${limits.softMs} / ${limits.hardMs} ms)`);
+  }
+  return limits;
+}
 
 export interface TimedPoolOptions {
   worker: WorkerFile;
@@ -24,6 +39,8 @@ export interface TimedPoolOptions {
   retireGraceMs: number;
   /** How long close() lets running calls end on quit. */
   closeTimeoutMs: number;
+  /** Each thread's V8 limits (worker_threads' resourceLimits), e.g. a small young generation. */
+  resourceLimits?: ResourceLimits;
 }
 
 export type TimedPoolFailure = 'timeout' | 'closed' | 'busy' | 'failed';
@@ -61,6 +78,7 @@ export function createTimedPool(options: TimedPoolOptions): TimedPool {
       maxQueue: options.maxQueue,
       idleTimeout: options.idleTimeout,
       closeTimeout: options.retireGraceMs,
+      ...(options.resourceLimits ? { resourceLimits: options.resourceLimits } : {}),
     });
     // Piscina reports a close that outlived closeTimeout (and thread crashes, which also fail
     // their tasks) as 'error' events; without a listener they would crash the process.

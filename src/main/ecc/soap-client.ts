@@ -1,10 +1,11 @@
-// SOAP calls to ECC servers with the `soap` package (ECC-PROTOCOL.md). Runs inside the worker
+// SOAP calls to ECC servers with the `soap` package (ECC-PROTOCOL.md), and the reading of answers
+// and failures that the lean GetState client (state-client.ts) shares. Runs inside the worker
 // threads: the WSDL is read and parsed once per thread and SOAP namespace, a client is kept per
 // namespace and endpoint, and each call has its own time limit that aborts the request and
 // closes its socket. Every failure comes out as an EccCallError of a known kind.
 import { readFile } from 'node:fs/promises';
 import { Agent } from 'node:http';
-import * as soap from 'soap';
+import type * as soap from 'soap';
 import { ECC_STATES, ECC_STEPS, type EccStep } from '../../shared/domain';
 import { EccCallError, type EccEndpoint, type EccErrorKind, type StateReport, type StepAnswer } from './gateway';
 import { escapeXml } from './payloads';
@@ -26,10 +27,29 @@ interface CallOptions {
 /** At most this many clients are kept per thread (oldest dropped first). */
 const MAX_CLIENTS = 1000;
 /** Answers are a few kilobytes; anything far larger is not an ECC server talking. */
-const MAX_ANSWER_BYTES = 16 * 1024 * 1024;
+export const MAX_ANSWER_BYTES = 16 * 1024 * 1024;
 
 // The server closes every connection after one answer: no keep-alive, no socket limit.
 const agent = new Agent({ keepAlive: false, maxSockets: Infinity });
+
+type SoapModule = typeof soap;
+let soapModule: Promise<SoapModule> | undefined;
+
+/**
+ * The `soap` package, loaded on first use: it and axios are most of a worker thread's memory, and
+ * a thread that only refreshes (GetState, state-client.ts) never needs them.
+ */
+function loadSoap(): Promise<SoapModule> {
+  soapModule ??= import('soap').then(
+    // Native import() of this CommonJS package also puts everything under `default`.
+    (loaded) => (typeof loaded.WSDL === 'function' ? loaded : (loaded as { default: SoapModule }).default),
+    (error: unknown) => {
+      soapModule = undefined;
+      throw error;
+    },
+  );
+  return soapModule;
+}
 
 export class EccSoapClients {
   readonly #wsdlPath: string;
@@ -70,7 +90,8 @@ export class EccSoapClients {
     } catch (error) {
       throw new EccCallError('other', `Could not read the ECC WSDL (${this.#wsdlPath}): ${messageOf(error)}`);
     }
-    const client = new soap.Client(wsdl, url);
+    const { Client } = await loadSoap();
+    const client = new Client(wsdl, url);
     this.#clients.set(key, client);
     if (this.#clients.size > MAX_CLIENTS) this.#clients.delete(this.#clients.keys().next().value!);
     return client;
@@ -99,6 +120,7 @@ export class EccSoapClients {
     }
   }
 
+  /** GetState through `soap`; the worker uses the lean client (state-client.ts) instead. */
   async getState(endpoint: EccEndpoint, options: CallOptions): Promise<StateReport> {
     return toStateReport(await this.#call(endpoint, 'GetState', {}, options));
   }
@@ -121,12 +143,13 @@ export function endpointUrl(endpoint: EccEndpoint): string {
 }
 
 /** Parses the WSDL text written for `urn:ecc` as the WSDL of another namespace. */
-export function parseWsdl(text: string, namespace: string): Promise<soap.WSDL> {
+export async function parseWsdl(text: string, namespace: string): Promise<soap.WSDL> {
+  const { WSDL } = await loadSoap();
   const quoted = new RegExp(`(["'])${WSDL_NAMESPACE.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}\\1`, 'g');
   if (!quoted.test(text)) throw new Error(`The WSDL does not use the namespace ${WSDL_NAMESPACE}`);
   const own = namespace === WSDL_NAMESPACE ? text : text.replace(quoted, (_m, q: string) => `${q}${escapeXml(namespace)}${q}`);
   return new Promise((resolve, reject) => {
-    const wsdl = new soap.WSDL(own, `ecc-wsdl:${namespace}`, {});
+    const wsdl = new WSDL(own, `ecc-wsdl:${namespace}`, {});
     wsdl.onReady((error) => (error ? reject(error) : resolve(wsdl)));
   });
 }
@@ -134,7 +157,7 @@ export function parseWsdl(text: string, namespace: string): Promise<soap.WSDL> {
 // ---------------------------------------------------------------------------------------------
 // Answers
 
-function isRecord(value: unknown): value is Record<string, unknown> {
+export function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
@@ -189,7 +212,8 @@ export function toTextAnswer(answer: unknown, withText: boolean): ResponseTextAn
 // ---------------------------------------------------------------------------------------------
 // Errors
 
-function preview(value: unknown): string {
+/** A value shown in a message: on one line, at most 200 characters. */
+export function preview(value: unknown): string {
   let text: string;
   try {
     text = typeof value === 'string' ? value : (JSON.stringify(value) ?? String(value));

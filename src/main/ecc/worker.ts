@@ -1,16 +1,19 @@
 // The ECC worker module run by the Piscina pool (pool.ts): each named export is a task taking
 // and returning plain data. A call that produced no answer comes back as `{ ok: false, kind,
 // message }` rather than a thrown error, since class instances do not cross threads. Many tasks
-// run at once in one thread (they wait on the network, not on the processor).
+// run at once in one thread (they wait on the network, not on the processor). GetState, every
+// refresh round's call, goes through the lean client (state-client.ts); GetConfigIDs and the
+// steps through `soap`, which is loaded only when one of them first runs in the thread.
 import type { EccStep } from '../../shared/domain';
 import { EccCallError, type ConfigSetNames, type EccEndpoint, type EccErrorKind, type StateReport, type StepAnswer } from './gateway';
 import { ConfigListingError, parseConfigIds } from './payloads';
 import { EccSoapClients } from './soap-client';
+import { getState as getEccState } from './state-client';
 
 export type TaskResult<T> = { ok: true; value: T } | { ok: false; kind: EccErrorKind; message: string };
 
 interface CallTask {
-  /** The WSDL file, read once per thread. */
+  /** The WSDL file, read once per thread (GetState does without it). */
   wsdlPath: string;
   /** The call's own time limit (the soft limit). */
   timeoutMs: number;
@@ -62,13 +65,12 @@ async function settle<T>(work: () => Promise<T>): Promise<TaskResult<T>> {
 }
 
 export function getState(task: GetStateTask): Promise<TaskResult<StateReport>> {
-  return settle(() => clients(task.wsdlPath).getState(task.endpoint, task));
+  return settle(() => getEccState(task.endpoint, task));
 }
 
 /** A refresh round: every call at once, each with its own time limit; one result per endpoint. */
 export function getStates(task: GetStatesTask): Promise<TaskResult<StateReport>[]> {
-  const soap = clients(task.wsdlPath);
-  return Promise.all(task.endpoints.map((endpoint) => settle(() => soap.getState(endpoint, task))));
+  return Promise.all(task.endpoints.map((endpoint) => settle(() => getEccState(endpoint, task))));
 }
 
 export function getConfigIds(task: GetConfigIdsTask): Promise<TaskResult<ConfigIdsValue>> {

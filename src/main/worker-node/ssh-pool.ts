@@ -5,7 +5,7 @@
 // settles the call here whatever the worker does (a stuck pool is then replaced). Tasks to one
 // host are limited in number: OpenSSH allows about 10 channels per connection.
 import { availableParallelism } from 'node:os';
-import { TimedPoolError, createTimedPool, type TimedPoolFailure } from '../app/timed-pool';
+import { TimedPoolError, checkLimits, createTimedPool, type TimedPoolFailure, type TimeLimits } from '../app/timed-pool';
 import { resolveWorkerFile, type WorkerFile } from '../app/worker-file';
 import { SshError } from './connection';
 import type { BackupResult, TailResult } from './files';
@@ -22,10 +22,7 @@ import type {
   TailLogTask,
 } from './ssh-worker';
 
-export interface SshLimits {
-  softMs: number;
-  hardMs: number;
-}
+export type SshLimits = TimeLimits;
 
 /** DOMAIN.md: the process and clean checks 10 s / 40 s; organize and backup after Stop 30 s / 40 s. */
 export const DEFAULT_CHECK_LIMITS: SshLimits = { softMs: 10_000, hardMs: 40_000 };
@@ -63,13 +60,6 @@ export interface SshGateway {
 /** The worker module: ssh-worker.ts from the sources, else `ssh-worker.js` next to the bundle. */
 export function resolveSshWorker(moduleUrl: string = import.meta.url): WorkerFile {
   return resolveWorkerFile(moduleUrl, 'ssh-worker.ts', 'ssh-worker.js');
-}
-
-function checkLimits(name: string, limits: SshLimits): SshLimits {
-  if (!(limits.softMs > 0 && limits.hardMs >= limits.softMs)) {
-    throw new RangeError(`${name}: the soft limit must be positive and the hard limit at least as long (got ${limits.softMs} / ${limits.hardMs} ms)`);
-  }
-  return limits;
 }
 
 /** A counting semaphore per host. */
