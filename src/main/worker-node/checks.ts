@@ -60,6 +60,9 @@ export class WorkerChecks {
     if (!experiment || this.closed) return;
     const routers = listDataRouters(this.store, experiment.id);
     const servers = listEccServers(this.store, experiment.id);
+    // Only what is checked now is kept (removed routers and servers, other experiments' go).
+    prune(this.routerChecks, new Set(routers.map((r) => r.id)));
+    prune(this.serverChecks, new Set(servers.map((s) => s.id)));
     await Promise.all([
       ...routers.map(async (router) => {
         try {
@@ -125,6 +128,10 @@ export class WorkerChecks {
       console.error('Could not write the log:', logError);
     }
   }
+}
+
+function prune(checks: Map<number, unknown>, keep: ReadonlySet<number>): void {
+  for (const id of checks.keys()) if (!keep.has(id)) checks.delete(id);
 }
 
 function presentedName(host: string, port: number, fingerprint: string): string {
