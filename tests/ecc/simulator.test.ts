@@ -15,6 +15,8 @@ import {
   type EccSimulatorOptions,
 } from '../../src/main/ecc/simulator';
 
+import { parseXml } from '../../src/main/ecc/simulator/wire';
+
 const WSDL = join(import.meta.dirname, '../../resources/ecc.wsdl');
 
 interface HttpAnswer {
@@ -100,6 +102,17 @@ async function step(sim: EccSimulator, name: string, configID = CONFIG, table = 
 }
 
 describe('the wire format', () => {
+  it('reads entities and character references once, in text and attributes, and CDATA as written', () => {
+    const root = parseXml(
+      '<a xmlns="urn:x&amp;y" note="&lt;&#65;&gt;"><b>x &amp;#65; &#xA;&#10;&lt;y&gt; &quot;&apos;</b><c><![CDATA[&amp; <raw>]]></c></a>',
+    );
+    expect(root.namespace).toBe('urn:x&y');
+    expect(root.attributes['note']).toBe('<A>');
+    expect(root.children[0]!.text).toBe('x &#65; \n\n<y> "\'');
+    expect(root.children[1]!.text).toBe('&amp; <raw>');
+    expect(() => parseXml('<a><b></a>')).toThrow();
+  });
+
   it('answers GetState exactly as gSOAP writes it: SOAP-ENV envelope, ecc-qualified fields, empty element for an empty string', async () => {
     const sim = await simulator();
     const answer = await http(sim.url, envelope('GetState'));

@@ -1,6 +1,7 @@
 // The simulator's wire format: reading SOAP requests with namespaces resolved, and writing answers
 // byte for byte the way the gSOAP-generated ECC server does (ECC-PROTOCOL.md, "On the wire").
 import { XMLParser } from 'fast-xml-parser';
+import { decodeXmlText } from '../xml-text';
 
 export const SOAP_ENV_NAMESPACE = 'http://schemas.xmlsoap.org/soap/envelope/';
 
@@ -18,9 +19,10 @@ export interface XmlElement {
   text: string;
 }
 
-// fast-xml-parser never fetches external entities. `htmlEntities` is what makes it decode numeric
-// character references (`&#xA;`, which the soap package writes for a newline) as gSOAP does; it
-// also accepts HTML named entities (`&nbsp;`), a harmless leniency.
+// fast-xml-parser never fetches external entities. Entities and character references (`&#xA;`,
+// which the soap package writes for a newline) are decoded as gSOAP decodes them, in one pass
+// (xml-text.ts): the parser's own way to decode character references is its HTML entities,
+// which made every request cost the simulator several times more processor time.
 const parser = new XMLParser({
   preserveOrder: true,
   ignoreAttributes: false,
@@ -28,8 +30,9 @@ const parser = new XMLParser({
   trimValues: false,
   parseTagValue: false,
   parseAttributeValue: false,
-  processEntities: true,
-  htmlEntities: true,
+  processEntities: false,
+  tagValueProcessor: (_name, value) => decodeXmlText(value),
+  attributeValueProcessor: (_name, value) => decodeXmlText(value),
   ignoreDeclaration: true,
   ignorePiTags: true,
   cdataPropName: '#cdata',
