@@ -30,7 +30,8 @@ Options:
 ${SCENARIOS.map((s) => `                            ${s.name.padEnd(11)} ${s.help}`).join('\n')}
   --servers N[,N...]      number(s) of ECC servers, replacing the scenario's default
   --rounds N              rounds (repetitions) per measurement; for memory, the refresh rounds
-                          to sample (the run then lasts as long as they take)
+                          to sample (the run then lasts as long as they take, at most an hour
+                          unless --seconds says otherwise)
   --seconds S             duration of the scenarios that run for a while (responsive, memory)
   --files N               files on one worker computer (organize; the 10 routers get N/10 each)
   --out FILE              where to write the JSON (default: bench/results/<date>.json for a

@@ -1,22 +1,16 @@
-// The floor of a refresh round on this machine: the same GetState request POSTed to the same
+// The floor of a refresh round on this machine: the application's own GetState request POSTed to the same
 // simulators with node:http on this thread, the answer read and not even parsed. No client can
 // do a round faster than this against these simulators; it shows how much of a round is the
 // loopback network and the simulators themselves rather than the client.
 import { Agent, request } from 'node:http';
 import type { EccEndpoint } from '../../src/main/ecc/gateway';
 import { endpointUrl } from '../../src/main/ecc/soap-client';
+import { getStateEnvelope } from '../../src/main/ecc/state-client';
 
 const agent = new Agent({ keepAlive: false, maxSockets: Infinity });
 
-function body(namespace: string): string {
-  return (
-    '<?xml version="1.0" encoding="utf-8"?><soap:Envelope xmlns:soap="http://schemas.xmlsoap.org/soap/envelope/" ' +
-    `xmlns:ecc="${namespace}"><soap:Body><ecc:GetState/></soap:Body></soap:Envelope>`
-  );
-}
-
 function post(endpoint: EccEndpoint): Promise<boolean> {
-  const text = body(endpoint.soapNamespace);
+  const text = getStateEnvelope(endpoint.soapNamespace);
   return new Promise((resolve) => {
     const req = request(
       endpointUrl(endpoint),

@@ -2,8 +2,7 @@
 // application's schedule runs it (EccScheduler.refreshRound: read the active experiment's
 // servers, GetState to all of them through the worker pool, record every answer), against the
 // same round done the earlier system's way (baseline/earlier-system.ts). Two more variants split
-// the cost: the product's gateway alone (createEccGateway().getStates), and a PROTOTYPE of a lean
-// GetState client (prototypes/) that is not in the product; a last one is the floor of this
+// the cost: the product's gateway alone (createEccGateway().getStates), and the floor of this
 // machine (lib/bare-http.ts: the same request, the answer not parsed). The variants take turns round by
 // round, so a change in the machine's load touches them alike. Each round also records the CPU
 // time of this process (main and worker threads) and of the simulator host: on 2 cores the
@@ -14,7 +13,6 @@ import { figure, type BenchOptions, type Row, type Scenario, type ScenarioResult
 import { bareHttpRound } from '../lib/bare-http';
 import { SimHost } from '../lib/sim-host-client';
 import { rounded, summarize } from '../lib/stats';
-import { createLeanRefresh } from '../prototypes/lean-get-state';
 import { createEccGateway } from '../../src/main/ecc/pool';
 
 const DEFAULT_SIZES = [10, 50, 200, 500];
@@ -25,7 +23,7 @@ const WARMUP_ROUNDS = 3;
 const TARGET_SIZE = 200;
 const TARGET_RATIO = 8;
 
-type VariantName = 'application' | 'gateway' | 'prototype' | 'bareHttp' | 'earlierSystem';
+type VariantName = 'application' | 'gateway' | 'bareHttp' | 'earlierSystem';
 
 interface Samples {
   wallMs: number[];
@@ -60,7 +58,6 @@ async function run(options: BenchOptions): Promise<ScenarioResult> {
   const host = await SimHost.launch();
   const bench = openBenchApp({ ecc: { schedule: false } });
   const gateway = createEccGateway();
-  const prototype = createLeanRefresh();
   const earlier = createEarlierSystem();
   const rows: Row[] = [];
   const targets: TargetCheck[] = [];
@@ -78,7 +75,6 @@ async function run(options: BenchOptions): Promise<ScenarioResult> {
           return app.ecc.snapshot().servers.filter((s) => s.reachable === true).length;
         },
         gateway: async () => (await gateway.getStates(mine)).filter((r) => r.ok).length,
-        prototype: () => prototype.round(mine),
         bareHttp: () => bareHttpRound(mine),
         earlierSystem: () => earlier.round(mine),
       };
@@ -91,7 +87,6 @@ async function run(options: BenchOptions): Promise<ScenarioResult> {
       for (let i = 0; i < rounds; i++) {
         await timeRound(host, variants.application, size, samples.application);
         await timeRound(host, variants.gateway, size, samples.gateway);
-        await timeRound(host, variants.prototype, size, samples.prototype);
         await timeRound(host, variants.bareHttp, size, samples.bareHttp);
         if (i % every === 0 && samples.earlierSystem.wallMs.length < baselineRounds) {
           await timeRound(host, variants.earlierSystem, size, samples.earlierSystem);
@@ -99,10 +94,9 @@ async function run(options: BenchOptions): Promise<ScenarioResult> {
       }
       const wall = (name: VariantName) => summarize(samples[name].wallMs);
       const ratio = wall('earlierSystem').median / wall('application').median;
-      const prototypeRatio = wall('earlierSystem').median / wall('prototype').median;
       options.log(
         `  ${size} servers: application ${figure(wall('application').median, 'ms')}, gateway ${figure(wall('gateway').median, 'ms')}, ` +
-          `prototype ${figure(wall('prototype').median, 'ms')}, earlier system ${figure(wall('earlierSystem').median, 'ms')} (${figure(ratio, '×')})`,
+          `earlier system ${figure(wall('earlierSystem').median, 'ms')} (${figure(ratio, '×')})`,
       );
       rows.push(
         { measure: `${size} servers: application round`, unit: 'ms', summary: wall('application') },
@@ -112,8 +106,6 @@ async function run(options: BenchOptions): Promise<ScenarioResult> {
       if (size === TARGET_SIZE) {
         rows.push(
           { measure: `${size} servers: gateway alone`, unit: 'ms', summary: wall('gateway') },
-          { measure: `${size} servers: PROTOTYPE lean GetState`, unit: 'ms', summary: wall('prototype'), note: 'not in the product' },
-          { measure: `${size} servers: earlier ÷ prototype`, unit: '×', value: prototypeRatio, note: 'not in the product' },
           { measure: `${size} servers: floor (bare HTTP, no parsing)`, unit: 'ms', summary: wall('bareHttp') },
           { measure: `${size} servers: earlier ÷ floor`, unit: '×', value: wall('earlierSystem').median / wall('bareHttp').median, note: 'the best any client could show here' },
         );
@@ -131,13 +123,12 @@ async function run(options: BenchOptions): Promise<ScenarioResult> {
           ]),
         ),
         earlierOverApplication: Number(ratio.toFixed(2)),
-        earlierOverPrototype: Number(prototypeRatio.toFixed(2)),
         // The best ratio any client could show on this machine against these simulators.
         earlierOverFloor: Number((wall('earlierSystem').median / wall('bareHttp').median).toFixed(2)),
       };
     }
   } finally {
-    await Promise.allSettled([earlier.close(), prototype.close(), gateway.close()]);
+    await Promise.allSettled([earlier.close(), gateway.close()]);
     await bench.close();
     await host.close();
   }
