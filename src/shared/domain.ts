@@ -105,7 +105,9 @@ export const soapNamespace = z
   .trim()
   .min(1, 'Required')
   .max(200, 'At most 200 characters')
-  .regex(/^[\x21-\x7e]+$/, 'Must be a URI without spaces');
+  .regex(/^[\x21-\x7e]+$/, 'Must be a URI without spaces')
+  // The soap package writes it into an xmlns attribute as it is (GetConfigIDs and the steps).
+  .regex(/^[^&<>"]+$/, 'Must not contain & < > or "');
 
 export const runClass = z.enum(RUN_CLASSES, { error: `Must be one of ${RUN_CLASSES.join(', ')}` });
 export const connectionType = z.enum(CONNECTION_TYPES, { error: `Must be one of ${CONNECTION_TYPES.join(', ')}` });

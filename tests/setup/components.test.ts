@@ -125,6 +125,15 @@ describe('ECC servers', () => {
     expect(error).toMatchObject({ code: 'INVALID_INPUT', field: 'address' });
   });
 
+  it('refuses a SOAP namespace that cannot be written into an XML attribute as it is', async () => {
+    const { api } = await withExperiment();
+    for (const soapNamespace of ['urn:a&b', 'urn:<ecc>', 'urn:"ecc"']) {
+      const error = await rejection(api.call('eccServers.add', { ...eccServerInput('ECC0'), soapNamespace }));
+      expect(error).toMatchObject({ code: 'INVALID_INPUT', field: 'soapNamespace', message: expect.stringContaining('Must not contain & < > or "') });
+    }
+    expect(await api.call('eccServers.add', { ...eccServerInput('ECC0'), soapNamespace: "urn:ecc:it's-fine" })).toMatchObject({ soapNamespace: "urn:ecc:it's-fine" });
+  });
+
   it('changes only the fields an update gives', async () => {
     const { api } = await withExperiment();
     const server = await api.call('eccServers.add', eccServerInput('ECC0'));
