@@ -51,6 +51,8 @@ describe('the sim:ecc command line', () => {
     [['--config-dir', '/tmp', '--describe', 'a'], /either --config-dir or/],
     [['--state', 'Broken'], /--state must be one of/],
     [['--bogus'], /Unknown option '--bogus'/],
+    [['--namespace', 'urn:a b'], /--namespace: Must be a URI without spaces/],
+    [['--namespace', 'urn:a&b'], /--namespace: Must not contain & < > or "/],
   ])('refuses %j with a clear message', (argv, message) => {
     expect(() => parseSimCliArgs(argv)).toThrow(SimCliError);
     expect(() => parseSimCliArgs(argv)).toThrow(message);

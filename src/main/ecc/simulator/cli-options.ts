@@ -1,7 +1,7 @@
 // The command line of `npm run sim:ecc`: its help text and the parsing of its options into
 // simulator options, kept apart from the process so that it can be tested.
 import { parseArgs } from 'node:util';
-import { DEFAULT_ECC_PORT, ECC_STEPS, type EccStep } from '../../../shared/domain';
+import { DEFAULT_ECC_PORT, ECC_STEPS, soapNamespace, type EccStep } from '../../../shared/domain';
 import { ECC_OPERATIONS, type EccOperation, type EccSimulatorOptions } from './server';
 import { isEccStep } from './state-machine';
 
@@ -114,8 +114,10 @@ export function parseSimCliArgs(argv: string[]): SimCliConfig {
   const base: EccSimulatorOptions = {};
   if (values.host !== undefined) base.host = values.host;
   if (values.namespace !== undefined) {
-    if (!/^[\x21-\x7e]+$/.test(values.namespace)) throw new SimCliError('--namespace must be a URI without spaces');
-    base.namespace = values.namespace;
+    // The application's own rule for a SOAP namespace (src/shared/domain.ts).
+    const parsed = soapNamespace.safeParse(values.namespace);
+    if (!parsed.success) throw new SimCliError(`--namespace: ${parsed.error.issues[0]?.message ?? 'not a SOAP namespace'}`);
+    base.namespace = parsed.data;
   }
   const durations: Partial<Record<EccStep, number>> = {};
   for (const item of values['step-ms'] ?? []) {
