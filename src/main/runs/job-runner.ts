@@ -4,14 +4,13 @@
 // in place (names already taken in the destination) fails with the list rather than being done.
 // Once a router's files are organized, its staging directory is checked again.
 import type { Store } from '../db/store';
-import { insertLogEntry } from '../log/queries';
-import { nowIso } from '../time';
 import { SshError } from '../worker-node/connection';
 import type { BackupResult, OrganizeResult } from '../worker-node/files';
 import { parseRunFolder } from '../worker-node/remote-paths';
 import type { SshGateway } from '../worker-node/ssh-pool';
 import type { SshHost } from '../worker-node/ssh-worker';
 import { describeStagingAnswer } from '../worker-node/staging';
+import { claimJob, finishJob, listDueJobs, resetRunningJobs, type DueJob } from './jobs';
 import type { DataRouterCleanliness } from './routers';
 
 export interface JobRunnerOptions {
@@ -21,17 +20,6 @@ export interface JobRunnerOptions {
   backoffMs?: (attempts: number) => number;
   /** Jobs carried out at once (default 8; the gateway also limits each host). */
   concurrency?: number;
-}
-
-interface DueJob {
-  id: number;
-  kind: 'organize_files' | 'backup_configs';
-  experiment_id: number;
-  run_number: number;
-  target_id: number;
-  target_name: string;
-  details: string;
-  attempts: number;
 }
 
 type Outcome = { ok: true; message: string } | { ok: false; message: string };
@@ -55,20 +43,12 @@ export class JobRunner {
     this.backoffMs = options.backoffMs ?? defaultBackoff;
     this.concurrency = Math.max(1, options.concurrency ?? 8);
     // A job left 'running' by an application that ended mid-way is simply tried again.
-    if (store.db.prepare("SELECT 1 FROM job WHERE status = 'running' LIMIT 1").get()) {
-      store.write(['job'], () => store.db.prepare("UPDATE job SET status = 'pending' WHERE status = 'running'").run());
-    }
+    resetRunningJobs(store);
   }
 
   /** The jobs due now: pending, or failed with tries left and their pause over. */
   dueJobs(now = Date.now()): DueJob[] {
-    const rows = this.store.db
-      .prepare(
-        `SELECT id, kind, experiment_id, run_number, target_id, target_name, details, attempts, status, finished_at FROM job
-         WHERE status = 'pending' OR (status = 'failed' AND attempts < ?) ORDER BY id`,
-      )
-      .all(this.maxAttempts) as (DueJob & { status: string; finished_at: string | null })[];
-    return rows.filter((r) => r.status === 'pending' || Date.parse(r.finished_at ?? '') + this.backoffMs(r.attempts) <= now);
+    return listDueJobs(this.store, this.maxAttempts, this.backoffMs, now);
   }
 
   /** One round: carries out every due job; resolves with how many were tried. */
@@ -90,15 +70,7 @@ export class JobRunner {
   }
 
   private async runOne(job: DueJob): Promise<void> {
-    // Claimed only if it is still as it was read: a job is never carried out twice at once.
-    const claimed = this.store.write(['job'], () =>
-      this.store.db
-        .prepare(
-          "UPDATE job SET status = 'running', attempts = attempts + 1, started_at = ?, finished_at = NULL WHERE id = ? AND status IN ('pending', 'failed') AND attempts = ?",
-        )
-        .run(nowIso(), job.id, job.attempts),
-    );
-    if (claimed.changes === 0) return;
+    if (!claimJob(this.store, job)) return;
     let outcome: Outcome;
     try {
       outcome = job.kind === 'organize_files' ? await this.organize(job) : await this.backup(job);
@@ -106,18 +78,13 @@ export class JobRunner {
       outcome = { ok: false, message: error instanceof Error ? error.message : String(error) };
     }
     if (this.closed) return;
-    this.store.write(['job'], () =>
-      this.store.db
-        .prepare('UPDATE job SET status = ?, last_error = ?, finished_at = ? WHERE id = ?')
-        .run(outcome.ok ? 'done' : 'failed', outcome.ok ? '' : outcome.message, nowIso(), job.id),
-    );
-    const what = job.kind === 'organize_files' ? `Organizing the files of run ${job.run_number}` : `Backing up the configs of run ${job.run_number}`;
-    insertLogEntry(this.store, {
-      experimentId: job.experiment_id,
+    const what = job.kind === 'organize_files' ? `Organizing the files of run ${job.runNumber}` : `Backing up the configs of run ${job.runNumber}`;
+    finishJob(this.store, job, outcome, {
+      experimentId: job.experimentId,
       level: outcome.ok ? 'info' : 'error',
       source: 'ssh',
-      subject: job.target_name,
-      message: outcome.ok ? `${what} on ${job.target_name}: ${outcome.message}` : `${what} on ${job.target_name} failed: ${outcome.message}`,
+      subject: job.targetName,
+      message: outcome.ok ? `${what} on ${job.targetName}: ${outcome.message}` : `${what} on ${job.targetName} failed: ${outcome.message}`,
       details: `job #${job.id}, attempt ${job.attempts + 1} of ${this.maxAttempts}`,
     });
     if (outcome.ok && job.kind === 'organize_files') await this.recheck(job);
@@ -143,7 +110,7 @@ export class JobRunner {
     const details = JSON.parse(job.details) as { address: string; port: number };
     try {
       const check = await this.gateway.checkDataRouter(this.host(details.address), details.port);
-      if (!this.closed && check.clean) this.routers.set(job.target_id, check.clean);
+      if (!this.closed && check.clean) this.routers.set(job.targetId, check.clean);
     } catch (error) {
       if (!(error instanceof SshError)) throw error;
     }

@@ -6,6 +6,7 @@ import type { Job, JobKind, JobStatus } from '../../shared/api/contract';
 import type { Store } from '../db/store';
 import { listServerTargets } from '../ecc/control/queries';
 import { findExperiment } from '../experiments/queries';
+import { insertLogEntry, type NewLogEntry } from '../log/queries';
 import { listDataRouters, listEccServers } from '../setup/queries';
 import { nowIso } from '../time';
 import { runFolderName } from '../worker-node/remote-paths';
@@ -127,4 +128,81 @@ export function countPendingJobs(store: Store, experimentId: number): number {
       n: number;
     }
   ).n;
+}
+
+// --- Carrying them out (job-runner.ts) --------------------------------------------------------
+
+/** A job that is due, as the runner needs it. */
+export interface DueJob {
+  id: number;
+  kind: JobKind;
+  experimentId: number;
+  runNumber: number;
+  targetId: number;
+  targetName: string;
+  /** JSON, as queued (see queueAfterStopJobs). */
+  details: string;
+  attempts: number;
+}
+
+/** Jobs left 'running' by an application that ended mid-way become pending again. */
+export function resetRunningJobs(store: Store): void {
+  if (!store.db.prepare("SELECT 1 FROM job WHERE status = 'running' LIMIT 1").get()) return;
+  store.write(['job'], () => store.db.prepare("UPDATE job SET status = 'pending' WHERE status = 'running'").run());
+}
+
+/** Pending jobs, and failed ones tried fewer than `maxAttempts` times whose pause is over at `now`. */
+export function listDueJobs(store: Store, maxAttempts: number, pauseMs: (attempts: number) => number, now: number): DueJob[] {
+  const rows = store.db
+    .prepare(
+      `SELECT id, kind, experiment_id, run_number, target_id, target_name, details, attempts, status, finished_at FROM job
+       WHERE status = 'pending' OR (status = 'failed' AND attempts < ?) ORDER BY id`,
+    )
+    .all(maxAttempts) as {
+    id: number;
+    kind: JobKind;
+    experiment_id: number;
+    run_number: number;
+    target_id: number;
+    target_name: string;
+    details: string;
+    attempts: number;
+    status: JobStatus;
+    finished_at: string | null;
+  }[];
+  return rows
+    .filter((r) => r.status === 'pending' || Date.parse(r.finished_at ?? '') + pauseMs(r.attempts) <= now)
+    .map((r) => ({
+      id: r.id,
+      kind: r.kind,
+      experimentId: r.experiment_id,
+      runNumber: r.run_number,
+      targetId: r.target_id,
+      targetName: r.target_name,
+      details: r.details,
+      attempts: r.attempts,
+    }));
+}
+
+/** Marks a job running, only if it is still as it was read: a job is never carried out twice at once. */
+export function claimJob(store: Store, job: DueJob): boolean {
+  return (
+    store.write(['job'], () =>
+      store.db
+        .prepare(
+          "UPDATE job SET status = 'running', attempts = attempts + 1, started_at = ?, finished_at = NULL WHERE id = ? AND status IN ('pending', 'failed') AND attempts = ?",
+        )
+        .run(nowIso(), job.id, job.attempts),
+    ).changes === 1
+  );
+}
+
+/** Records how a try ended, with its log entry, in one transaction. */
+export function finishJob(store: Store, job: DueJob, outcome: { ok: boolean; message: string }, log: NewLogEntry): void {
+  store.write(['job', 'log_entry'], () => {
+    store.db
+      .prepare('UPDATE job SET status = ?, last_error = ?, finished_at = ? WHERE id = ?')
+      .run(outcome.ok ? 'done' : 'failed', outcome.ok ? '' : outcome.message, nowIso(), job.id);
+    insertLogEntry(store, log);
+  });
 }

@@ -332,6 +332,11 @@ export async function openConnection(alias: string, overrides: HostOverrides, op
   } catch (error) {
     throw new SshError('other', (error as Error).message);
   }
+  return openResolved(target, options);
+}
+
+/** Opens one connection to a host already resolved (see openConnection). */
+async function openResolved(target: SshTarget, options: ConnectOptions): Promise<SshConnection> {
   const entries = readKnownHosts(options.knownHostsFiles ?? defaultKnownHostsFiles(options.dataDir, options.sshConfig?.home));
   const readyTimeoutMs = options.readyTimeoutMs ?? DEFAULT_READY_TIMEOUT_MS;
   const connectTimeoutMs = options.connectTimeoutMs ?? readyTimeoutMs + 5_000;
@@ -397,7 +402,8 @@ export class SshConnections {
     const key = `${target.user}@${knownHostsName(target.host, target.port)}`;
     let pending = this.open.get(key);
     if (!pending) {
-      pending = openConnection(alias, overrides, this.options);
+      // ~/.ssh/config is read once per task (a change applies to the next one), not again to connect.
+      pending = openResolved(target, this.options);
       this.open.set(key, pending);
       pending.then(
         (conn) => conn.onClose(() => this.open.get(key) === pending && this.open.delete(key)),
