@@ -145,8 +145,12 @@ export class Demo {
       if (tables.includes('experiment')) void this.resume();
     });
     const row = this.row();
-    // A start under way (demo.create's, or one asked for a moment ago) is left to finish.
-    if (this.closed || this.starting) return;
+    if (this.closed) return;
+    if (this.starting) {
+      // A start under way (demo.create's, or one asked for a moment ago) is left to finish.
+      await this.starting.catch(() => undefined);
+      return;
+    }
     if (!row || findActiveExperiment(this.store)?.id !== row.experiment_id) {
       await this.stop();
       return;

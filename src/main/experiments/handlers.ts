@@ -4,14 +4,12 @@ import type { Experiment } from '../../shared/domain';
 import { defineHandlers } from '../api/handler';
 import type { Store } from '../db/store';
 import {
-  assertExperimentQuiet,
   findActiveExperiment,
   findExperiment,
   findExperimentByName,
   insertExperiment,
   listExperiments,
   renameExperiment,
-  setActiveExperiment,
   switchActiveExperiment,
 } from './queries';
 
@@ -38,13 +36,12 @@ export const experimentHandlers = defineHandlers({
     run: (input, { store }) =>
       store.write(['experiment'], () => {
         assertNameFree(store, input.name);
-        const active = findActiveExperiment(store);
         // The first experiment is always made active: while any exists, exactly one is.
-        const makeActive = input.activate || !active;
-        if (makeActive && active) assertExperimentQuiet(store, active, `Cannot switch to the new experiment "${input.name}"`);
-        const id = insertExperiment(store, input.name);
-        if (makeActive) setActiveExperiment(store, id);
-        return getExperiment(store, id);
+        const makeActive = input.activate || !findActiveExperiment(store);
+        const experiment = getExperiment(store, insertExperiment(store, input.name));
+        // Refused: the transaction is rolled back, the new experiment with it.
+        if (makeActive) switchActiveExperiment(store, experiment, `Cannot switch to the new experiment "${input.name}"`);
+        return getExperiment(store, experiment.id);
       }),
     describeTarget: (input) => `experiment "${input.name}"`,
   },

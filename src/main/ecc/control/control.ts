@@ -163,7 +163,7 @@ export class EccControl {
   /** Resolves when every background task has ended and what they recorded is written (tests, close). */
   async idle(): Promise<void> {
     while (this.tasks.size > 0) await Promise.allSettled([...this.tasks]);
-    if (!this.closed) this.pending.flush();
+    this.pending.flush();
   }
 
   /** Logs an entry; it is written at the end of this turn of the event loop, with others. */
@@ -221,7 +221,7 @@ export class EccControl {
         const kind = error instanceof EccCallError ? error.kind : 'other';
         this.applyRefreshFailure(target, kind, errorText(error), sentAt);
       }
-      if (!this.closed) this.pending.flush();
+      this.pending.flush();
       return;
     }
     const results = await this.gateway.getStates(
@@ -235,7 +235,7 @@ export class EccControl {
       else this.applyRefreshFailure(target, result.kind, result.message, sentAt);
     });
     // A round's answers are stored together, before the round counts as done.
-    if (!this.closed) this.pending.flush();
+    this.pending.flush();
   }
 
   /** A refresh round over every server of the active experiment (the schedule's job). */
@@ -460,7 +460,7 @@ export class EccControl {
   /** A step has ended: the server is free again, and what the step recorded is written with it. */
   private release(eccServerId: number): void {
     this.status.release(eccServerId);
-    if (!this.closed) this.pending.flush();
+    this.pending.flush();
   }
 
   private logReport(experimentId: number, report: EccOperationReport): void {
@@ -636,7 +636,7 @@ export class EccControl {
   /** Writes what is pending, then stops taking requests and writing; background work ends as the gateway closes. */
   close(): void {
     if (this.closed) return;
-    this.pending.flush();
+    this.pending.close();
     this.closed = true;
     this.stopWatchingSetup();
   }

@@ -13,21 +13,20 @@ export class PendingWrites {
   private states = new Map<number, EccState>();
   private entries: NewLogEntry[] = [];
   private scheduled: NodeJS.Immediate | null = null;
+  private closed = false;
 
   constructor(private readonly store: Store) {}
 
   state(eccServerId: number, state: EccState): void {
+    if (this.closed) return;
     this.states.set(eccServerId, state);
     this.schedule();
   }
 
   log(entry: NewLogEntry): void {
+    if (this.closed) return;
     this.entries.push({ ...entry, time: entry.time ?? nowIso() });
     this.schedule();
-  }
-
-  get size(): number {
-    return this.states.size + this.entries.length;
   }
 
   private schedule(): void {
@@ -37,11 +36,11 @@ export class PendingWrites {
     });
   }
 
-  /** Writes what is pending now, states and log entries in one transaction. */
+  /** Writes what is pending now, states and log entries in one transaction (nothing once closed). */
   flush(): void {
     if (this.scheduled) clearImmediate(this.scheduled);
     this.scheduled = null;
-    if (this.size === 0) return;
+    if (this.closed || (this.states.size === 0 && this.entries.length === 0)) return;
     const states = this.states;
     const entries = this.entries;
     this.states = new Map();
@@ -56,5 +55,11 @@ export class PendingWrites {
       console.error('Could not write the ECC states and log entries:', error);
       for (const entry of entries) console.error(`[${entry.level}] ${entry.subject ?? ''} ${entry.message}`);
     }
+  }
+
+  /** Writes what is pending, then takes nothing more (the database is about to close). */
+  close(): void {
+    this.flush();
+    this.closed = true;
   }
 }
