@@ -11,6 +11,7 @@ import type { EccStatus, InputOf, OperationName, OutputOf } from '../../src/shar
 import { ApiError } from '../../src/shared/api/errors';
 import type { Setup } from '../../src/shared/domain';
 import { SETUP_FORMAT, SETUP_FORMAT_VERSION } from '../../src/shared/setup-document';
+import { waitForQuery } from '../../tests/support/wait-for-query';
 import { assertLoopback } from './loopback';
 
 export const BENCH_CALLER: Caller = { origin: 'bench', osUser: 'bench', readOnly: false };
@@ -85,27 +86,5 @@ export async function createExperiment(app: Application, name: string, endpoints
 
 /** Resolves with the first `ecc.status` the application pushes that satisfies `predicate`. */
 export function waitForStatus(app: Application, predicate: (status: EccStatus) => boolean, timeoutMs = 30_000): Promise<EccStatus> {
-  return new Promise((resolve, reject) => {
-    let done = false;
-    const subscription: { stop?: () => void } = {};
-    const finish = () => {
-      done = true;
-      clearTimeout(timer);
-      subscription.stop?.();
-    };
-    const timer = setTimeout(() => {
-      finish();
-      reject(new Error(`The ECC status did not reach the expected value within ${timeoutMs} ms`));
-    }, timeoutMs);
-    subscription.stop = app.service.subscribe('ecc.status', {}, BENCH_CALLER, (result) => {
-      if (done || !result.ok) return;
-      const status = result.value as EccStatus;
-      if (predicate(status)) {
-        finish();
-        resolve(status);
-      }
-    });
-    // The first result is pushed at once: it may have ended the wait already.
-    if (done) subscription.stop();
-  });
+  return waitForQuery(app.service, BENCH_CALLER, 'ecc.status', {}, predicate, timeoutMs);
 }

@@ -1,5 +1,5 @@
 // The benchmark's side of the simulator host: starts sim-host.ts as a child process (compiled by
-// tsx, like the benchmark itself) and asks it to start, change and close simulators.
+// tsx, like the benchmark itself) and asks it to start and close simulators.
 import { fork, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import type { EccEndpoint } from '../../src/main/ecc/gateway';
@@ -61,10 +61,6 @@ export class SimHost {
     const reply = await this.request({ type: 'start', count, options });
     if (reply.type !== 'started') throw new Error(`Unexpected answer ${reply.type}`);
     return reply.endpoints;
-  }
-
-  async set(indices: number[] | 'all', behaviour: SimBehaviour): Promise<void> {
-    await this.request({ type: 'set', indices, behaviour });
   }
 
   /** The host's CPU time so far (µs) and resident memory (bytes). */

@@ -7,7 +7,6 @@ export type SimBehaviour = Partial<EccSimulatorBehaviour>;
 
 export type SimHostRequest =
   | { id: number; type: 'start'; count: number; options: SimBehaviour }
-  | { id: number; type: 'set'; indices: number[] | 'all'; behaviour: SimBehaviour }
   | { id: number; type: 'usage' }
   | { id: number; type: 'close' };
 

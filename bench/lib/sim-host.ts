@@ -1,7 +1,7 @@
 // A child process that runs simulated ECC servers for the benchmark, so that their work (one
 // HTTP connection and one XML parse per call) is not counted in the event loop, the CPU time or
 // the memory of the process being measured. Driven over the IPC channel (sim-host-client.ts).
-import { closeEccSimulators, startEccSimulators, type EccSimulator, type EccSimulatorBehaviour, type EccSimulatorOptions } from '../../src/main/ecc/simulator';
+import { closeEccSimulators, startEccSimulators, type EccSimulator, type EccSimulatorOptions } from '../../src/main/ecc/simulator';
 import type { SimHostReply, SimHostRequest } from './sim-host-protocol';
 
 const simulators: EccSimulator[] = [];
@@ -16,10 +16,6 @@ function reply(message: SimHostReply): void {
   process.send?.(message);
 }
 
-function pick(indices: readonly number[] | 'all'): EccSimulator[] {
-  return indices === 'all' ? simulators : indices.flatMap((i) => (simulators[i] ? [simulators[i]] : []));
-}
-
 async function handle(request: SimHostRequest): Promise<SimHostReply> {
   switch (request.type) {
     case 'start': {
@@ -29,9 +25,6 @@ async function handle(request: SimHostRequest): Promise<SimHostReply> {
       simulators.push(...started);
       return { id: request.id, type: 'started', endpoints: started.map((s) => s.endpoint) };
     }
-    case 'set':
-      for (const sim of pick(request.indices)) sim.set(request.behaviour as Partial<EccSimulatorBehaviour>);
-      return { id: request.id, type: 'done' };
     case 'usage':
       return { id: request.id, type: 'usage', cpu: process.cpuUsage(), rss: process.memoryUsage().rss };
     case 'close': {

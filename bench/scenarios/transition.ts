@@ -8,6 +8,7 @@
 // DOM shows it (MutationObserver) and the next frame. Both clocks are this machine's clock in
 // milliseconds since the epoch (performance.timeOrigin + performance.now()).
 import { chromium, type Browser } from '@playwright/test';
+import playwrightConfig from '../../playwright.config';
 import { closeEccSimulators, startEccSimulators, type EccSimulator } from '../../src/main/ecc/simulator';
 import type { EccState } from '../../src/shared/domain';
 import { setupDocument } from '../lib/application';
@@ -63,10 +64,8 @@ async function run(options: BenchOptions): Promise<ScenarioResult> {
     await serve.call('setup.import', { experimentId: experiment.id, document: setupDocument('transition', sims.map((s) => s.endpoint)) });
     await serve.call('ecc.refresh', {});
 
-    browser = await chromium.launch({
-      executablePath: '/usr/bin/chromium',
-      args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--disable-quic', '--no-first-run'],
-    });
+    // Launched as the end-to-end tests launch it (Debian's Chromium, the same switches).
+    browser = await chromium.launch(playwrightConfig.use?.launchOptions);
     const page = await browser.newPage();
     await page.goto(serve.url);
     await page.getByRole('tab', { name: 'Status', exact: true }).click();

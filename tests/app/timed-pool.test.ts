@@ -1,22 +1,13 @@
 // The Piscina pool shared by the ECC and SSH gateways: its threads run with the V8 limits they
 // are given, and both gateways refuse unworkable time limits with the same words.
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { checkLimits, createTimedPool, type TimedPoolOptions } from '../../src/main/app/timed-pool';
 import { createSshGateway } from '../../src/main/worker-node/ssh-pool';
+import { tempDir } from '../support/store';
 
-let dir: string;
-let filename: string;
-
-beforeAll(() => {
-  dir = mkdtempSync(join(tmpdir(), 'timed-pool-'));
-  filename = join(dir, 'probe.mjs');
-  // A task that tells the limits its thread runs with.
-  writeFileSync(filename, "import { resourceLimits } from 'node:worker_threads';\nexport function probe() { return resourceLimits; }\n");
-});
-afterAll(() => rmSync(dir, { recursive: true, force: true }));
+// Its task `probe` tells the limits its thread runs with.
+const filename = join(import.meta.dirname, '../support/thread-limits-worker.mjs');
 
 function options(extra: Partial<TimedPoolOptions> = {}): TimedPoolOptions {
   return {
@@ -67,7 +58,7 @@ describe('time limits', () => {
   });
 
   it('are checked alike by the SSH gateway', () => {
-    const connect = { dataDir: dir, knownHostsFiles: [] };
+    const connect = { dataDir: tempDir('timed-pool-'), knownHostsFiles: [] };
     expect(() => createSshGateway({ connect, fileLimits: { softMs: 1_000, hardMs: 500 } })).toThrow(
       'fileLimits: the soft limit must be positive and the hard limit at least as long (got 1000 / 500 ms)',
     );

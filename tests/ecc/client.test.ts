@@ -1,146 +1,55 @@
 // The SOAP client on its own (in this thread), against tiny real peers on 127.0.0.1 that answer
 // as gSOAP does, or badly: what it sends, and how every kind of failure is reported.
-import { createServer as createHttpServer, type IncomingMessage, type Server as HttpServer, type ServerResponse } from 'node:http';
-import { createServer as createNetServer, type AddressInfo, type Server as NetServer, type Socket } from 'node:net';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
-import { EccCallError, type EccEndpoint } from '../../src/main/ecc/gateway';
+import { describe, expect, it } from 'vitest';
+import { EccCallError } from '../../src/main/ecc/gateway';
 import { EccSoapClients, normalizeError } from '../../src/main/ecc/soap-client';
+import { closedPort, envelope, failure, gsoap, httpPeer, silentPeer, stateAnswer } from './peers';
 
 const WSDL = join(__dirname, '../../resources/ecc.wsdl');
-const wsdlPath = WSDL;
 const SOFT_MS = 500;
 
-const servers: (HttpServer | NetServer)[] = [];
-afterEach(async () => {
-  await Promise.all(
-    servers.splice(0).map(
-      (s) =>
-        new Promise<void>((resolve) => {
-          if ('closeAllConnections' in s) s.closeAllConnections();
-          s.close(() => resolve());
-        }),
-    ),
-  );
-});
-
-function envelope(body: string, namespace = 'urn:ecc'): string {
-  return (
-    '<?xml version="1.0" encoding="UTF-8"?>\n<SOAP-ENV:Envelope xmlns:SOAP-ENV="http://schemas.xmlsoap.org/soap/envelope/" ' +
-    `xmlns:SOAP-ENC="http://schemas.xmlsoap.org/soap/encoding/" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance" ` +
-    `xmlns:xsd="http://www.w3.org/2001/XMLSchema" xmlns:ecc="${namespace}"><SOAP-ENV:Body>${body}</SOAP-ENV:Body></SOAP-ENV:Envelope>`
-  );
-}
-
-const stateAnswer = (state: number, transition: number, message = '') =>
-  envelope(
-    `<ecc:ResponseState><ecc:ErrorCode>0</ecc:ErrorCode>${message ? `<ecc:ErrorMessage>${message}</ecc:ErrorMessage>` : '<ecc:ErrorMessage/>'}` +
-      `<ecc:State>${state}</ecc:State><ecc:Transition>${transition}</ecc:Transition></ecc:ResponseState>`,
-  );
-
-interface Received {
-  body: string;
-  headers: IncomingMessage['headers'];
-}
-
-/** An HTTP peer: `answer` writes the response to each request; every request is recorded. */
-async function httpPeer(answer: (req: Received, res: ServerResponse) => void): Promise<{ endpoint: EccEndpoint; received: Received[] }> {
-  const received: Received[] = [];
-  const server = createHttpServer((req, res) => {
-    let body = '';
-    req.setEncoding('utf8');
-    req.on('data', (chunk: string) => (body += chunk));
-    req.on('end', () => {
-      const r = { body, headers: req.headers };
-      received.push(r);
-      answer(r, res);
-    });
-  });
-  servers.push(server);
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  return { endpoint: { address: '127.0.0.1', port: (server.address() as AddressInfo).port, soapNamespace: 'urn:ecc' }, received };
-}
-
-function gsoap(res: ServerResponse, body: string, status = 200): void {
-  res.writeHead(status, { 'Content-Type': 'text/xml; charset=utf-8', Connection: 'close' });
-  res.end(body);
-}
-
-/** A TCP peer that accepts and never answers; tells when the client's socket closes. */
-async function silentPeer(): Promise<{ endpoint: EccEndpoint; closed: Promise<number> }> {
-  let closedAt!: (t: number) => void;
-  const closed = new Promise<number>((resolve) => (closedAt = resolve));
-  const sockets: Socket[] = [];
-  const server = createNetServer((socket) => {
-    sockets.push(socket);
-    socket.resume();
-    socket.on('close', () => closedAt(Date.now()));
-  });
-  server.on('close', () => sockets.forEach((s) => s.destroy()));
-  servers.push(server);
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  return { endpoint: { address: '127.0.0.1', port: (server.address() as AddressInfo).port, soapNamespace: 'urn:ecc' }, closed };
-}
-
-async function closedPort(): Promise<number> {
-  const server = createNetServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const port = (server.address() as AddressInfo).port;
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
-}
-
-async function failure(promise: Promise<unknown>): Promise<EccCallError> {
-  try {
-    await promise;
-  } catch (error) {
-    if (error instanceof EccCallError) return error;
-    throw error;
-  }
-  throw new Error('The call succeeded');
-}
-
 describe('the SOAP client', () => {
-  const soap = new EccSoapClients(wsdlPath);
+  const soap = new EccSoapClients(WSDL);
 
   it('sends GetState qualified in urn:ecc with an empty SOAPAction and reads ResponseState', async () => {
-    const peer = await httpPeer((_r, res) => gsoap(res, stateAnswer(2, 3, 'The ECC state machine is busy!')));
+    const peer = await httpPeer((res) => gsoap(res, stateAnswer(2, 3, 'The ECC state machine is busy!')));
     const report = await soap.getState(peer.endpoint, { timeoutMs: SOFT_MS });
     expect(report).toEqual({ state: 'Described', transition: 'Configure', errorCode: 0, errorMessage: 'The ECC state machine is busy!' });
     expect(peer.received[0]!.headers.soapaction).toBe('""');
-    expect(peer.received[0]!.body).toMatch(/<(\w+):GetState\b[^>]*xmlns:\1="urn:ecc"|<GetState\b[^>]*xmlns="urn:ecc"/);
+    expect(peer.received[0]!.body.toString('utf8')).toMatch(/<(\w+):GetState\b[^>]*xmlns:\1="urn:ecc"|<GetState\b[^>]*xmlns="urn:ecc"/);
   });
 
   it('reads every state code and an idle transition as null', async () => {
     for (const [code, state] of [[0, 'Off'], [1, 'Idle'], [5, 'Running'], [6, 'Paused']] as const) {
-      const peer = await httpPeer((_r, res) => gsoap(res, stateAnswer(code, 0)));
+      const peer = await httpPeer((res) => gsoap(res, stateAnswer(code, 0)));
       expect(await soap.getState(peer.endpoint, { timeoutMs: SOFT_MS })).toMatchObject({ state, transition: null });
     }
   });
 
   it('sends a step with configID and table as qualified, escaped children and reads ResponseText', async () => {
-    const peer = await httpPeer((_r, res) =>
+    const peer = await httpPeer((res) =>
       gsoap(res, envelope('<ecc:ResponseText><ecc:ErrorCode>3</ecc:ErrorCode><ecc:ErrorMessage>No router</ecc:ErrorMessage><ecc:Text/></ecc:ResponseText>')),
     );
     const answer = await soap.step(peer.endpoint, 'Configure', '<ConfigId>a&amp;b</ConfigId>', '<DataLinkSet/>', { timeoutMs: SOFT_MS });
     expect(answer).toEqual({ errorCode: 3, errorMessage: 'No router' });
-    const body = peer.received[0]!.body;
+    const body = peer.received[0]!.body.toString('utf8');
     expect(body).toMatch(/<(\w+):configID>&lt;ConfigId&gt;a&amp;amp;b&lt;\/ConfigId&gt;<\/\1:configID>/);
     expect(body).toMatch(/<(\w+):table>&lt;DataLinkSet\/&gt;<\/\1:table>/);
   });
 
   it('uses the server\'s own SOAP namespace when it is not urn:ecc', async () => {
     const namespace = 'urn:http://localhost:8083/';
-    const peer = await httpPeer((_r, res) => gsoap(res, stateAnswer(1, 0)));
+    const peer = await httpPeer((res) => gsoap(res, stateAnswer(1, 0)));
     await soap.getState({ ...peer.endpoint, soapNamespace: namespace }, { timeoutMs: SOFT_MS });
-    expect(peer.received[0]!.body).toContain(`="${namespace}"`);
-    expect(peer.received[0]!.body).not.toContain('"urn:ecc"');
+    expect(peer.received[0]!.body.toString('utf8')).toContain(`="${namespace}"`);
+    expect(peer.received[0]!.body.toString('utf8')).not.toContain('"urn:ecc"');
   });
 
   it('reads GetConfigIDs\' Text as a string', async () => {
     const text = '<ConfigIdSet><ConfigId><SubConfigId type="describe">a&b</SubConfigId></ConfigId></ConfigIdSet>';
     const escaped = text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
-    const peer = await httpPeer((_r, res) =>
+    const peer = await httpPeer((res) =>
       gsoap(res, envelope(`<ecc:ResponseText><ecc:ErrorCode>0</ecc:ErrorCode><ecc:ErrorMessage/><ecc:Text>${escaped}</ecc:Text></ecc:ResponseText>`)),
     );
     expect(await soap.getConfigIds(peer.endpoint, { timeoutMs: SOFT_MS })).toEqual({ errorCode: 0, errorMessage: '', text });
@@ -159,7 +68,7 @@ describe('the SOAP client', () => {
   });
 
   it('reports a server that trickles bytes forever as a timeout at the wall-clock limit', async () => {
-    const peer = await httpPeer((_r, res) => {
+    const peer = await httpPeer((res) => {
       res.writeHead(200, { 'Content-Type': 'text/xml' });
       const timer = setInterval(() => res.write(' '), 100);
       res.on('close', () => clearInterval(timer));
@@ -182,12 +91,12 @@ describe('the SOAP client', () => {
   });
 
   it('reports a connection closed before any answer as disconnected', async () => {
-    const peer = await httpPeer((_r, res) => res.socket?.destroy());
+    const peer = await httpPeer((res) => res.socket?.destroy());
     expect((await failure(soap.getState(peer.endpoint, { timeoutMs: SOFT_MS }))).kind).toBe('disconnected');
   });
 
   it('reports a connection closed in the middle of the answer as disconnected', async () => {
-    const peer = await httpPeer((_r, res) => {
+    const peer = await httpPeer((res) => {
       const whole = stateAnswer(1, 0);
       res.writeHead(200, { 'Content-Type': 'text/xml', 'Content-Length': String(whole.length) });
       res.write(whole.slice(0, 100), () => setTimeout(() => res.socket?.destroy(), 20));
@@ -196,7 +105,7 @@ describe('the SOAP client', () => {
   });
 
   it('reports an answer that is not XML as garbage', async () => {
-    const peer = await httpPeer((_r, res) => gsoap(res, 'this is not XML at all'));
+    const peer = await httpPeer((res) => gsoap(res, 'this is not XML at all'));
     expect((await failure(soap.getState(peer.endpoint, { timeoutMs: SOFT_MS }))).kind).toBe('garbage');
   });
 
@@ -210,14 +119,14 @@ describe('the SOAP client', () => {
       '',
     ];
     for (const body of wrong) {
-      const peer = await httpPeer((_r, res) => gsoap(res, body));
+      const peer = await httpPeer((res) => gsoap(res, body));
       const error = await failure(soap.getState(peer.endpoint, { timeoutMs: SOFT_MS }));
       expect(error.kind, body).toBe('garbage');
     }
   });
 
   it('reports an HTTP error without a SOAP body (a GET answered 405) as garbage', async () => {
-    const peer = await httpPeer((_r, res) => {
+    const peer = await httpPeer((res) => {
       res.writeHead(405, { Connection: 'close' });
       res.end();
     });
@@ -225,7 +134,7 @@ describe('the SOAP client', () => {
   });
 
   it('reports a SOAP fault as fault, with its faultstring', async () => {
-    const peer = await httpPeer((_r, res) =>
+    const peer = await httpPeer((res) =>
       gsoap(
         res,
         envelope('<SOAP-ENV:Fault><faultcode>SOAP-ENV:Client</faultcode><faultstring>Validation constraint violation</faultstring></SOAP-ENV:Fault>'),

@@ -2,95 +2,22 @@
 // 127.0.0.1: every failure comes back as an EccCallError of the right kind, within the soft
 // limit, and the pool keeps serving other calls meanwhile.
 import { mkdtempSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer as createHttpServer, type Server as HttpServer, type ServerResponse } from 'node:http';
-import { createServer as createNetServer, type AddressInfo, type Server as NetServer, type Socket } from 'node:net';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { EccCallError, type EccEndpoint, type EccGateway } from '../../src/main/ecc/gateway';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { EccGateway } from '../../src/main/ecc/gateway';
 import { createEccGateway, resolveEccWorker } from '../../src/main/ecc/pool';
+import { closedPort, failure, gsoap, httpPeer, silentPeer, stateAnswer } from './peers';
 
 const SOFT_MS = 500;
 const limits = { softMs: SOFT_MS, hardMs: 2 * SOFT_MS };
 /** Scheduling and thread hand-over on a loaded test machine. */
 const MARGIN_MS = 400;
 
-const servers: (HttpServer | NetServer)[] = [];
-afterEach(async () => {
-  await Promise.all(
-    servers.splice(0).map(
-      (s) =>
-        new Promise<void>((resolve) => {
-          if ('closeAllConnections' in s) s.closeAllConnections();
-          s.close(() => resolve());
-        }),
-    ),
-  );
-});
-
-const endpointOf = (server: HttpServer | NetServer): EccEndpoint => ({
-  address: '127.0.0.1',
-  port: (server.address() as AddressInfo).port,
-  soapNamespace: 'urn:ecc',
-});
-
-async function listen<S extends HttpServer | NetServer>(server: S): Promise<EccEndpoint> {
-  servers.push(server);
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  return endpointOf(server);
-}
-
-async function httpPeer(answer: (res: ServerResponse, body: string) => void): Promise<EccEndpoint> {
-  return listen(
-    createHttpServer((req, res) => {
-      let body = '';
-      req.on('data', (c: Buffer) => (body += c.toString()));
-      req.on('end', () => answer(res, body));
-    }),
-  );
-}
-
-const idle =
-  '<?xml version="1.0" encoding="UTF-8"?>\n<SOAP-ENV:Envelope xmlns:SOAP-ENV="http://schemas.xmlsoap.org/soap/envelope/" xmlns:ecc="urn:ecc">' +
-  '<SOAP-ENV:Body><ecc:ResponseState><ecc:ErrorCode>0</ecc:ErrorCode><ecc:ErrorMessage/><ecc:State>1</ecc:State>' +
-  '<ecc:Transition>0</ecc:Transition></ecc:ResponseState></SOAP-ENV:Body></SOAP-ENV:Envelope>';
-
-const answering = () =>
-  httpPeer((res) => {
-    res.writeHead(200, { 'Content-Type': 'text/xml; charset=utf-8', Connection: 'close' });
-    res.end(idle);
-  });
-
-/** Accepts connections and never answers. */
-async function silentPeer(): Promise<EccEndpoint> {
-  const sockets: Socket[] = [];
-  const server = createNetServer((socket) => {
-    sockets.push(socket);
-    socket.resume();
-  });
-  server.on('close', () => sockets.forEach((s) => s.destroy()));
-  return listen(server);
-}
-
-async function closedPort(): Promise<number> {
-  const server = createNetServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const port = (server.address() as AddressInfo).port;
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
-}
-
-async function failure(promise: Promise<unknown>): Promise<EccCallError> {
-  try {
-    await promise;
-  } catch (error) {
-    if (error instanceof EccCallError) return error;
-    throw error;
-  }
-  throw new Error('The call succeeded');
-}
+/** A server that answers Idle. */
+const answering = async () => (await httpPeer((res) => gsoap(res, stateAnswer(1, 0)))).endpoint;
 
 const set = { describe: 'cobo0', prepare: 'experiment', configure: 'experiment' };
 
@@ -108,7 +35,7 @@ describe('the ECC gateway when servers fail', () => {
   afterAll(() => gateway.close());
 
   it('reports a server that accepts and never answers as a timeout within the soft limit, then serves the next call at once', async () => {
-    const silent = await silentPeer();
+    const { endpoint: silent } = await silentPeer();
     const started = Date.now();
     const error = await failure(gateway.getState(silent));
     const elapsed = Date.now() - started;
@@ -123,7 +50,7 @@ describe('the ECC gateway when servers fail', () => {
   });
 
   it('answers other calls while twenty calls hang in the same thread', async () => {
-    const silent = await silentPeer();
+    const { endpoint: silent } = await silentPeer();
     const hanging = Array.from({ length: 20 }, () => failure(gateway.getState(silent)));
     await new Promise((r) => setTimeout(r, 50));
     const started = Date.now();
@@ -135,14 +62,14 @@ describe('the ECC gateway when servers fail', () => {
   });
 
   it('reports a step that gets no answer as a timeout within its soft limit', async () => {
-    const silent = await silentPeer();
+    const { endpoint: silent } = await silentPeer();
     const started = Date.now();
     expect((await failure(gateway.step(silent, 'Describe', set, []))).kind).toBe('timeout');
     expect(Date.now() - started).toBeLessThan(SOFT_MS + MARGIN_MS);
   });
 
   it('reports an answer that is not XML as garbage', async () => {
-    const peer = await httpPeer((res) => res.end('Hello, I am not an ECC server'));
+    const { endpoint: peer } = await httpPeer((res) => res.end('Hello, I am not an ECC server'));
     const error = await failure(gateway.getState(peer));
     expect(error.kind).toBe('garbage');
     expect(error.message).toMatch(/not XML/);
@@ -154,21 +81,21 @@ describe('the ECC gateway when servers fail', () => {
   });
 
   it('reports a server that closes the connection before answering as disconnected', async () => {
-    const peer = await httpPeer((res) => res.socket?.destroy());
+    const { endpoint: peer } = await httpPeer((res) => res.socket?.destroy());
     expect((await failure(gateway.step(peer, 'Start', set, []))).kind).toBe('disconnected');
   });
 
   it('reports each server of a round separately, in order', async () => {
-    const endpoints = [await answering(), { address: '127.0.0.1', port: await closedPort(), soapNamespace: 'urn:ecc' }, await silentPeer()];
+    const endpoints = [await answering(), { address: '127.0.0.1', port: await closedPort(), soapNamespace: 'urn:ecc' }, (await silentPeer()).endpoint];
     const rows = await gateway.getStates(endpoints);
     expect(rows.map((r) => (r.ok ? r.report.state : r.kind))).toEqual(['Idle', 'unreachable', 'timeout']);
   });
 
   it('refuses a step whose config names cannot be sent, before sending anything', async () => {
     let requests = 0;
-    const peer = await httpPeer((res) => {
+    const { endpoint: peer } = await httpPeer((res) => {
       requests++;
-      res.end(idle);
+      gsoap(res, stateAnswer(1, 0));
     });
     const error = await failure(gateway.step(peer, 'Describe', { ...set, describe: 'cobo_é' }, []));
     expect(error.kind).toBe('other');
@@ -180,26 +107,17 @@ describe('the ECC gateway when servers fail', () => {
 describe('the ECC gateway pool', () => {
   it('ends a task that outlives its hard limit with a timeout and keeps serving', async () => {
     // A worker module whose getState never settles stands for a stuck worker thread.
-    const dir = mkdtempSync(join(tmpdir(), 'ecc-stuck-'));
+    const filename = join(import.meta.dirname, 'stuck-worker.mjs');
+    const gateway = createEccGateway({ worker: { filename, execArgv: [] }, getStateLimits: { softMs: 100, hardMs: 300 } });
     try {
-      const filename = join(dir, 'stuck.mjs');
-      writeFileSync(
-        filename,
-        'export function getState(task) { return task.endpoint.port === 1 ? new Promise(() => {}) : { ok: true, value: "fine" }; }\n',
-      );
-      const gateway = createEccGateway({ worker: { filename, execArgv: [] }, getStateLimits: { softMs: 100, hardMs: 300 } });
-      try {
-        const started = Date.now();
-        const error = await failure(gateway.getState({ address: '127.0.0.1', port: 1, soapNamespace: 'urn:ecc' }));
-        expect(error.kind).toBe('timeout');
-        expect(error.message).toMatch(/hard limit of 300 ms/);
-        expect(Date.now() - started).toBeLessThan(300 + MARGIN_MS);
-        expect(await gateway.getState({ address: '127.0.0.1', port: 2, soapNamespace: 'urn:ecc' })).toBe('fine');
-      } finally {
-        await gateway.close();
-      }
+      const started = Date.now();
+      const error = await failure(gateway.getState({ address: '127.0.0.1', port: 1, soapNamespace: 'urn:ecc' }));
+      expect(error.kind).toBe('timeout');
+      expect(error.message).toMatch(/hard limit of 300 ms/);
+      expect(Date.now() - started).toBeLessThan(300 + MARGIN_MS);
+      expect(await gateway.getState({ address: '127.0.0.1', port: 2, soapNamespace: 'urn:ecc' })).toBe('fine');
     } finally {
-      rmSync(dir, { recursive: true, force: true });
+      await gateway.close();
     }
   });
 

@@ -1,21 +1,11 @@
 // The ECC gateway's threads run with a small young generation unless told otherwise: a refresh
 // round leaves only short-lived garbage, which a small young generation collects early.
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { createEccGateway, DEFAULT_ECC_RESOURCE_LIMITS, type EccGatewayOptions } from '../../src/main/ecc/pool';
 
-let dir: string;
-let filename: string;
-
-beforeAll(() => {
-  dir = mkdtempSync(join(tmpdir(), 'ecc-limits-'));
-  filename = join(dir, 'probe.mjs');
-  // Stands for the worker module: its getState tells the limits of the thread it runs in.
-  writeFileSync(filename, "import { resourceLimits } from 'node:worker_threads';\nexport function getState() { return { ok: true, value: resourceLimits }; }\n");
-});
-afterAll(() => rmSync(dir, { recursive: true, force: true }));
+// Stands for the worker module: its getState tells the limits of the thread it runs in.
+const filename = join(import.meta.dirname, '../support/thread-limits-worker.mjs');
 
 async function threadLimits(options: EccGatewayOptions = {}): Promise<unknown> {
   const gateway = createEccGateway({ ...options, worker: { filename, execArgv: [] } });

@@ -2,7 +2,7 @@
 // receive, what comes back, and how a refresh round copes with servers that never answer.
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { ECC_STEPS, type EccState, type EccStep } from '../../src/shared/domain';
-import { EccCallError, type DataLink, type EccEndpoint, type EccGateway } from '../../src/main/ecc/gateway';
+import type { DataLink, EccEndpoint, EccGateway } from '../../src/main/ecc/gateway';
 import { buildConfigId, buildTable } from '../../src/main/ecc/payloads';
 import { createEccGateway } from '../../src/main/ecc/pool';
 import {
@@ -14,6 +14,7 @@ import {
   type EccSimulator,
   type EccSimulatorOptions,
 } from '../../src/main/ecc/simulator';
+import { failure } from './peers';
 
 const SOFT_MS = 500;
 const limits = { softMs: SOFT_MS, hardMs: 2 * SOFT_MS };
@@ -32,16 +33,6 @@ async function simulator(options: EccSimulatorOptions = {}): Promise<EccSimulato
   const started = await startEccSimulator({ strict: true, stepMs: 20, ...options });
   simulators.push(started);
   return started;
-}
-
-async function failure(promise: Promise<unknown>): Promise<EccCallError> {
-  try {
-    await promise;
-  } catch (error) {
-    if (error instanceof EccCallError) return error;
-    throw error;
-  }
-  throw new Error('The call succeeded');
 }
 
 const skipped: { endpoint: EccEndpoint; reasons: string[] }[] = [];

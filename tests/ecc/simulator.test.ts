@@ -6,15 +6,17 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as soap from 'soap';
 import { afterEach, describe, expect, it } from 'vitest';
+import { ECC_STATES, ECC_STEPS } from '../../src/shared/domain';
+import { stepTarget as applicationStepTarget } from '../../src/shared/ecc-state-machine';
 import {
   BUSY_MESSAGE,
   closeEccSimulators,
   startEccSimulator,
   startEccSimulators,
+  stepTarget,
   type EccSimulator,
   type EccSimulatorOptions,
 } from '../../src/main/ecc/simulator';
-
 import { parseXml } from '../../src/main/ecc/simulator/wire';
 
 const WSDL = join(import.meta.dirname, '../../resources/ecc.wsdl');
@@ -183,6 +185,12 @@ describe('the wire format', () => {
 });
 
 describe('the state machine', () => {
+  it('has every arc the application believes the server has, and no other (two tables kept apart on purpose)', () => {
+    for (const step of ECC_STEPS) {
+      for (const state of ECC_STATES) expect(stepTarget(step, state), `${step} from ${state}`).toBe(applicationStepTarget(step, state));
+    }
+  });
+
   it('walks every forward step from Idle to Running, each confirmed by GetState', async () => {
     const sim = await simulator();
     const expected: [string, number][] = [['Describe', 2], ['Prepare', 3], ['Configure', 4], ['Start', 5]];

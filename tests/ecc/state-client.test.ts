@@ -1,16 +1,15 @@
 // The lean GetState client (state-client.ts) of the refresh rounds, in this thread, against real
 // simulators and hand-made peers on 127.0.0.1: what it sends, how it reads answers however they
 // arrive, and that every failure is reported as the same kind as the `soap` client reports it.
-import { createServer as createHttpServer, type IncomingMessage, type Server as HttpServer, type ServerResponse } from 'node:http';
-import { createServer as createNetServer, type AddressInfo, type Server as NetServer, type Socket } from 'node:net';
 import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { afterEach, describe, expect, it } from 'vitest';
-import { EccCallError, type EccEndpoint } from '../../src/main/ecc/gateway';
+import type { EccEndpoint } from '../../src/main/ecc/gateway';
 import { resolveEccWorker } from '../../src/main/ecc/pool';
 import { closeEccSimulators, GARBAGE_BODY, startEccSimulator, type EccSimulator, type EccSimulatorOptions } from '../../src/main/ecc/simulator';
 import { EccSoapClients, MAX_ANSWER_BYTES } from '../../src/main/ecc/soap-client';
 import { getState, getStateEnvelope } from '../../src/main/ecc/state-client';
+import { closedPort, ENVELOPE_OPEN, envelope, failure, faultAnswer, gsoap, httpPeer, rawAnswer, stateAnswer, tcpPeer } from './peers';
 
 const WSDL = join(import.meta.dirname, '../../resources/ecc.wsdl');
 const SOFT_MS = 500;
@@ -18,126 +17,13 @@ const limit = { timeoutMs: SOFT_MS };
 /** Scheduling on a loaded test machine. */
 const MARGIN_MS = 300;
 
-const servers: (HttpServer | NetServer)[] = [];
 const simulators: EccSimulator[] = [];
-afterEach(async () => {
-  await closeEccSimulators(simulators.splice(0));
-  await Promise.all(
-    servers.splice(0).map(
-      (s) =>
-        new Promise<void>((resolve) => {
-          if ('closeAllConnections' in s) s.closeAllConnections();
-          s.close(() => resolve());
-        }),
-    ),
-  );
-});
+afterEach(() => closeEccSimulators(simulators.splice(0)));
 
 async function simulator(options: EccSimulatorOptions = {}): Promise<EccSimulator> {
   const sim = await startEccSimulator({ strict: true, stepMs: 0, log: () => {}, ...options });
   simulators.push(sim);
   return sim;
-}
-
-async function listen<S extends HttpServer | NetServer>(server: S): Promise<EccEndpoint> {
-  servers.push(server);
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  return { address: '127.0.0.1', port: (server.address() as AddressInfo).port, soapNamespace: 'urn:ecc' };
-}
-
-interface Received {
-  method: string | undefined;
-  url: string | undefined;
-  headers: IncomingMessage['headers'];
-  body: Buffer;
-}
-
-/** An HTTP peer: `answer` writes the response to each request; every request is recorded. */
-async function httpPeer(answer: (res: ServerResponse) => void): Promise<{ endpoint: EccEndpoint; received: Received[] }> {
-  const received: Received[] = [];
-  const endpoint = await listen(
-    createHttpServer((req, res) => {
-      const chunks: Buffer[] = [];
-      req.on('data', (c: Buffer) => chunks.push(c));
-      req.on('end', () => {
-        received.push({ method: req.method, url: req.url, headers: req.headers, body: Buffer.concat(chunks) });
-        answer(res);
-      });
-    }),
-  );
-  return { endpoint, received };
-}
-
-/** A TCP peer that reads the request, then does whatever `act` does with the raw socket. */
-async function tcpPeer(act: (socket: Socket) => void): Promise<EccEndpoint> {
-  const sockets = new Set<Socket>();
-  const server = createNetServer((socket) => {
-    sockets.add(socket);
-    socket.on('close', () => sockets.delete(socket));
-    socket.on('error', () => {});
-    let request = '';
-    let answered = false;
-    socket.on('data', (chunk: Buffer) => {
-      if (answered) return;
-      request += chunk.toString('latin1');
-      const end = request.indexOf('\r\n\r\n');
-      if (end < 0) return;
-      const length = Number(/content-length:\s*(\d+)/i.exec(request.slice(0, end))?.[1] ?? 0);
-      if (request.length - end - 4 < length) return;
-      answered = true;
-      act(socket);
-    });
-  });
-  server.on('close', () => sockets.forEach((s) => s.destroy()));
-  return listen(server);
-}
-
-const ENVELOPE_OPEN =
-  '<?xml version="1.0" encoding="UTF-8"?>\n<SOAP-ENV:Envelope xmlns:SOAP-ENV="http://schemas.xmlsoap.org/soap/envelope/" ' +
-  'xmlns:SOAP-ENC="http://schemas.xmlsoap.org/soap/encoding/" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance" ' +
-  'xmlns:xsd="http://www.w3.org/2001/XMLSchema" xmlns:ecc="urn:ecc">';
-
-function envelope(body: string): string {
-  return `${ENVELOPE_OPEN}<SOAP-ENV:Body>${body}</SOAP-ENV:Body></SOAP-ENV:Envelope>\n`;
-}
-
-const stateAnswer = (state: number, transition: number, message = '') =>
-  envelope(
-    `<ecc:ResponseState><ecc:ErrorCode>0</ecc:ErrorCode>${message ? `<ecc:ErrorMessage>${message}</ecc:ErrorMessage>` : '<ecc:ErrorMessage/>'}` +
-      `<ecc:State>${state}</ecc:State><ecc:Transition>${transition}</ecc:Transition></ecc:ResponseState>`,
-  );
-
-const faultAnswer = (faultString: string) =>
-  envelope(`<SOAP-ENV:Fault><faultcode>SOAP-ENV:Client</faultcode><faultstring>${faultString}</faultstring></SOAP-ENV:Fault>`);
-
-function gsoap(res: ServerResponse, body: string, status = 200, contentType = 'text/xml; charset=utf-8'): void {
-  res.writeHead(status, { Server: 'gSOAP/2.7', 'Content-Type': contentType, 'Content-Length': Buffer.byteLength(body), Connection: 'close' });
-  res.end(body);
-}
-
-/** An HTTP response written by hand, as a gSOAP server writes it (no chunking). */
-function rawAnswer(body: string, status = '200 OK'): Buffer {
-  const bytes = Buffer.from(body, 'utf8');
-  const head = `HTTP/1.1 ${status}\r\nServer: gSOAP/2.7\r\nContent-Type: text/xml; charset=utf-8\r\nContent-Length: ${bytes.length}\r\nConnection: close\r\n\r\n`;
-  return Buffer.concat([Buffer.from(head, 'latin1'), bytes]);
-}
-
-async function closedPort(): Promise<number> {
-  const server = createNetServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const port = (server.address() as AddressInfo).port;
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
-}
-
-async function failure(promise: Promise<unknown>): Promise<EccCallError> {
-  try {
-    await promise;
-  } catch (error) {
-    if (error instanceof EccCallError) return error;
-    throw error;
-  }
-  throw new Error('The call succeeded');
 }
 
 const tick = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -290,6 +176,14 @@ describe('failures', () => {
     }
   });
 
+  it('reports an answer whose envelope is never closed as garbage that is not XML, though its ResponseState is whole', async () => {
+    const open = stateAnswer(1, 0).replace('</SOAP-ENV:Body></SOAP-ENV:Envelope>', '');
+    const peer = await httpPeer((res) => gsoap(res, open));
+    const error = await failure(getState(peer.endpoint, limit));
+    expect(error.kind).toBe('garbage');
+    expect(error.message).toMatch(/not XML/);
+  });
+
   it('reports the simulator\'s garbage answer as garbage that is not XML', async () => {
     const sim = await simulator({ garbage: ['GetState'] });
     const error = await failure(getState(sim.endpoint, limit));
@@ -374,6 +268,7 @@ describe('every failure as the soap client reports it', () => {
     ['answers an unknown state code', async () => (await httpPeer((res) => gsoap(res, stateAnswer(9, 0)))).endpoint],
     ['answers an unknown transition code', async () => (await httpPeer((res) => gsoap(res, stateAnswer(1, 12)))).endpoint],
     ['answers a truncated document', async () => (await httpPeer((res) => gsoap(res, stateAnswer(1, 0).slice(0, 300)))).endpoint],
+    ['answers an envelope never closed', async () => (await httpPeer((res) => gsoap(res, stateAnswer(1, 0).replace('</SOAP-ENV:Body></SOAP-ENV:Envelope>', '')))).endpoint],
   ];
   const soap = new EccSoapClients(WSDL);
   for (const [what, peer] of peers) {

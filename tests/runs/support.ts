@@ -15,6 +15,7 @@ import type { EccStatus, InputOf, OperationName, OutputOf, QueryName } from '../
 import { ApiError } from '../../src/shared/api/errors';
 import { ECC_STEPS, type LogEntry } from '../../src/shared/domain';
 import { operator, tempDir } from '../support/store';
+import { waitForQuery } from '../support/wait-for-query';
 
 /** Limits short enough for tests, long enough for a loaded machine. */
 export const LIMITS = {
@@ -92,29 +93,7 @@ export function waitFor<K extends QueryName>(
   predicate: (value: OutputOf<K>) => boolean,
   timeoutMs = 10_000,
 ): Promise<OutputOf<K>> {
-  return new Promise((resolve, reject) => {
-    let last: unknown;
-    let done = false;
-    const subscription: { stop?: () => void } = {};
-    const finish = () => {
-      done = true;
-      clearTimeout(timer);
-      subscription.stop?.();
-    };
-    const timer = setTimeout(() => {
-      finish();
-      reject(new Error(`${name} did not reach the expected value within ${timeoutMs} ms; last: ${JSON.stringify(last, null, 1)}`));
-    }, timeoutMs);
-    subscription.stop = app.service.subscribe(name, input, operator, (result) => {
-      if (done) return;
-      last = result;
-      if (result.ok && predicate(result.value as OutputOf<K>)) {
-        finish();
-        resolve(result.value as OutputOf<K>);
-      }
-    });
-    if (done) subscription.stop();
-  });
+  return waitForQuery(app.service, operator, name, input, predicate, timeoutMs);
 }
 
 export function waitForStatus(app: Application, predicate: (status: EccStatus) => boolean, timeoutMs?: number): Promise<EccStatus> {

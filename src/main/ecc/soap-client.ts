@@ -19,8 +19,8 @@ export interface ResponseTextAnswer {
   text: string;
 }
 
-interface CallOptions {
-  /** The call's own time limit (the soft limit): the request is aborted when it runs out. */
+export interface CallOptions {
+  /** The call's own time limit (the soft limit), a wall clock: the request is aborted when it runs out. */
   timeoutMs: number;
 }
 
@@ -29,8 +29,9 @@ const MAX_CLIENTS = 1000;
 /** Answers are a few kilobytes; anything far larger is not an ECC server talking. */
 export const MAX_ANSWER_BYTES = 16 * 1024 * 1024;
 
-// The server closes every connection after one answer: no keep-alive, no socket limit.
-const agent = new Agent({ keepAlive: false, maxSockets: Infinity });
+// The server closes every connection after one answer (ECC-PROTOCOL.md): no keep-alive (Node's
+// global agent keeps connections alive), no socket limit. The lean GetState client uses it too.
+export const agent = new Agent({ keepAlive: false, maxSockets: Infinity });
 
 type SoapModule = typeof soap;
 let soapModule: Promise<SoapModule> | undefined;
@@ -120,7 +121,11 @@ export class EccSoapClients {
     }
   }
 
-  /** GetState through `soap`; the worker uses the lean client (state-client.ts) instead. */
+  /**
+   * GetState through `soap`. The worker uses the lean client (state-client.ts) instead; this one
+   * stays as the reference that client's answers and failure kinds are compared with
+   * (tests/ecc/state-client.test.ts) and for the demo's tests.
+   */
   async getState(endpoint: EccEndpoint, options: CallOptions): Promise<StateReport> {
     return toStateReport(await this.#call(endpoint, 'GetState', {}, options));
   }

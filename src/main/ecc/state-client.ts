@@ -3,21 +3,12 @@
 // fast-xml-parser and read by the same toStateReport as the soap client's. Far less CPU and
 // garbage per call than `soap` and axios; every failure is an EccCallError of the kind the soap
 // client gives (soap-client.ts). Steps and GetConfigIDs, which are rare, stay on `soap`.
-import { Agent, request } from 'node:http';
+import { request } from 'node:http';
 import { XMLParser, XMLValidator } from 'fast-xml-parser';
 import { EccCallError, type EccEndpoint, type StateReport } from './gateway';
 import { escapeXml } from './payloads';
 import { decodeXmlText } from './xml-text';
-import { MAX_ANSWER_BYTES, endpointUrl, isRecord, normalizeError, preview, toStateReport } from './soap-client';
-
-interface CallOptions {
-  /** The call's own time limit (the soft limit), a wall clock: the request is aborted when it runs out. */
-  timeoutMs: number;
-}
-
-// The server closes every connection after one answer (ECC-PROTOCOL.md): no keep-alive (Node's
-// global agent keeps connections alive), no socket limit.
-const agent = new Agent({ keepAlive: false, maxSockets: Infinity });
+import { MAX_ANSWER_BYTES, agent, endpointUrl, isRecord, normalizeError, preview, toStateReport, type CallOptions } from './soap-client';
 
 // Namespace prefixes dropped: the answer's elements are read by local name, as `soap` reads them.
 // Values trimmed, as `soap` trims them. No entity processing by the parser (it never fetches
@@ -131,6 +122,9 @@ function post(endpoint: EccEndpoint, body: Buffer, signal: AbortSignal, progress
 export function readStateAnswer(status: number, text: string): StateReport {
   const httpStatus = status === 200 ? '' : ` (HTTP ${status})`;
   if (text.trim() === '') throw new EccCallError('garbage', `Not a SOAP answer${httpStatus}: the body is empty`);
+  // The parser alone is lenient: it reads an envelope left open (an answer cut short, with a
+  // Content-Length to match) as a whole ResponseState. This check first is a third of the time to
+  // read an answer (about 8 of 26 µs), and it is what keeps such an answer out as garbage.
   const valid = XMLValidator.validate(text);
   if (valid !== true) {
     const { msg, line } = valid.err;

@@ -1,5 +1,9 @@
 // The ECC server's board state machine (DOMAIN.md "The board state machine", ECC-PROTOCOL.md):
-// which step moves which state, and the numeric codes used on the wire.
+// which step moves which state, and the numeric codes used on the wire. The table is the
+// server's, written from the protocol, not imported from the application's own
+// (src/shared/ecc-state-machine.ts): a mistake there would otherwise be mirrored here, and no
+// test of the application against the simulator could see it. tests/ecc/simulator.test.ts
+// checks that the two agree.
 import { ECC_STATES, ECC_STEPS, type EccState, type EccStep } from '../../../shared/domain';
 
 /** The arcs of every step: from-state → to-state. A step from any other state is ignored. */
