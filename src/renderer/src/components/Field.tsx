@@ -117,11 +117,11 @@ export function Checkbox({ label, error, ...input }: CheckboxProps) {
   );
 }
 
-/** An error that concerns the whole form (or a field the form does not show). */
-export function FormError({ message }: { message: string | undefined }) {
+/** An error that concerns the whole form (or a field the form does not show); `id` for a control's aria-describedby. */
+export function FormError({ message, id }: { message: string | undefined; id?: string }) {
   if (!message) return null;
   return (
-    <p className="form-error" role="alert">
+    <p id={id} className="form-error" role="alert">
       <span aria-hidden="true">⚠ </span>
       {message}
     </p>

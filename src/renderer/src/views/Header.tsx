@@ -2,7 +2,7 @@
 // and the theme toggle.
 import type { Experiment } from '../../../shared/domain';
 import { CONNECTION_LABELS, type ConnectionState } from '../api/connection';
-import { splitError, useMutation } from '../api/hooks';
+import { useMutation } from '../api/hooks';
 import { useAppStore, useReadOnly } from '../state/app-store';
 
 const CONNECTION_ICONS: Record<ConnectionState, string> = {
@@ -26,7 +26,7 @@ function ExperimentSwitcher({ experiments }: { experiments: Experiment[] }) {
   const readOnly = useReadOnly();
   const activate = useMutation('experiments.activate');
   const active = experiments.find((experiment) => experiment.active);
-  const { formError } = splitError(activate.error, []);
+  const formError = activate.error?.message;
 
   if (experiments.length === 0) return <p className="experiment-none">No experiment yet</p>;
   return (

@@ -1,13 +1,13 @@
 // What a newcomer sees on an empty database: the demo (simulated hardware on this computer) or
 // a real experiment of their own.
-import { splitError, useMutation, useSubscription } from '../api/hooks';
+import { useMutation, useSubscription } from '../api/hooks';
 import { useReadOnly } from '../state/app-store';
 
 export function Welcome({ onCreateOwn }: { onCreateOwn: () => void }) {
   const readOnly = useReadOnly();
   const demo = useMutation('demo.create');
   const { data: demoStatus } = useSubscription('demo.status', {});
-  const { formError } = splitError(demo.error, []);
+  const formError = demo.error?.message;
   return (
     <section className="welcome" aria-labelledby="welcome-status-heading">
       <h2 id="welcome-status-heading">No experiment yet</h2>

@@ -189,7 +189,6 @@ interface PagerProps {
   page: Page<unknown> | undefined;
   limit: number;
   loading: boolean;
-  children?: ReactNode;
 }
 
 export function Pager({ what, pages, page, limit, loading }: PagerProps) {

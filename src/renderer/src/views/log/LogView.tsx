@@ -2,26 +2,17 @@
 // live on the first page; filtered by level, source and experiment; paged; cleared on request.
 import { useState } from 'react';
 import { createColumnHelper } from '@tanstack/react-table';
-import { Bug, Eraser, Info, OctagonX, TriangleExclamationPoint } from 'lucide-react';
+import { Eraser } from 'lucide-react';
 import { LOG_LEVELS, type LogEntry, type LogLevel } from '../../../../shared/domain';
 import { useMutation, useSubscription } from '../../api/hooks';
 import { useReadOnly } from '../../state/app-store';
 import { FormError, FormSuccess } from '../../components/Field';
 import { ConfirmDialog } from '../../components/ConfirmDialog';
+import { plural } from '../../components/counts';
+import { LevelBadge } from '../../components/LevelBadge';
 import { EntryTable, EntryTime, FilterSelect, PageSizeSelect, Pager, usePagedEntries, type EntryFeatures } from './EntryTable';
 
-const LEVEL_LABELS: Record<LogLevel, string> = { debug: 'Debug', info: 'Info', warning: 'Warning', error: 'Error' };
 const SEVERITY: Record<LogLevel, number> = { debug: 0, info: 1, warning: 2, error: 3 };
-
-/** A level as a word with its symbol; the colour only repeats them. */
-export function LevelBadge({ level }: { level: LogLevel }) {
-  const Icon = { debug: Bug, info: Info, warning: TriangleExclamationPoint, error: OctagonX }[level];
-  return (
-    <span className={`level level-${level}`}>
-      <Icon aria-hidden="true" size={15} /> {LEVEL_LABELS[level]}
-    </span>
-  );
-}
 
 const column = createColumnHelper<EntryFeatures, LogEntry>();
 const COLUMNS = column.columns([
@@ -107,7 +98,7 @@ export function LogView() {
             onConfirm={async () => {
               const result = await clear.run(filter.experimentId === undefined ? {} : { experimentId: filter.experimentId });
               if (!result) return false;
-              setDone(`Cleared ${result.deleted} log ${result.deleted === 1 ? 'entry' : 'entries'}.`);
+              setDone(`Cleared ${plural(result.deleted, 'log entry', 'log entries')}.`);
               pages.newest();
               return true;
             }}

@@ -22,6 +22,7 @@ import type { Observable, Run } from '../../../../shared/domain';
 import { useMutation } from '../../api/hooks';
 import { FormError } from '../../components/Field';
 import { ConfirmDialog } from '../../components/ConfirmDialog';
+import { plural } from '../../components/counts';
 import { cx } from '../../components/cx';
 import { countValues, VALUE_TYPE_LABELS } from './format';
 import { EMPTY_OBSERVABLE, ObservableForm, observableFormValues, type ObservableFormValues } from './ObservableForm';
@@ -98,7 +99,7 @@ export const ObservablesPanel = memo(function ObservablesPanel({ observables, ru
     <section className="panel" aria-labelledby="observables-heading">
       <div className={styles.panelHead}>
         <h3 id="observables-heading">Observables</h3>
-        <span className={styles.count}>{observables.length === 1 ? '1 observable' : `${observables.length} observables`}, in column order</span>
+        <span className={styles.count}>{plural(observables.length, 'observable')}, in column order</span>
       </div>
       <FormError message={reorder.error?.message} />
       {shown.length === 0 ? (
@@ -294,7 +295,7 @@ function RemoveObservableDialog({ observable, valueCount, onClose }: { observabl
       description={
         withValues ? (
           <p>
-            {observable.name} holds values in {valueCount === 1 ? '1 run' : `${valueCount} runs`}: removing it deletes them from the run
+            {observable.name} holds values in {plural(valueCount, 'run')}: removing it deletes them from the run
             sheet for good.
           </p>
         ) : (

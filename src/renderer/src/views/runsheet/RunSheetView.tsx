@@ -10,6 +10,7 @@ import { useSubscription } from '../../api/hooks';
 import { useReadOnly } from '../../state/app-store';
 import { FormError } from '../../components/Field';
 import { ConfirmDialog } from '../../components/ConfirmDialog';
+import { plural } from '../../components/counts';
 import { CsvExport } from './CsvExport';
 import { MeasurementPlot } from './MeasurementPlot';
 import { ObservablesPanel } from './ObservablesPanel';
@@ -64,7 +65,7 @@ export function RunSheetView() {
       <div className={styles.toolbar}>
         <h2 id="runsheet-heading">Run sheet of {sheet.experiment.name}</h2>
         <span className={styles.count}>
-          {runCount === 1 ? '1 run' : `${runCount} runs`}
+          {plural(runCount, 'run')}
           {currentRunId !== null ? ' · a run is going' : ''}
         </span>
         <CsvExport />

@@ -8,6 +8,7 @@ import { useReadOnly } from '../../state/app-store';
 import { numberOrUndefined, useApiForm } from './api-form';
 import { ConfirmDialog } from '../../components/ConfirmDialog';
 import { Checkbox, Field, FormError, FormSuccess } from '../../components/Field';
+import { plural, setupCounts } from '../../components/counts';
 
 const FIELDS = [
   'coboCount',
@@ -38,18 +39,6 @@ interface Values {
   configBackupRoot: string;
   mutantEnabled: boolean;
   mutant: { eccAddress: string; dataRouterAddress: string };
-}
-
-function plural(count: number, one: string, many: string): string {
-  return `${count} ${count === 1 ? one : many}`;
-}
-
-function describe(setup: Pick<Setup, 'eccServers' | 'dataRouters' | 'dataSources'>): string {
-  return (
-    `${plural(setup.eccServers.length, 'ECC server', 'ECC servers')}, ` +
-    `${plural(setup.dataRouters.length, 'data router', 'data routers')}, ` +
-    `${plural(setup.dataSources.length, 'data source', 'data sources')}`
-  );
 }
 
 /** Starts from the current setup's paths, so a re-run changes only what the operator changes. */
@@ -109,7 +98,7 @@ export function EasySetupForm({ setup }: { setup: Setup }) {
   async function send(input: ParsedInputOf<'setup.easy'>): Promise<void> {
     setDone(undefined);
     const result = await mutation.run(input);
-    if (result) setDone(`Setup of ${result.experiment.name} replaced: ${describe(result)}.`);
+    if (result) setDone(`Setup of ${result.experiment.name} replaced: ${setupCounts(result)}.`);
   }
 
   return (
@@ -127,7 +116,7 @@ export function EasySetupForm({ setup }: { setup: Setup }) {
       <h3 id="easy-setup-heading">Easy setup</h3>
       <p className="panel-note">
         {existing > 0
-          ? `Replaces the whole setup of ${setup.experiment.name} (${describe(setup)}).`
+          ? `Replaces the whole setup of ${setup.experiment.name} (${setupCounts(setup)}).`
           : `Builds the setup of ${setup.experiment.name} in one step.`}{' '}
         Each next CoBo gets the last number of the address plus one.
       </p>
@@ -207,8 +196,8 @@ export function EasySetupForm({ setup }: { setup: Setup }) {
         title={`Replace the setup of ${setup.experiment.name}?`}
         description={
           <p>
-            Its {describe(setup)} are removed and replaced by{' '}
-            {confirming ? `${plural(confirming.coboCount, 'CoBo', 'CoBos')}${confirming.mutant ? ' and a MuTAnT' : ''}` : 'the new setup'}.
+            Its {setupCounts(setup)} are removed and replaced by{' '}
+            {confirming ? `${plural(confirming.coboCount, 'CoBo')}${confirming.mutant ? ' and a MuTAnT' : ''}` : 'the new setup'}.
             Selected config sets are lost.
           </p>
         }

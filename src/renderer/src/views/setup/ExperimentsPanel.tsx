@@ -2,7 +2,7 @@
 import { useState } from 'react';
 import { Check, Pencil, X } from 'lucide-react';
 import type { Experiment } from '../../../../shared/domain';
-import { splitError, useMutation } from '../../api/hooks';
+import { useMutation } from '../../api/hooks';
 import { useReadOnly } from '../../state/app-store';
 import { useApiForm } from './api-form';
 import { Checkbox, Field, FormError, FormSuccess } from '../../components/Field';
@@ -111,7 +111,7 @@ export function ExperimentsPanel({ experiments }: { experiments: Experiment[] | 
   const activate = useMutation('experiments.activate');
   const [renaming, setRenaming] = useState<number | undefined>(undefined);
   const [done, setDone] = useState<string | undefined>(undefined);
-  const { formError: activateError } = splitError(activate.error, []);
+  const activateError = activate.error?.message;
   const list = experiments ?? [];
 
   return (

@@ -11,19 +11,11 @@ import { useMutation, useSubscription } from '../../api/hooks';
 import { useReadOnly } from '../../state/app-store';
 import { ConfirmDialog } from '../../components/ConfirmDialog';
 import { FormError, FormSuccess } from '../../components/Field';
+import { plural, setupCounts } from '../../components/counts';
 import { formatDate, formatDateTime } from '../../components/time';
 
-function plural(count: number, one: string): string {
-  return `${count} ${one}${count === 1 ? '' : 's'}`;
-}
-
 function contents(document: SetupDocument): string {
-  return [
-    plural(document.eccServers.length, 'ECC server'),
-    plural(document.dataRouters.length, 'data router'),
-    plural(document.dataSources.length, 'data source'),
-    plural(document.observables.length, 'observable'),
-  ].join(', ');
+  return `${setupCounts(document)}, ${plural(document.observables.length, 'observable')}`;
 }
 
 /** A file name the experiment's name and the date make unique enough: `e20009-setup-2025-11-24.json`. */
@@ -116,12 +108,7 @@ export function ExportImportPanel({ setup }: { setup: Setup }) {
           onChange={(event) => void choose(event)}
         />
       </div>
-      {fileError ? (
-        <p id="setup-import-error" className="form-error" role="alert">
-          <span aria-hidden="true">⚠ </span>
-          {fileError}
-        </p>
-      ) : null}
+      <FormError id="setup-import-error" message={fileError} />
       {chosen ? (
         <div className="import-summary">
           <p>
@@ -142,9 +129,8 @@ export function ExportImportPanel({ setup }: { setup: Setup }) {
               description={
                 <>
                   <p>
-                    Its {plural(setup.eccServers.length, 'ECC server')}, {plural(setup.dataRouters.length, 'data router')} and{' '}
-                    {plural(setup.dataSources.length, 'data source')} are replaced by those of {chosen.name} (
-                    {contents(chosen.document)}), all or nothing.
+                    Its {setupCounts(setup)} are replaced by those of {chosen.name} ({contents(chosen.document)}), all or
+                    nothing.
                   </p>
                   <p>Observables the file names are added to the run sheet when missing; none are removed.</p>
                 </>

@@ -3,6 +3,7 @@
 // Everything shown comes from live subscriptions; a read-only connection sees it all and can
 // change nothing.
 import { useSubscription } from '../../api/hooks';
+import { FormError } from '../../components/Field';
 import { DataRoutersSection } from './DataRouters';
 import { DataSourcesSection } from './DataSources';
 import { EasySetupForm } from './EasySetupForm';
@@ -14,11 +15,7 @@ import { SshHostsSection } from './SshHosts';
 export function SetupView() {
   const { data: setup, error, loading } = useSubscription('setup.get', {});
   const { data: experiments } = useSubscription('experiments.list', {});
-  const errorNotice = error ? (
-    <p className="form-error" role="alert">
-      {error.message}
-    </p>
-  ) : null;
+  const errorNotice = <FormError message={error?.message} />;
 
   return (
     <div className="setup-view">

@@ -6,12 +6,16 @@ import type { DataRouterWorkerStatus } from '../../../../shared/api/contract';
 import type { DataRouter } from '../../../../shared/domain';
 import { ProcessCheck } from './EccServersTable';
 import type { LogTarget } from './RemoteLogDialog';
+import { StatusTable } from './StatusTable';
+import { plural } from '../../components/counts';
 import { formatTime } from '../../components/time';
 import styles from './status.module.css';
 
+const COLUMNS = ['Router', 'Process', 'Staging directory', 'Checked', 'Log'] as const;
+
 function Staging({ check }: { check: DataRouterWorkerStatus | undefined }) {
   const files = check?.grawFiles ?? null;
-  const count = files === null ? '' : ` (${files} .graw file${files === 1 ? '' : 's'})`;
+  const count = files === null ? '' : ` (${plural(files, '.graw file')})`;
   let shown;
   if (!check || check.clean === null) {
     shown = (
@@ -114,7 +118,7 @@ const DataRouterRow = memo(function DataRouterRow({ router, source, check, onSho
       </tr>
       {problem ? (
         <tr className={styles.problemRow}>
-          <td colSpan={5}>
+          <td colSpan={COLUMNS.length}>
             <Problem check={check} />
           </td>
         </tr>
@@ -133,39 +137,21 @@ export interface DataRoutersTableProps {
 
 export function DataRoutersTable({ routers, sourceByRouter, checkById, pendingJobs, onShowLog }: DataRoutersTableProps) {
   return (
-    <section className="panel" aria-labelledby="status-routers-heading">
-      <table className={styles.table}>
-        <caption id="status-routers-heading" className={styles.caption}>
-          Data routers <span className={styles.count}>({routers.length})</span>
-          {pendingJobs > 0 ? (
-            <span className={styles.captionNote}>
-              {pendingJobs} after-stop job{pendingJobs === 1 ? '' : 's'} pending (organizing files, backing up configs)
-            </span>
-          ) : null}
-        </caption>
-        <thead>
-          <tr>
-            <th scope="col">Router</th>
-            <th scope="col">Process</th>
-            <th scope="col">Staging directory</th>
-            <th scope="col">Checked</th>
-            <th scope="col">Log</th>
-          </tr>
-        </thead>
-        <tbody>
-          {routers.length === 0 ? (
-            <tr>
-              <td colSpan={5} className={styles.empty}>
-                No data routers in this experiment.
-              </td>
-            </tr>
-          ) : (
-            routers.map((router) => (
-              <DataRouterRow key={router.id} router={router} source={sourceByRouter.get(router.id)} check={checkById.get(router.id)} onShowLog={onShowLog} />
-            ))
-          )}
-        </tbody>
-      </table>
-    </section>
+    <StatusTable
+      headingId="status-routers-heading"
+      title="Data routers"
+      count={routers.length}
+      note={
+        pendingJobs > 0 ? (
+          <span className={styles.captionNote}>{plural(pendingJobs, 'after-stop job')} pending (organizing files, backing up configs)</span>
+        ) : null
+      }
+      columns={COLUMNS}
+      empty="No data routers in this experiment."
+    >
+      {routers.map((router) => (
+        <DataRouterRow key={router.id} router={router} source={sourceByRouter.get(router.id)} check={checkById.get(router.id)} onShowLog={onShowLog} />
+      ))}
+    </StatusTable>
   );
 }

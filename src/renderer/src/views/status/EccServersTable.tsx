@@ -13,9 +13,11 @@ import { ACQUIRING, configSetChoiceValidity, serverResetValidity, serverStepVali
 import { StateBadge } from '../../components/StateBadge';
 import { formatTime } from '../../components/time';
 import type { LogTarget } from './RemoteLogDialog';
+import { StatusTable } from './StatusTable';
 import styles from './status.module.css';
 
 const STEPS: readonly EccStep[] = ['Describe', 'Prepare', 'Configure', 'Start', 'Stop'];
+const COLUMNS = ['Server', 'State', 'Answers', 'Process', 'Config set', 'Steps', 'Log'] as const;
 
 export function Reachability({ reachable, lastContact }: { reachable: boolean | null; lastContact: string | null }) {
   if (reachable === null) {
@@ -245,7 +247,7 @@ export const EccServerRow = memo(function EccServerRow({ server, setup, worker, 
       </tr>
       {server.lastError || mutationError ? (
         <tr className={styles.errorRow}>
-          <td colSpan={7} id={errorId}>
+          <td colSpan={COLUMNS.length} id={errorId}>
             {server.lastError ? (
               <p className={styles.errorLine}>
                 <TriangleAlert aria-hidden="true" size={16} />
@@ -288,45 +290,26 @@ export interface EccServersTableProps {
 
 export function EccServersTable({ servers, setupById, workerById, readOnly, operation, runNumber, onShowLog }: EccServersTableProps) {
   return (
-    <section className={`panel ${styles.wide}`} aria-labelledby="status-ecc-heading">
-      <table className={styles.table}>
-        <caption id="status-ecc-heading" className={styles.caption}>
-          ECC servers <span className={styles.count}>({servers.length})</span>
-        </caption>
-        <thead>
-          <tr>
-            <th scope="col">Server</th>
-            <th scope="col">State</th>
-            <th scope="col">Answers</th>
-            <th scope="col">Process</th>
-            <th scope="col">Config set</th>
-            <th scope="col">Steps</th>
-            <th scope="col">Log</th>
-          </tr>
-        </thead>
-        <tbody>
-          {servers.length === 0 ? (
-            <tr>
-              <td colSpan={7} className={styles.empty}>
-                No ECC servers in this experiment: add them in Setup.
-              </td>
-            </tr>
-          ) : (
-            servers.map((server) => (
-              <EccServerRow
-                key={server.id}
-                server={server}
-                setup={setupById.get(server.id)}
-                worker={workerById.get(server.id)}
-                readOnly={readOnly}
-                operation={operation}
-                runNumber={runNumber}
-                onShowLog={onShowLog}
-              />
-            ))
-          )}
-        </tbody>
-      </table>
-    </section>
+    <StatusTable
+      headingId="status-ecc-heading"
+      title="ECC servers"
+      count={servers.length}
+      columns={COLUMNS}
+      empty="No ECC servers in this experiment: add them in Setup."
+      className={styles.wide}
+    >
+      {servers.map((server) => (
+        <EccServerRow
+          key={server.id}
+          server={server}
+          setup={setupById.get(server.id)}
+          worker={workerById.get(server.id)}
+          readOnly={readOnly}
+          operation={operation}
+          runNumber={runNumber}
+          onShowLog={onShowLog}
+        />
+      ))}
+    </StatusTable>
   );
 }

@@ -1,28 +1,16 @@
 // The newest log entries of the experiment, each with its details one click away; the Log view
 // has the rest.
 import { memo } from 'react';
-import { Bug, CircleAlert, Info, TriangleAlert, type LucideIcon } from 'lucide-react';
-import type { LogEntry, LogLevel } from '../../../../shared/domain';
+import type { LogEntry } from '../../../../shared/domain';
+import { LevelBadge } from '../../components/LevelBadge';
 import { formatTime } from '../../components/time';
 import styles from './status.module.css';
 
-const LEVELS: Record<LogLevel, { icon: LucideIcon; label: string; tone: string }> = {
-  debug: { icon: Bug, label: 'Debug', tone: 'toneMuted' },
-  info: { icon: Info, label: 'Info', tone: 'toneNeutral' },
-  warning: { icon: TriangleAlert, label: 'Warning', tone: 'toneWarn' },
-  error: { icon: CircleAlert, label: 'Error', tone: 'toneError' },
-};
-
 const Entry = memo(function Entry({ entry }: { entry: LogEntry }) {
-  const level = LEVELS[entry.level];
-  const Icon = level.icon;
   const head = (
     <>
       <span className={`${styles.nowrap} ${styles.logTime}`}>{formatTime(entry.time)}</span>
-      <span className={`state ${styles[level.tone] ?? ''} ${styles.logLevel}`}>
-        <Icon aria-hidden="true" size={14} />
-        {level.label}
-      </span>
+      <LevelBadge level={entry.level} size={14} className={styles.logLevel} />
       <span className={styles.logSource}>
         {entry.source}
         {entry.subject ? ` · ${entry.subject}` : ''}
