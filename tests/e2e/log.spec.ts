@@ -2,8 +2,8 @@
 // experiment, cleared after a confirmation, live; the audit trail of what was just done, with
 // the OS user and where it came from, filtered by action.
 import { userInfo } from 'node:os';
-import { expect, request as requests, test, type Page } from '@playwright/test';
-import { callApi, confirmation, openApp, showView, table, tableRows, type SeedLogEntry, seedLogEntries } from './support/app';
+import { expect, test, type Page } from '@playwright/test';
+import { callApi, confirmation, openApp, seedLogEntries, seedThroughApi, showView, table, tableRows, type SeedLogEntry } from './support/app';
 import { makeDataDir, removeDataDir, startServer, type RunningServer } from './support/server';
 
 const LEVELS = ['info', 'warning', 'error', 'debug'] as const;
@@ -17,15 +17,10 @@ test.beforeAll(async () => {
   dataDir = await makeDataDir();
   // Two experiments made through the API, then 120 entries written while no server runs: entry
   // i has level LEVELS[i % 4], source SOURCES[i % 3], and belongs to e-log (even i) or e-other.
-  const first = await startServer({ dataDir });
-  const request = await requests.newContext();
-  try {
-    expect((await callApi(request, first, 'experiments.create', { name: 'e-log' })).status).toBe(200);
-    expect((await callApi(request, first, 'experiments.create', { name: 'e-other', activate: false })).status).toBe(200);
-  } finally {
-    await request.dispose();
-    await first.stop();
-  }
+  await seedThroughApi(dataDir, [
+    ['experiments.create', { name: 'e-log' }],
+    ['experiments.create', { name: 'e-other', activate: false }],
+  ]);
   const entries: SeedLogEntry[] = Array.from({ length: COUNT }, (_, i) => ({
     level: LEVELS[i % 4] as SeedLogEntry['level'],
     source: SOURCES[i % 3] as string,

@@ -1,6 +1,17 @@
 // A server started with --read-only shows everything and changes nothing.
-import { expect, request as requests, test } from '@playwright/test';
-import { callApi, easySetupInput, expectActiveExperiment, form, openApp, showView, tableRow, tableRows } from './support/app';
+import { expect, test } from '@playwright/test';
+import {
+  callApi,
+  easySetupInput,
+  expectActiveExperiment,
+  expectAllDisabled,
+  form,
+  openApp,
+  seedThroughApi,
+  showView,
+  tableRow,
+  tableRows,
+} from './support/app';
 import { makeDataDir, removeDataDir, startServer, type RunningServer } from './support/server';
 
 let server: RunningServer;
@@ -8,18 +19,12 @@ let dataDir: string;
 
 test.beforeAll(async () => {
   dataDir = await makeDataDir();
-  // Seed the data with a normal server first; one data directory serves one instance at a time.
-  const writable = await startServer({ dataDir });
-  const request = await requests.newContext();
-  try {
-    expect((await callApi(request, writable, 'experiments.create', { name: 'e-watch' })).status).toBe(200);
-    expect((await callApi(request, writable, 'setup.easy', easySetupInput())).status).toBe(200);
-    expect((await callApi(request, writable, 'experiments.create', { name: 'e-later', activate: false })).status).toBe(200);
-    expect((await callApi(request, writable, 'sshHosts.set', { host: '127.0.1.1', user: 'daq', port: 2222 })).status).toBe(200);
-  } finally {
-    await request.dispose();
-    await writable.stop();
-  }
+  await seedThroughApi(dataDir, [
+    ['experiments.create', { name: 'e-watch' }],
+    ['setup.easy', easySetupInput()],
+    ['experiments.create', { name: 'e-later', activate: false }],
+    ['sshHosts.set', { host: '127.0.1.1', user: 'daq', port: 2222 }],
+  ]);
   server = await startServer({ dataDir, readOnly: true });
 });
 
@@ -52,11 +57,10 @@ test('a read-only server shows the whole setup with a banner, and every control 
   // Every row's Edit and Remove: 5 + 5 + 5 + 1 of each.
   const rowButtons = page.getByRole('button', { name: /^(Edit|Remove) / });
   await expect(rowButtons).toHaveCount(32);
-  for (const button of await rowButtons.all()) await expect(button).toBeDisabled();
+  await expectAllDisabled(rowButtons);
+  // Every field of every form (the SSH form's address field is a combobox: it suggests addresses).
   for (const name of ['New experiment', 'Easy setup', 'SSH settings for a worker computer']) {
-    const each = form(page, name);
-    for (const button of await each.getByRole('button').all()) await expect(button).toBeDisabled();
-    for (const input of await each.getByRole('textbox').all()) await expect(input).toBeDisabled();
+    await expectAllDisabled(form(page, name).locator('input, select, button'));
   }
   await expect(form(page, 'Easy setup').getByRole('button', { name: 'Replace setup' })).toBeDisabled();
   await expect(page.getByLabel('Setup file to import')).toBeDisabled();

@@ -3,10 +3,9 @@
 // keyboard; a run's values updated and seen live in a second browser; a bad value refused at its
 // field; Same as previous; the plot; the CSV; and a read-only monitor that changes nothing.
 import { readFile } from 'node:fs/promises';
-import { join } from 'node:path';
 import { expect, request as requests, test, type Locator, type Page } from '@playwright/test';
-import { callApi, openApp } from './support/app';
-import { addObservable, apiValue, makeRuns, readyToRun, runByNumber, runSheet, startRun, type RunRig } from './support/runs';
+import { apiValue, callApi, expectAllDisabled, openApp, picture } from './support/app';
+import { addObservable, makeRuns, readyToRun, runByNumber, runSheet, startRun, type RunRig } from './support/runs';
 import { makeDataDir, removeDataDir, startServer, type RunningServer } from './support/server';
 
 const EXPERIMENT = 'e-sheet';
@@ -447,8 +446,7 @@ test('screenshot: the run sheet with a few runs and measurements', async ({ page
   await openApp(page, server, 'Run sheet');
   await openRun(page, 3);
   await expect(page.getByRole('figure', { name: /against run number/ }).locator('[data-points="4"]')).toBeVisible();
-  await page.screenshot({ path: join('tests', 'e2e', 'screenshots', 'run-sheet.png'), fullPage: true });
-
+  await picture(page, 'run-sheet.png');
 });
 
 test('a read-only monitor shows the whole sheet and can change nothing', async ({ page }) => {
@@ -471,10 +469,9 @@ test('a read-only monitor shows the whole sheet and can change nothing', async (
     await expect(page.getByRole('button', { name: 'Export CSV' })).toBeEnabled();
 
     // Changing is not: every field and every button that would change something is disabled.
-    for (const field of await form.locator('input, select').all()) await expect(field).toBeDisabled();
+    await expectAllDisabled(form.locator('input, select'));
     for (const name of ['Update values', 'Same as previous', 'Discard changes']) await expect(form.getByRole('button', { name })).toBeDisabled();
-    const add = page.getByRole('form', { name: 'Add an observable' });
-    for (const field of await add.locator('input, select, button').all()) await expect(field).toBeDisabled();
+    await expectAllDisabled(page.getByRole('form', { name: 'Add an observable' }).locator('input, select, button'));
     for (const observable of ['Gas mixture', 'Beam energy', 'Target pressure']) {
       for (const name of [`Reorder ${observable}`, `Move ${observable} up`, `Move ${observable} down`, `Edit ${observable}`, `Remove ${observable}`]) {
         await expect(page.getByRole('button', { name })).toBeDisabled();

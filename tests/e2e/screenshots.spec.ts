@@ -1,19 +1,11 @@
 // Pictures for the documentation and for review, in tests/e2e/screenshots/: the setup view
 // (setup-view*.png) and the log page, with an easy setup of 4 CoBos and a MuTAnT. (The status
 // view and the run sheet during a run are taken by shift.spec.ts, on the demo.)
-import { expect, test, type Page } from '@playwright/test';
-import { fileURLToPath } from 'node:url';
-import { callApi, easySetupInput, expectActiveExperiment, openApp, showView, tableRows } from './support/app';
+import { expect, test } from '@playwright/test';
+import { callApi, easySetupInput, expectActiveExperiment, openApp, picture, showView, tableRows } from './support/app';
 import { serverForThisFile } from './support/server';
 
 const server = serverForThisFile();
-const SCREENSHOTS = fileURLToPath(new URL('./screenshots/', import.meta.url));
-
-/** A picture without the focus ring the last click left on a tab. */
-async function picture(page: Page, name: string, fullPage = true): Promise<void> {
-  await page.evaluate('document.activeElement?.blur()');
-  await page.screenshot({ path: `${SCREENSHOTS}${name}`, fullPage });
-}
 
 test.use({ viewport: { width: 1440, height: 960 } });
 

@@ -4,11 +4,9 @@
 // confirming, see the files organized (routers clean again), and the next run gets number 1.
 // Also takes the README's pictures of the status view and the run sheet during a run.
 import { expect, test, type Page } from '@playwright/test';
-import { fileURLToPath } from 'node:url';
-import { openApp, showView } from './support/app';
+import { openApp, picture, showView } from './support/app';
 import { serverForThisFile } from './support/server';
 
-const SCREENSHOTS = fileURLToPath(new URL('./screenshots/', import.meta.url));
 const SERVERS = ['ECC0', 'ECC1', 'ECC2', 'ECC3', 'ECC_mutant'];
 const ROUTERS = ['DataRouter0', 'DataRouter1', 'DataRouter2', 'DataRouter3', 'DataRouter_mutant'];
 /** ECC states are read every 5 s; the worker computers are checked every 15 s; jobs run every 5 s. */
@@ -23,11 +21,6 @@ const overall = (page: Page) => page.getByRole('status', { name: 'Overall state'
 const control = (page: Page, name: string) => page.getByRole('button', { name, exact: true });
 const routerRow = (page: Page, name: string) => page.getByRole('table', { name: /^Data routers/ }).locator('tr', { hasText: name }).first();
 const run = (page: Page) => page.getByRole('region', { name: 'Run', exact: true });
-
-async function picture(page: Page, name: string): Promise<void> {
-  await page.evaluate('document.activeElement?.blur()');
-  await page.screenshot({ path: `${SCREENSHOTS}${name}`, fullPage: true });
-}
 
 async function expectRoutersClean(page: Page): Promise<void> {
   for (const name of ROUTERS) await expect(routerRow(page, name)).toContainText(/Clean \(0 \.graw files\)/, CHECKS);

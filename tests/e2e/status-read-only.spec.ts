@@ -1,7 +1,7 @@
 // A read-only monitor watches the status view live and can change nothing: every control is
 // disabled and says why; looking (the remote log) still works.
-import { expect, request as requests, test } from '@playwright/test';
-import { callApi, easySetupInput, openApp } from './support/app';
+import { expect, test } from '@playwright/test';
+import { easySetupInput, expectAllDisabled, openApp, seedThroughApi } from './support/app';
 import { makeDataDir, removeDataDir, startServer, type RunningServer } from './support/server';
 import { startEasySetupSims, type EasySetupSims } from './support/sims';
 
@@ -18,16 +18,10 @@ test.beforeAll(async () => {
   // Another range of addresses than status.spec.ts, which may run at the same time.
   sims = await startEasySetupSims({ cobos: 2, mutant: true, first: 21 });
   dataDir = await makeDataDir();
-  // Seed with a normal server first; one data directory serves one instance at a time.
-  const writable = await startServer({ dataDir });
-  const request = await requests.newContext();
-  try {
-    expect((await callApi(request, writable, 'experiments.create', { name: 'e-monitor' })).status).toBe(200);
-    expect((await callApi(request, writable, 'setup.easy', easySetupInput(sims.easySetup))).status).toBe(200);
-  } finally {
-    await request.dispose();
-    await writable.stop();
-  }
+  await seedThroughApi(dataDir, [
+    ['experiments.create', { name: 'e-monitor' }],
+    ['setup.easy', easySetupInput(sims.easySetup)],
+  ]);
   server = await startServer({ dataDir, readOnly: true });
 });
 
@@ -54,7 +48,7 @@ test('a read-only monitor shows the live status with every control disabled', as
     const steps = page.getByRole('group', { name: `Steps of ${name}`, exact: true });
     const buttons = steps.getByRole('button');
     await expect(buttons).toHaveCount(7);
-    for (const button of await buttons.all()) await expect(button).toBeDisabled();
+    await expectAllDisabled(buttons);
     await expect(steps.getByRole('button', { name: `Describe ${name}` })).toHaveAccessibleDescription(READ_ONLY);
     await expect(page.getByRole('combobox', { name: `Config set of ${name}` })).toBeDisabled();
     await expect(page.getByRole('button', { name: `Read the config sets of ${name}` })).toBeDisabled();

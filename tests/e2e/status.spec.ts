@@ -3,12 +3,10 @@
 // their reason, a failing server's error where the operator looks, and the notifications. The
 // data routers have no SSH here: their checks fail, and the view says so.
 import { expect, test, type Locator, type Page } from '@playwright/test';
-import { fileURLToPath } from 'node:url';
-import { callApi, easySetupInput, openApp } from './support/app';
+import { callApi, easySetupInput, openApp, picture } from './support/app';
 import { serverForThisFile } from './support/server';
 import { startEasySetupSims, type EasySetupSims } from './support/sims';
 
-const SCREENSHOTS = fileURLToPath(new URL('./screenshots/', import.meta.url));
 const SERVERS = ['ECC0', 'ECC1', 'ECC2', 'ECC3', 'ECC_mutant'];
 /** States are read every 5 s, faster during a step; a loaded machine adds its share. */
 const STATE_WAIT = { timeout: 20_000 };
@@ -135,7 +133,7 @@ test('a shift through the buttons: Bring all to Ready, Start all, Stop all after
   await expect.poll(() => duration.textContent(), { timeout: 5_000 }).not.toBe(first);
 
   await expect(control(page, 'Reset all')).toHaveAccessibleDescription(/refused while run 0 is going/);
-  await page.screenshot({ path: `${SCREENSHOTS}status-view.png`, fullPage: true });
+  await picture(page, 'status-view.png');
 
   // Stop all asks first; Cancel changes nothing.
   await control(page, 'Stop all').click();

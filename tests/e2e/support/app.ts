@@ -1,8 +1,9 @@
 // Steps the specs share, written the way an operator works: by labels and roles, waiting for
 // what the application shows.
-import { expect, type APIRequestContext, type Locator, type Page } from '@playwright/test';
+import { fileURLToPath } from 'node:url';
+import { expect, request as requests, type APIRequestContext, type Locator, type Page } from '@playwright/test';
 import type { ApiResult } from '../../../src/shared/api/errors';
-import type { RunningServer } from './server';
+import { startServer, type RunningServer } from './server';
 
 export type ViewName = 'Status' | 'Run sheet' | 'Setup' | 'Log' | 'Audit trail';
 
@@ -72,6 +73,38 @@ export async function callApi(
   return { status: response.status(), body };
 }
 
+/** The value of a call that must succeed (fails the test with the server's error otherwise). */
+export async function apiValue<T>(request: APIRequestContext, server: RunningServer, op: string, input: unknown): Promise<T> {
+  const { status, body } = await callApi(request, server, op, input);
+  const result = body as ApiResult<T> | undefined;
+  if (!result?.ok) throw new Error(`${op} failed (${status}): ${JSON.stringify(result)}`);
+  return result.value;
+}
+
+/**
+ * Fills a data directory through the API of a writable server of its own, stopped before this
+ * returns: one data directory serves one instance at a time, so the server the tests use (e.g. a
+ * read-only one) starts on it afterwards.
+ */
+export async function seedThroughApi(dataDir: string, calls: readonly (readonly [op: string, input: unknown])[]): Promise<void> {
+  const writable = await startServer({ dataDir });
+  const request = await requests.newContext();
+  try {
+    for (const [op, input] of calls) await apiValue(request, writable, op, input);
+  } finally {
+    await request.dispose();
+    await writable.stop();
+  }
+}
+
+const SCREENSHOTS = fileURLToPath(new URL('../screenshots/', import.meta.url));
+
+/** A picture for the README in tests/e2e/screenshots, without the focus ring the last click left. */
+export async function picture(page: Page, name: string, fullPage = true): Promise<void> {
+  await page.evaluate('document.activeElement?.blur()');
+  await page.screenshot({ path: `${SCREENSHOTS}${name}`, fullPage });
+}
+
 /** A valid easy setup (4 CoBos and a MuTAnT by default), for seeding through the API. */
 export function easySetupInput(overrides: Record<string, unknown> = {}): Record<string, unknown> {
   return {
@@ -98,6 +131,12 @@ export async function openDialogForm(page: Page, button: string | RegExp, formNa
 /** The confirmation dialog that is open (remove, import, clear, replace). */
 export function confirmation(page: Page): Locator {
   return page.getByRole('alertdialog');
+}
+
+/** Every control `controls` matches is disabled; and there is one at least, since an empty match would prove nothing. */
+export async function expectAllDisabled(controls: Locator): Promise<void> {
+  await expect(controls.first()).toBeVisible();
+  for (const control of await controls.all()) await expect(control).toBeDisabled();
 }
 
 /** The body row of a setup table whose header cell is `name`. */

@@ -4,12 +4,12 @@
 // the application reports. The SSH checks of the data routers fail here; an unknown staging
 // directory does not block Start all.
 import { expect, type APIRequestContext } from '@playwright/test';
-import { closeEccSimulators, startEccSimulator, type EccSimulator } from '../../../src/main/ecc/simulator';
+import type { EccSimulator } from '../../../src/main/ecc/simulator';
 import type { EccStatus, RunControlStatus } from '../../../src/shared/api/contract';
-import type { ApiResult } from '../../../src/shared/api/errors';
 import type { Observable, Run, RunSheet, Setup } from '../../../src/shared/domain';
-import { callApi } from './app';
+import { apiValue, easySetupInput } from './app';
 import type { RunningServer } from './server';
+import { startEasySetupSims } from './sims';
 
 /** Long enough for a loaded two-core machine; the simulated steps themselves take 20 ms. */
 const WAIT_MS = 30_000;
@@ -17,35 +17,6 @@ const WAIT_MS = 30_000;
 export interface RunRig {
   simulators: EccSimulator[];
   close: () => Promise<void>;
-}
-
-/** The value of a call that must succeed (fails the test with the server's error otherwise). */
-export async function apiValue<T>(request: APIRequestContext, server: RunningServer, op: string, input: unknown): Promise<T> {
-  const { status, body } = await callApi(request, server, op, input);
-  const result = body as ApiResult<T> | undefined;
-  if (!result?.ok) throw new Error(`${op} failed (${status}): ${JSON.stringify(result)}`);
-  return result.value;
-}
-
-/**
- * `count` simulated ECC servers on 127.0.0.1, 127.0.0.2, … sharing one port, as the easy setup's
- * "next address" rule expects. The port is free on the first address; should a later address
- * have it taken, all start again on another.
- */
-async function startSimulators(count: number): Promise<EccSimulator[]> {
-  for (let attempt = 0; ; attempt++) {
-    const first = await startEccSimulator({ host: '127.0.0.1', stepMs: 20, log: () => {} });
-    const started = [first];
-    try {
-      for (let i = 1; i < count; i++) {
-        started.push(await startEccSimulator({ host: `127.0.0.${i + 1}`, port: first.port, stepMs: 20, log: () => {} }));
-      }
-      return started;
-    } catch (error) {
-      await closeEccSimulators(started);
-      if (attempt >= 4) throw error;
-    }
-  }
 }
 
 async function eccStatus(request: APIRequestContext, server: RunningServer): Promise<EccStatus> {
@@ -80,21 +51,11 @@ export async function readyToRun(
   options: { experiment?: string; coboCount?: number } = {},
 ): Promise<RunRig> {
   const coboCount = options.coboCount ?? 2;
-  const simulators = await startSimulators(coboCount);
-  const rig: RunRig = { simulators, close: () => closeEccSimulators(simulators) };
+  const sims = await startEasySetupSims({ cobos: coboCount, mutant: false, stepMs: 20, log: () => {} });
+  const rig: RunRig = { simulators: sims.all, close: () => sims.close() };
   try {
     if (options.experiment) await apiValue(request, server, 'experiments.create', { name: options.experiment });
-    await apiValue(request, server, 'setup.easy', {
-      coboCount,
-      sharedEccServer: false,
-      eccAddress: '127.0.0.1',
-      eccPort: simulators[0]!.port,
-      dataRouterAddress: '127.0.2.1',
-      eccLogPath: '/var/log/ecc.log',
-      dataRouterLogPath: '/var/log/dataRouter.log',
-      configRoot: '/home/daq/configs',
-      configBackupRoot: '/home/daq/configs/backup',
-    });
+    await apiValue(request, server, 'setup.easy', easySetupInput(sims.easySetup));
     const setup = await apiValue<Setup>(request, server, 'setup.get', {});
     for (const eccServer of setup.eccServers) await apiValue(request, server, 'configSets.refresh', { eccServerId: eccServer.id });
     let listed: Setup | undefined;
