@@ -233,6 +233,29 @@ export interface Run {
   configName: string;
   /** Keyed by observable id; an observable with no value is absent or null. */
   measurements: Record<number, MeasurementValue>;
+  /** Start all's checklist as it stood when this run was started (empty for runs started before it existed). */
+  startChecklist: ChecklistItem[];
+  /** ECC servers that Stop all could not confirm stopped (they did not answer): their state was unknown at the stop. */
+  stopUnconfirmed: string[];
+}
+
+export const CHECKLIST_STATUSES = ['pass', 'fail', 'unknown'] as const;
+export type ChecklistStatus = (typeof CHECKLIST_STATUSES)[number];
+
+/** One item of Start all's checklist: a condition the start needs, as known now. */
+export interface ChecklistItem {
+  /** Stable name of the item, e.g. `ecc:3`, `process:5`, `clean:5`, `jobs`. */
+  key: string;
+  /** What it checks, e.g. `ECC0 answering, Ready, with a selected config set`. */
+  label: string;
+  /** `unknown` is not a pass: the start is refused unless an operator overrides the item. */
+  status: ChecklistStatus;
+  /** What was seen (why it passes, fails or is not known). */
+  reason: string;
+  /** Whether an operator may override it (an unknown, or a failure the start can survive). */
+  overridable: boolean;
+  /** The operator's override, when one was given for the next Start all. */
+  override: { reason: string; by: string; at: string } | null;
 }
 
 export interface RunSheet {

@@ -50,6 +50,8 @@ describe('createRun', () => {
       runClass: 'Testing',
       configName: 'cobo,mutant',
       measurements: {},
+      startChecklist: [],
+      stopUnconfirmed: [],
     });
   });
 

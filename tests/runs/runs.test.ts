@@ -7,7 +7,7 @@ import type { EccSimulator } from '../../src/main/ecc/simulator';
 import { nowIso } from '../../src/main/time';
 import type { EccStep } from '../../src/shared/domain';
 import { tempDir } from '../support/store';
-import { call, closeApp, errorLog, openApp, refusal, rig, stepRequests, waitForReport, waitForStatus } from './support';
+import { call, closeApp, errorLog, openApp, overrideChecklist, refusal, rig, stepRequests, waitForReport, waitForStatus } from './support';
 
 const STEP_MS = 100;
 
@@ -26,11 +26,12 @@ async function operation(app: Application, name: 'runs.startAll' | 'runs.stopAll
 describe('Start all and Stop all', () => {
   it('start the CoBos after re-configuring the MuTAnT and the MuTAnT last; stop the MuTAnT first; record the run and queue the jobs', async () => {
     const r = await rig({ cobos: 2, mutant: true, sim: { stepMs: STEP_MS } });
-    expect((await refusal(r.app, 'runs.startAll', {})).message).toMatch(/every ECC server must be Ready \(ECC0 Idle, ECC1 Idle, ECC_mutant Idle\)/);
+    expect((await refusal(r.app, 'runs.startAll', {})).message).toMatch(/refused by its checklist: ECC0 is Idle, not Ready; ECC1 is Idle, not Ready; ECC_mutant is Idle, not Ready/);
     expect((await refusal(r.app, 'runs.stopAll', {})).message).toMatch(/no run is going/);
     expect(await operation(r.app, 'ecc.bringAllToReady')).toMatchObject({ ok: true });
+    await overrideChecklist(r.app);
 
-    expect(await operation(r.app, 'runs.startAll')).toMatchObject({ ok: true, message: 'Run 0 started (config experiment)' });
+    expect(await operation(r.app, 'runs.startAll')).toMatchObject({ ok: true, message: expect.stringMatching(/^Run 0 started \(config experiment\); overridden: /) });
     const mutant = r.mutant!.sim;
     const cobos = r.cobos.map((b) => b.sim);
     // Breakup, then Configure the MuTAnT; the CoBos start after; the MuTAnT starts once they run.
@@ -66,13 +67,20 @@ describe('Start all and Stop all', () => {
     expect(errorLog(r.app)).toEqual([]);
   });
 
-  it('refuse Start while a data router is known not clean (not yet checked passes: the operator decides)', async () => {
+  it('refuse Start while a data router is known not clean, and while one is not known unless an operator overrides it', async () => {
     const r = await rig({ cobos: 2, sim: { stepMs: 20 } });
     expect(await operation(r.app, 'ecc.bringAllToReady')).toMatchObject({ ok: true });
+    // Not checked is not clean: refused, naming what is not known.
+    expect((await refusal(r.app, 'runs.startAll', {})).message).toMatch(
+      /not known \(override with a reason, or check again\): DataRouter0's process: not checked yet; Whether the staging folder of DataRouter0 is clean: not checked/,
+    );
     r.app.runs.routers.set(r.cobos[1]!.dataRouterId, { clean: false, grawFiles: 3 });
+    await overrideChecklist(r.app);
     const before = r.all.map((b) => stepRequests(b.sim).length);
     const error = await refusal(r.app, 'runs.startAll', {});
-    expect(error.message).toMatch(/staging directory of DataRouter1 is not clean/);
+    expect(error.message).toMatch(/^Start all refused by its checklist: The staging folder of DataRouter1 is not clean \(3 \.graw files\)/);
+    // A router known not clean cannot be overridden.
+    expect((await refusal(r.app, 'runs.overrideChecklistItem', { key: `clean:${r.cobos[1]!.dataRouterId}`, reason: 'go anyway' })).message).toMatch(/cannot be overridden/);
     expect(r.all.map((b) => stepRequests(b.sim).length)).toEqual(before);
     expect((await call(r.app, 'runs.status', {})).dataRouters.map((d) => d.clean)).toEqual([null, false]);
     // The worker computers' view says the same, files counted.
@@ -80,13 +88,25 @@ describe('Start all and Stop all', () => {
     r.app.runs.routers.forget(r.cobos[1]!.dataRouterId);
     expect((await call(r.app, 'workers.status', {})).dataRouters.map((d) => [d.clean, d.grawFiles])).toEqual([[null, null], [null, null]]);
     r.app.runs.routers.set(r.cobos[1]!.dataRouterId, { clean: true, grawFiles: 0 });
+    await overrideChecklist(r.app);
     expect(await operation(r.app, 'runs.startAll')).toMatchObject({ ok: true });
+    // The run keeps its checklist, overrides and who gave them included; the next start is checked afresh.
+    const run = (await call(r.app, 'runSheet.get', {}))!.runs[0]!;
+    expect(run.startChecklist.find((i) => i.key === `clean:${r.cobos[1]!.dataRouterId}`)).toMatchObject({ status: 'pass', override: null });
+    expect(run.startChecklist.find((i) => i.key === `clean:${r.cobos[0]!.dataRouterId}`)).toMatchObject({
+      status: 'unknown',
+      override: { reason: 'test rig without worker computers', by: expect.any(String) },
+    });
+    expect((await call(r.app, 'runs.status', {})).checklist.every((i) => i.override === null)).toBe(true);
+    const audit = await call(r.app, 'audit.list', { action: 'runs.overrideChecklistItem' });
+    expect(audit.items.length).toBeGreaterThanOrEqual(2);
   });
 
   it('record no run when Start fails part way, and report which server failed', async () => {
     const r = await rig({ cobos: 2, mutant: true, sim: { stepMs: 20 } });
     expect(await operation(r.app, 'ecc.bringAllToReady')).toMatchObject({ ok: true });
     r.mutant!.sim.set({ failStep: { step: 'Start', message: 'Trigger module not responding' } });
+    await overrideChecklist(r.app);
     const report = await operation(r.app, 'runs.startAll');
     expect(report).toMatchObject({ ok: false, failures: [{ server: 'ECC_mutant', step: 'Start' }] });
     expect(report.message).toMatch(/^Start all failed, no run recorded: ECC_mutant failed at Start: .*Trigger module not responding/);
@@ -106,7 +126,8 @@ describe('Start all and Stop all', () => {
         // A new application knows nothing live until its schedule has read the servers.
         await waitForStatus(app, (s) => s.overall === 'Ready');
       }
-      expect(await operation(app, 'runs.startAll')).toMatchObject({ ok: true, message: `Run ${expected} started (config experiment)` });
+      await overrideChecklist(app);
+      expect(await operation(app, 'runs.startAll')).toMatchObject({ ok: true, message: expect.stringMatching(new RegExp(`^Run ${expected} started \\(config experiment\\)`)) });
       expect(await operation(app, 'runs.stopAll')).toMatchObject({ ok: true });
     }
     expect((await call(app, 'runSheet.get', {}))!.runs.map((run) => run.number)).toEqual([0, 1, 2]);

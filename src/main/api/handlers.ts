@@ -8,6 +8,7 @@ import { logHandlers } from '../log/handlers';
 import type { RunControl } from '../runs/run-control';
 import { runControlHandlers } from '../runs/handlers';
 import { runSheetHandlers } from '../runsheet/handlers';
+import { settingsHandlers } from '../settings/handlers';
 import { setupHandlers } from '../setup/handlers';
 import type { WorkerChecks } from '../worker-node/checks';
 import type { RemoteLogs } from '../worker-node/remote-logs';
@@ -40,6 +41,7 @@ export function createHandlers(services: ControlServices | null): Handlers {
     ...setupHandlers,
     ...runSheetHandlers,
     ...logHandlers,
+    ...settingsHandlers(),
     ...eccControlHandlers(services?.ecc ?? null),
     ...runControlHandlers(services?.runs ?? null),
     ...workerHandlers(services?.workers ?? null, services?.onHostTrusted),

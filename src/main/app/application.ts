@@ -103,7 +103,7 @@ export function openApplication(options: ApplicationOptions): Application {
     const ecc = new EccControl(openedStore, openedGateway, new EccStatusBoard(announce), options.ecc?.control ?? {});
     // Shown by both runs.status (with the live ECC status) and workers.status.
     const routers = new DataRouterCleanliness(() => openedService.invalidate(['ecc_status', 'workers_status']));
-    const runs = new RunControl(openedStore, ecc, routers);
+    const runs = new RunControl(openedStore, ecc, routers, () => workers.status(), () => openedService.invalidate(['checklist_overrides']));
     const scheduler = new EccScheduler(openedStore, ecc, options.ecc?.schedule || {});
     sshGateway = createSshGateway({ ...options.ssh?.gateway, connect: { ...options.ssh?.connect, dataDir } });
     const openedSshGateway = sshGateway;

@@ -14,8 +14,14 @@ export function runControlHandlers(control: RunControl | null) {
   const need = (): RunControl => control ?? notRunning();
   return defineHandlers({
     'runs.status': {
-      reads: ['ecc_status', 'experiment', 'run', 'data_router', 'job'],
-      run: () => (control ? control.status() : { experimentId: null, currentRun: null, dataRouters: [], pendingJobs: 0 }),
+      reads: ['ecc_status', 'workers_status', 'checklist_overrides', 'experiment', 'ecc_server', 'config_set', 'data_source', 'run', 'data_router', 'job'],
+      run: () => (control ? control.status() : { experimentId: null, currentRun: null, dataRouters: [], pendingJobs: 0, checklist: [] }),
+    },
+    'runs.overrideChecklistItem': {
+      run: (input, { auditTarget, caller }) => {
+        auditTarget(`Start all checklist: ${input.key}${input.reason === null ? ' (override withdrawn)' : ` overridden: ${input.reason}`}`);
+        return need().overrideChecklistItem(input.key, input.reason, caller.osUser);
+      },
     },
     'runs.startAll': {
       run: (_input, { auditTarget }) => {

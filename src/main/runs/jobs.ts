@@ -130,6 +130,17 @@ export function countPendingJobs(store: Store, experimentId: number): number {
   ).n;
 }
 
+/** How many of a run's after-stop jobs are not done yet, by status. */
+export function unfinishedJobsOfRun(store: Store, runId: number): { pending: number; failed: number } {
+  const row = store.db
+    .prepare(
+      `SELECT coalesce(sum(status IN ('pending', 'running')), 0) AS pending, coalesce(sum(status = 'failed'), 0) AS failed
+       FROM job WHERE run_id = ?`,
+    )
+    .get(runId) as { pending: number; failed: number };
+  return { pending: row.pending, failed: row.failed };
+}
+
 // --- Carrying them out (job-runner.ts) --------------------------------------------------------
 
 /** A job that is due, as the runner needs it. */

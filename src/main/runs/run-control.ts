@@ -1,30 +1,39 @@
-// Start all and Stop all (DOMAIN.md "Runs" and the MuTAnT/CoBo order): the checks made before
-// anything is sent, the steps in order in the background, and the run record, written at the
-// moment the start is declared (every ECC server confirmed Running) or the stop is done.
+// Start all and Stop all (DOMAIN.md "Runs" and the MuTAnT/CoBo order): Start all's checklist,
+// checked before anything is sent, the steps in order in the background, and the run record,
+// written at the moment the start is declared (every ECC server confirmed Running) or the stop
+// is done.
 import { ApiError } from '../../shared/api/errors';
-import type { RunControlStatus, Started } from '../../shared/api/contract';
-import type { EccState } from '../../shared/domain';
+import type { EccFailure, RunControlStatus, Started, WorkersStatus } from '../../shared/api/contract';
+import type { ChecklistItem, EccState, Experiment } from '../../shared/domain';
 import type { Store } from '../db/store';
 import { describeFailures, type EccControl } from '../ecc/control/control';
 import { stepOrder } from '../../shared/ecc-state-machine';
 import { findActiveExperiment } from '../experiments/queries';
-import { createRun, findCurrentRun, stopRun } from '../runsheet/queries';
+import { createRun, findCurrentRun, findPreviousRun, stopRun } from '../runsheet/queries';
 import { listDataRouters } from '../setup/queries';
-import { countPendingJobs, queueAfterStopJobs } from './jobs';
+import { nowIso } from '../time';
+import { blockingItems, describeBlocking, startChecklist, type Override } from './checklist';
+import { countPendingJobs, queueAfterStopJobs, unfinishedJobsOfRun } from './jobs';
 import type { DataRouterCleanliness } from './routers';
 
 const RUNNING: readonly (EccState | null)[] = ['Running', 'Paused'];
 
 export class RunControl {
+  /** Operators' overrides of checklist items, for the next Start all only. */
+  private readonly overrides = new Map<string, Override>();
+
   constructor(
     private readonly store: Store,
     private readonly ecc: EccControl,
     readonly routers: DataRouterCleanliness,
+    /** The last SSH checks of the worker computers (none where this process runs no checks). */
+    private readonly workers: (() => WorkersStatus) | null = null,
+    private readonly announce: () => void = () => {},
   ) {}
 
   status(): RunControlStatus {
     const experiment = findActiveExperiment(this.store);
-    if (!experiment) return { experimentId: null, currentRun: null, dataRouters: [], pendingJobs: 0 };
+    if (!experiment) return { experimentId: null, currentRun: null, dataRouters: [], pendingJobs: 0, checklist: [] };
     const run = findCurrentRun(this.store, experiment.id);
     return {
       experimentId: experiment.id,
@@ -34,7 +43,46 @@ export class RunControl {
         return { id: router.id, name: router.name, clean, checkedAt };
       }),
       pendingJobs: countPendingJobs(this.store, experiment.id),
+      checklist: this.checklist(experiment),
     };
+  }
+
+  /** Start all's checklist as it stands now (an empty one without an active experiment). */
+  checklist(experiment: Experiment): ChecklistItem[] {
+    const targets = this.ecc.targets(experiment.id);
+    const previous = findPreviousRun(this.store, experiment.id, Number.MAX_SAFE_INTEGER);
+    const items = startChecklist({
+      experiment,
+      targets,
+      board: this.ecc.status,
+      dataRouters: listDataRouters(this.store, experiment.id),
+      cleanliness: this.routers,
+      workers: this.workers ? this.workers() : null,
+      previousRun: previous ? { number: previous.number, ...unfinishedJobsOfRun(this.store, previous.id) } : null,
+      overrides: this.overrides,
+    });
+    // Overrides of items that are gone (a router removed) are dropped with them.
+    const keys = new Set(items.map((i) => i.key));
+    for (const key of this.overrides.keys()) if (!keys.has(key)) this.overrides.delete(key);
+    return items;
+  }
+
+  /**
+   * An operator's override of one checklist item for the next Start all (null withdraws it).
+   * Only an item that may be overridden: one whose failure a start cannot survive never can.
+   */
+  overrideChecklistItem(key: string, reason: string | null, by: string): ChecklistItem {
+    const experiment = this.ecc.activeExperiment();
+    const found = this.checklist(experiment).find((i) => i.key === key);
+    if (!found) throw new ApiError('NOT_FOUND', `Start all's checklist has no item "${key}"`, 'key');
+    if (reason === null) {
+      this.overrides.delete(key);
+    } else {
+      if (!found.overridable) throw new ApiError('REFUSED', `"${found.label}" cannot be overridden: ${found.reason}`, 'key');
+      this.overrides.set(key, { reason, by, at: nowIso() });
+    }
+    this.announce();
+    return this.checklist(experiment).find((i) => i.key === key) as ChecklistItem;
   }
 
   startAll(): Started {
@@ -42,23 +90,12 @@ export class RunControl {
     const experiment = this.ecc.activeExperiment();
     const current = findCurrentRun(this.store, experiment.id);
     if (current) throw new ApiError('REFUSED', `${name} refused: run ${current.number} is going; stop it first`);
-    const dirty = listDataRouters(this.store, experiment.id).filter((router) => this.routers.get(router.id).clean === false);
-    if (dirty.length > 0) {
-      throw new ApiError(
-        'REFUSED',
-        `${name} refused: the staging directory of ${dirty.map((r) => r.name).join(', ')} is not clean (.graw files of an earlier run are still there)`,
-      );
-    }
     const targets = this.ecc.targets(experiment.id);
     if (targets.length === 0) throw new ApiError('REFUSED', `${name} refused: the active experiment has no ECC server`);
-    const notReady = targets.filter((t) => this.ecc.status.state(t.id) !== 'Ready');
-    if (notReady.length > 0) {
-      const list = notReady.map((t) => `${t.name} ${this.ecc.status.state(t.id) ?? 'unknown'}`).join(', ');
-      throw new ApiError('REFUSED', `${name} refused: every ECC server must be Ready (${list})`);
-    }
-    const missing = targets.filter((t) => t.configSet === null);
-    if (missing.length > 0) {
-      throw new ApiError('REFUSED', `${name} refused: ${missing.map((t) => t.name).join(', ')} without a selected config set`);
+    const checklist = this.checklist(experiment);
+    const blocking = blockingItems(checklist);
+    if (blocking.length > 0) {
+      throw new ApiError('REFUSED', `${name} refused by its checklist: ${describeBlocking(blocking)}`);
     }
     const configName = [...new Set(targets.map((t) => t.configSet?.configure ?? ''))].join(',');
 
@@ -69,41 +106,71 @@ export class RunControl {
       }
       // Declared now: every server has been confirmed Running by its state.
       operation.phase('Every ECC server is Running: recording the run');
-      const run = createRun(this.store, { experimentId: experiment.id, configName });
-      return { ok: true, message: `Run ${run.number} started (config ${configName})`, failures: [] };
+      const run = createRun(this.store, { experimentId: experiment.id, configName, startChecklist: checklist });
+      // The overrides were for this start: the next one is checked afresh.
+      this.overrides.clear();
+      this.announce();
+      const overridden = checklist.filter((i) => i.override !== null);
+      const note = overridden.length > 0 ? `; overridden: ${overridden.map((i) => `${i.label} (${i.override?.reason ?? ''})`).join('; ')}` : '';
+      return { ok: true, message: `Run ${run.number} started (config ${configName})${note}`, failures: [] };
     });
   }
 
+  /**
+   * Stop all: never blocked by a server that does not answer. Every server that answers and
+   * runs is stopped in the Stop order (a phase with a failure does not keep the next from being
+   * stopped), then the run is closed and its jobs queued, naming the servers that could not be
+   * confirmed stopped; their state is unknown from then on. Only a server that answers and is
+   * still running keeps the run open.
+   */
   stopAll(): Started {
     const name = 'Stop all';
     const experiment = this.ecc.activeExperiment();
     const current = findCurrentRun(this.store, experiment.id);
     if (!current) throw new ApiError('REFUSED', `${name} refused: no run is going`);
-    // A server whose state is not known may be running: stopping the run record without it would lie.
-    const unknown = this.ecc.targets(experiment.id).filter((t) => this.ecc.status.state(t.id) === null);
-    if (unknown.length > 0) {
-      throw new ApiError('REFUSED', `${name} refused: the state of ${unknown.map((t) => t.name).join(', ')} is not known (refresh first)`);
-    }
+    const board = this.ecc.status;
 
     return this.ecc.startOperation(experiment, name, stepOrder('Stop').text, async (operation) => {
-      const running = operation.targets.filter((t) => RUNNING.includes(this.ecc.status.state(t.id)));
-      const others = operation.targets.filter((t) => !running.includes(t));
-      if (others.length > 0) {
-        const list = others.map((t) => `${t.name} ${this.ecc.status.state(t.id)}`).join(', ');
-        this.ecc.log('warning', others.map((t) => t.name).join(', '), `${name}: not stopping servers that are not running (${list})`, '', experiment.id);
+      const silent = operation.targets.filter((t) => !board.answering(t.id));
+      const running = operation.targets.filter((t) => board.answering(t.id) && RUNNING.includes(board.state(t.id)));
+      const idle = operation.targets.filter((t) => board.answering(t.id) && !running.includes(t));
+      if (idle.length > 0) {
+        const list = idle.map((t) => `${t.name} ${board.state(t.id)}`).join(', ');
+        this.ecc.log('warning', idle.map((t) => t.name).join(', '), `${name}: not stopping servers that are not running (${list})`, '', experiment.id);
       }
-      const failures = await operation.stepOrdered(running, 'Stop');
-      if (failures.length > 0) {
-        return { ok: false, message: `${name} failed, run ${current.number} is still going: ${describeFailures(failures)}`, failures };
+      const failures = await operation.stepOrdered(running, 'Stop', { throughFailures: true });
+      const stillRunning = running.filter((t) => board.answering(t.id) && RUNNING.includes(board.state(t.id)));
+      if (stillRunning.length > 0) {
+        return {
+          ok: false,
+          message: `${name} failed, run ${current.number} is still going: ${stillRunning.map((t) => t.name).join(', ')} still running; ${describeFailures(failures)}`,
+          failures,
+        };
       }
-      operation.phase(`Every ECC server is stopped: recording the stop of run ${current.number}`);
+      const unconfirmed = [...silent, ...running.filter((t) => !board.answering(t.id))];
+      operation.phase(`Stopped: recording the stop of run ${current.number}`);
       const jobs = this.store.write(['run', 'job'], () => {
-        stopRun(this.store, current.id);
+        stopRun(this.store, current.id, undefined, unconfirmed.map((t) => t.name));
         return queueAfterStopJobs(this.store, experiment.id, current);
       });
+      // Not known any more: a server that did not answer may still be running.
+      for (const target of unconfirmed) board.forgetState(target.id);
       // Files were written since the last check: unknown until checked again.
       for (const router of listDataRouters(this.store, experiment.id)) this.routers.forget(router.id);
-      return { ok: true, message: `Run ${current.number} stopped; ${jobs} after-stop job${jobs === 1 ? '' : 's'} queued`, failures: [] };
+      const queued = `${jobs} after-stop job${jobs === 1 ? '' : 's'} queued`;
+      if (unconfirmed.length === 0) return { ok: true, message: `Run ${current.number} stopped; ${queued}`, failures: [] };
+      const names = unconfirmed.map((t) => t.name).join(', ');
+      const notStopped: EccFailure[] = unconfirmed.map((t) => ({
+        eccServerId: t.id,
+        server: t.name,
+        step: 'Stop',
+        message: `${t.name} does not answer: it could not be stopped, and its state is unknown`,
+      }));
+      return {
+        ok: false,
+        message: `Run ${current.number} stopped without ${names}, which ${unconfirmed.length === 1 ? 'does' : 'do'} not answer (state unknown: check ${unconfirmed.length === 1 ? 'it' : 'them'}); ${queued}`,
+        failures: notStopped,
+      };
     });
   }
 }

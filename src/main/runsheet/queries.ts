@@ -2,7 +2,7 @@
 // run-record changes that run control makes (a new run with the next number, its stop).
 // Writers without their own `store.write` must be called inside one opened by the caller.
 import { ApiError } from '../../shared/api/errors';
-import type { MeasurementValue, Observable, Run, RunClass, ValueType } from '../../shared/domain';
+import type { ChecklistItem, MeasurementValue, Observable, Run, RunClass, ValueType } from '../../shared/domain';
 import type { Store } from '../db/store';
 import { nowIso } from '../time';
 
@@ -25,6 +25,8 @@ interface RunRow {
   title: string;
   run_class: RunClass;
   config_name: string;
+  start_checklist: string;
+  stop_unconfirmed: string;
 }
 
 interface MeasurementRow {
@@ -56,6 +58,8 @@ function toRun(row: RunRow, measurements: Record<number, MeasurementValue>): Run
     runClass: row.run_class,
     configName: row.config_name,
     measurements,
+    startChecklist: JSON.parse(row.start_checklist) as ChecklistItem[],
+    stopUnconfirmed: JSON.parse(row.stop_unconfirmed) as string[],
   };
 }
 
@@ -230,6 +234,8 @@ export interface NewRun {
   /** The configure-names of the experiment's ECC servers, comma-separated. */
   configName: string;
   startTime?: string;
+  /** Start all's checklist as it stood at the start. */
+  startChecklist?: readonly ChecklistItem[];
 }
 
 /**
@@ -252,21 +258,29 @@ export function createRun(store: Store, run: NewRun): Run {
     }
     const info = store.db
       .prepare(
-        `INSERT INTO run (experiment_id, number, start_time, config_name)
+        `INSERT INTO run (experiment_id, number, start_time, config_name, start_checklist)
          VALUES (@experimentId, (SELECT coalesce(max(number) + 1, 0) FROM run WHERE experiment_id = @experimentId),
-                 @startTime, @configName)`,
+                 @startTime, @configName, @startChecklist)`,
       )
-      .run({ experimentId: run.experimentId, startTime: run.startTime ?? nowIso(), configName: run.configName });
+      .run({
+        experimentId: run.experimentId,
+        startTime: run.startTime ?? nowIso(),
+        configName: run.configName,
+        startChecklist: JSON.stringify(run.startChecklist ?? []),
+      });
     return getRun(store, Number(info.lastInsertRowid));
   });
 }
 
-/** Records the stop of a run; refused when it has already stopped. */
-export function stopRun(store: Store, runId: number, stopTime?: string): Run {
+/**
+ * Records the stop of a run, with the servers that could not be confirmed stopped; refused when
+ * it has already stopped.
+ */
+export function stopRun(store: Store, runId: number, stopTime?: string, unconfirmed: readonly string[] = []): Run {
   return store.write(['run'], () => {
     const run = getRun(store, runId);
     if (run.stopTime !== null) throw new ApiError('REFUSED', `Run ${run.number} has already stopped (at ${run.stopTime})`);
-    store.db.prepare('UPDATE run SET stop_time = ? WHERE id = ?').run(stopTime ?? nowIso(), runId);
+    store.db.prepare('UPDATE run SET stop_time = ?, stop_unconfirmed = ? WHERE id = ?').run(stopTime ?? nowIso(), JSON.stringify(unconfirmed), runId);
     return getRun(store, runId);
   });
 }

@@ -4,10 +4,14 @@
 // round, so the schedule follows a switch at once.
 import type { Store } from '../db/store';
 import type { EccControl } from '../ecc/control/control';
+import { readSettings } from '../settings/queries';
 import { Round, Timers, type RoundCounts } from './rounds';
 
 export interface ScheduleOptions {
-  /** Every ECC server's state (DOMAIN.md: every 5 s). */
+  /**
+   * Every ECC server's state; by default the setting `stateRefreshSeconds` (1 s unless changed:
+   * a change the application did not make shows within a second), followed when it changes.
+   */
   refreshIntervalMs?: number;
   /** Servers in a transition (default 250 ms, at most 500: a read every 500 ms at the latest, call time included). */
   transitionIntervalMs?: number;
@@ -16,7 +20,7 @@ export interface ScheduleOptions {
 export type ScheduleCounts = RoundCounts;
 
 export class EccScheduler {
-  readonly refreshIntervalMs: number;
+  private intervalMs: number;
   readonly transitionIntervalMs: number;
   private readonly refresh: Round;
   private readonly transitions: Round;
@@ -28,7 +32,8 @@ export class EccScheduler {
     control: EccControl,
     options: ScheduleOptions = {},
   ) {
-    this.refreshIntervalMs = Math.max(10, options.refreshIntervalMs ?? 5_000);
+    this.fixedInterval = options.refreshIntervalMs !== undefined;
+    this.intervalMs = Math.max(10, options.refreshIntervalMs ?? readSettings(store).stateRefreshSeconds * 1000);
     this.transitionIntervalMs = Math.min(500, Math.max(10, options.transitionIntervalMs ?? 250));
     this.refresh = new Round('ECC refresh round', () => control.refreshActive());
     // Servers with a step under way (theirs or the application's), read between the full rounds.
@@ -36,6 +41,13 @@ export class EccScheduler {
       const ids = control.status.inTransition();
       if (ids.length > 0) await control.refreshServers(ids);
     });
+  }
+
+  private readonly fixedInterval: boolean;
+  private refreshTimer = new Timers();
+
+  get refreshIntervalMs(): number {
+    return this.intervalMs;
   }
 
   get stats(): Readonly<ScheduleCounts> {
@@ -48,11 +60,12 @@ export class EccScheduler {
 
   start(): void {
     if (this.running) return;
-    this.timers.every(this.refreshIntervalMs, () => void this.refreshRound());
+    this.refreshTimer.every(this.intervalMs, () => void this.refreshRound());
     this.timers.every(this.transitionIntervalMs, () => void this.transitions.run());
     // A switch of the active experiment (or a change of its servers) is followed at once.
     this.stopListening = this.store.onChange((tables) => {
       if (tables.includes('experiment') || tables.includes('data_source')) void this.refreshRound();
+      if (tables.includes('app_setting') && !this.fixedInterval) this.followSetting();
     });
     void this.refreshRound();
   }
@@ -65,7 +78,18 @@ export class EccScheduler {
     return this.refresh.run();
   }
 
+  /** A new refresh interval set by an operator applies at once. */
+  private followSetting(): void {
+    const ms = Math.max(10, readSettings(this.store).stateRefreshSeconds * 1000);
+    if (ms === this.intervalMs) return;
+    this.intervalMs = ms;
+    if (!this.running) return;
+    this.refreshTimer.clear();
+    this.refreshTimer.every(ms, () => void this.refreshRound());
+  }
+
   stop(): void {
+    this.refreshTimer.clear();
     this.timers.clear();
     this.stopListening?.();
     this.stopListening = null;

@@ -27,6 +27,7 @@ import {
   valueType,
   type AppInfo,
   type AuditEntry,
+  type ChecklistItem,
   type DataRouter,
   type EccState,
   type EccStep,
@@ -41,6 +42,7 @@ import {
   type Setup,
 } from '../domain';
 import { setupDocument, type SetupDocument } from '../setup-document';
+import { settingsFields, type Settings } from '../settings';
 
 export type OperationKind = 'query' | 'mutation';
 
@@ -116,6 +118,10 @@ export interface EccServerStatus {
   reachable: boolean | null;
   /** When the server last answered (ISO time). */
   lastContact: string | null;
+  /** When `state` was read (ISO time): its age, once the server stops answering. */
+  stateReadAt: string | null;
+  /** Whether `state` is the present: read, and the server still answers. Otherwise it is history (the last known state). */
+  stateCurrent: boolean;
   /** The last failure with this server (a call, a step, its config list); cleared by a success of the same kind. */
   lastError: { time: string; kind: 'refresh' | 'step' | 'configSets'; message: string } | null;
   /** What the application is doing with it now: a step's name, or `GetConfigIDs`. */
@@ -152,8 +158,14 @@ export interface EccOperationReport {
 
 export interface EccStatus {
   experimentId: number | null;
-  /** The common state of all servers, Mixed when they differ, Unknown while one is not known; null without servers. */
-  overall: EccState | 'Mixed' | 'Unknown' | null;
+  /**
+   * The common state of all servers, Mixed when they differ, Unknown while one is not known,
+   * `Not answering` while any server does not answer (its last state is history, never counted);
+   * null without servers.
+   */
+  overall: EccState | 'Mixed' | 'Unknown' | 'Not answering' | null;
+  /** The servers whose last call got no answer, by name. */
+  notAnswering: string[];
   servers: EccServerStatus[];
   operation: EccOperationStatus | null;
   lastReport: EccOperationReport | null;
@@ -177,6 +189,11 @@ export interface RunControlStatus {
   currentRun: { id: number; number: number; startTime: string } | null;
   dataRouters: DataRouterCleanStatus[];
   pendingJobs: number;
+  /**
+   * Start all's checklist as it stands now: Start all is refused while an item is not `pass`
+   * and not overridden (an `unknown` item is not a pass).
+   */
+  checklist: ChecklistItem[];
 }
 
 /** A host key a worker computer presented and the application does not know (to compare, then trust). */
@@ -572,14 +589,24 @@ export const operations = {
   'runs.startAll': {
     kind: 'mutation',
     summary:
-      'Start a run: checks (no run current, no data router known not clean, every ECC server Ready), then in the background re-configures the MuTAnT, starts the CoBos, then the MuTAnT; the run is recorded with the next number once every server is Running.',
+      "Start a run: no run current and every item of the checklist passed or overridden (runs.status), then in the background re-configures the MuTAnT, starts the CoBos, then the MuTAnT; the run is recorded with the next number and the checklist once every server is Running.",
     input: z.object({}),
     output: returns<Started>(),
+  },
+  'runs.overrideChecklistItem': {
+    kind: 'mutation',
+    summary:
+      "Override one item of Start all's checklist for the next Start all, with a reason (recorded in the audit trail and on the run); reason null withdraws it. Refused for items a start cannot survive (an ECC server not answering or not Ready, a router known not clean or not running).",
+    input: z.object({
+      key: z.string().min(1, 'Required').max(100, 'At most 100 characters'),
+      reason: z.string().trim().min(3, 'Say why (at least 3 characters)').max(500, 'At most 500 characters').nullable(),
+    }),
+    output: returns<ChecklistItem>(),
   },
   'runs.stopAll': {
     kind: 'mutation',
     summary:
-      'Stop the current run in the background: the MuTAnT first, then the CoBos; then the run gets its stop time and the after-stop jobs are queued.',
+      'Stop the current run in the background: the MuTAnT first, then the CoBos; never blocked by a server that does not answer (it is named on the run and in the report, its state unknown); then the run gets its stop time and the after-stop jobs are queued.',
     input: z.object({}),
     output: returns<Started>(),
   },
@@ -671,6 +698,26 @@ export const operations = {
       'Make the demo experiment active: four CoBos and a MuTAnT on simulated ECC servers and a simulated worker computer on loopback, started by the application (made the first time). Refused while a run is going.',
     input: z.object({}),
     output: returns<Experiment>(),
+  },
+
+  // --- Settings ------------------------------------------------------------------------------
+  'settings.get': {
+    kind: 'query',
+    summary: "The application's settings: how often ECC states are read, the least free disk Start all needs, how long files must settle after Stop.",
+    input: z.object({}),
+    output: returns<Settings>(),
+  },
+  'settings.update': {
+    kind: 'mutation',
+    summary: 'Change some settings (only those given); they apply at once.',
+    input: z
+      .object({
+        stateRefreshSeconds: settingsFields.stateRefreshSeconds.optional(),
+        minFreeDiskGb: settingsFields.minFreeDiskGb.optional(),
+        settleSeconds: settingsFields.settleSeconds.optional(),
+      })
+      .strict(),
+    output: returns<Settings>(),
   },
 
   // --- Log and audit -------------------------------------------------------------------------

@@ -44,8 +44,11 @@ export interface AllOperation {
   phase(text: string): void;
   /** Steps every target at once (each confirmed by its state); resolves with the failures. */
   stepEach(targets: readonly ServerTarget[], step: EccStep): Promise<EccFailure[]>;
-  /** Steps `targets` in the MuTAnT/CoBo order of `step`; stops at the first phase with a failure. */
-  stepOrdered(targets: readonly ServerTarget[], step: EccStep): Promise<EccFailure[]>;
+  /**
+   * Steps `targets` in the MuTAnT/CoBo order of `step`; stops at the first phase with a failure,
+   * unless `throughFailures` (Stop all: a server that fails to stop must not keep the others running).
+   */
+  stepOrdered(targets: readonly ServerTarget[], step: EccStep, options?: { throughFailures?: boolean }): Promise<EccFailure[]>;
 }
 
 export interface OperationResult {
@@ -281,6 +284,7 @@ export class EccControl {
     if (transition !== null) return `${target.name} reports ${transition} under way: wait until it ends`;
     const state = this.status.state(target.id);
     if (state === null) return `The state of ${target.name} is not known (not read yet, or it does not answer): refresh it first`;
+    if (!this.status.answering(target.id)) return `${target.name} does not answer (${this.status.describeStale(target.id)}): its state is not known now`;
     if (stepTarget(step, state) === null) return `${step} is not possible on ${target.name}, which is ${state}`;
     if (NEEDS_CONFIG_SET.has(step) && target.configSet === null) {
       return `${target.name} has no selected config set: select one before ${step} (a server without one cannot leave Idle)`;
@@ -440,7 +444,7 @@ export class EccControl {
       targets,
       phase: (text) => this.status.setPhase(text),
       stepEach: (group, step) => this.stepEach(group, step),
-      stepOrdered: (group, step) => this.stepOrdered(operation, group, step),
+      stepOrdered: (group, step, options) => this.stepOrdered(operation, group, step, options?.throughFailures ?? false),
     };
     this.background(name, async () => {
       let result: OperationResult;
@@ -485,24 +489,39 @@ export class EccControl {
     return outcomes.flatMap((o) => (o.ok ? [] : [o.failure]));
   }
 
-  private async stepOrdered(operation: AllOperation, targets: readonly ServerTarget[], step: EccStep): Promise<EccFailure[]> {
+  private async stepOrdered(operation: AllOperation, targets: readonly ServerTarget[], step: EccStep, throughFailures: boolean): Promise<EccFailure[]> {
     const order = stepOrder(step);
+    const all: EccFailure[] = [];
     for (const phase of order.phases) {
       const group = targets.filter((t) => (phase.group === 'all' ? true : phase.group === 'mutant' ? t.drivesMutant : !t.drivesMutant));
       if (group.length === 0) continue;
       const who = phase.group === 'all' ? 'all servers' : phase.group === 'mutant' ? 'the MuTAnT' : 'the CoBos';
       operation.phase(`${step}: ${order.text} — ${phase.step} ${who} (${names(group)}), waiting until done`);
       const failures = await this.stepEach(group, phase.step);
-      if (failures.length > 0) return failures;
+      all.push(...failures);
+      if (failures.length > 0 && !throughFailures) return all;
     }
-    return [];
+    return all;
+  }
+
+  /**
+   * Refuses an operation on all servers while any of them does not answer: its last state is
+   * history, and an operation that cannot reach every server would be left half done.
+   */
+  assertAnswering(targets: readonly ServerTarget[], what: string): void {
+    const unknown = targets.filter((t) => this.status.state(t.id) === null);
+    if (unknown.length > 0) throw new ApiError('REFUSED', `${what} refused: the state of ${names(unknown)} is not known (refresh first)`);
+    const silent = targets.filter((t) => !this.status.answering(t.id));
+    if (silent.length > 0) {
+      const list = silent.map((t) => `${t.name} (${this.status.describeStale(t.id)})`).join(', ');
+      throw new ApiError('REFUSED', `${what} refused: ${list} ${silent.length === 1 ? 'does' : 'do'} not answer; its last state is not the present`);
+    }
   }
 
   /** The common state of the experiment's servers, or a refusal naming what is inconsistent. */
   private commonState(targets: readonly ServerTarget[], what: string): EccState {
     if (targets.length === 0) throw new ApiError('REFUSED', `${what} refused: the active experiment has no ECC server`);
-    const unknown = targets.filter((t) => this.status.state(t.id) === null);
-    if (unknown.length > 0) throw new ApiError('REFUSED', `${what} refused: the state of ${names(unknown)} is not known (refresh first)`);
+    this.assertAnswering(targets, what);
     const states = new Set(targets.map((t) => this.status.state(t.id)));
     if (states.size > 1) {
       const list = targets.map((t) => `${t.name} ${this.status.state(t.id)}`).join(', ');
@@ -559,8 +578,7 @@ export class EccControl {
     this.assertNoRun(experiment, name);
     const targets = this.targets(experiment.id);
     if (targets.length === 0) throw new ApiError('REFUSED', `${name} refused: the active experiment has no ECC server`);
-    const unknown = targets.filter((t) => this.status.state(t.id) === null);
-    if (unknown.length > 0) throw new ApiError('REFUSED', `${name} refused: the state of ${names(unknown)} is not known (refresh first)`);
+    this.assertAnswering(targets, name);
     const along: readonly (EccState | null)[] = ['Idle', 'Described', 'Prepared', 'Ready'];
     const beyond = targets.filter((t) => !along.includes(this.status.state(t.id)));
     if (beyond.length > 0) {

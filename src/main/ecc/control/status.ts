@@ -18,6 +18,8 @@ interface Live {
   transition: EccStep | null;
   reachable: boolean | null;
   lastContact: string | null;
+  /** When the state shown was read (a GetState answer); it is history once the server stops answering. */
+  stateReadAt: string | null;
   lastError: EccServerStatus['lastError'];
   activity: string | null;
   /** When the call whose answer is shown was sent (ms): an older answer arriving later is not shown. */
@@ -29,6 +31,7 @@ const fresh = (): Live => ({
   transition: null,
   reachable: null,
   lastContact: null,
+  stateReadAt: null,
   lastError: null,
   activity: null,
   seenAt: 0,
@@ -47,8 +50,39 @@ export class EccStatusBoard {
     return found;
   }
 
+  /** The state last read from the server, current or not (see `answering`). */
   state(id: number): EccState | null {
     return this.live.get(id)?.state ?? null;
+  }
+
+  /**
+   * Whether the state shown is current: the last call answered. A server that stopped answering
+   * keeps its last state as history, which never counts as the present.
+   */
+  answering(id: number): boolean {
+    return this.live.get(id)?.reachable === true;
+  }
+
+  /** The state only while it is current; null while not read or while the server does not answer. */
+  currentState(id: number): EccState | null {
+    const live = this.live.get(id);
+    return live?.reachable === true ? live.state : null;
+  }
+
+  /** `Ready 40 s ago, not answering` / `not read yet`: how a state that is not current is named in refusals. */
+  describeStale(id: number, now = Date.now()): string {
+    const live = this.live.get(id);
+    if (!live || live.state === null || live.stateReadAt === null) return 'state not read yet';
+    const age = Math.max(0, Math.round((now - Date.parse(live.stateReadAt)) / 1000));
+    return live.reachable === false ? `${live.state} ${age} s ago, not answering` : `${live.state} ${age} s ago`;
+  }
+
+  /** After a stop that could not be confirmed: the state is not known any more (it may still be running). */
+  forgetState(id: number): void {
+    const live = this.entry(id);
+    live.state = null;
+    live.transition = null;
+    this.announce();
   }
 
   transition(id: number): EccStep | null {
@@ -73,6 +107,7 @@ export class EccStatusBoard {
     live.transition = report.transition;
     live.reachable = true;
     live.lastContact = nowIso();
+    live.stateReadAt = live.lastContact;
     if (live.lastError?.kind === 'refresh') live.lastError = null;
     this.announce();
     return true;
@@ -182,6 +217,8 @@ export class EccStatusBoard {
         transition: live.transition,
         reachable: live.reachable,
         lastContact: live.lastContact,
+        stateReadAt: live.stateReadAt,
+        stateCurrent: live.state !== null && live.reachable === true,
         lastError: live.lastError,
         activity: live.activity,
       };
@@ -191,9 +228,11 @@ export class EccStatusBoard {
       const { experimentId: _experimentId, ...rest } = value;
       return rest;
     };
+    const notAnswering = list.filter((s) => s.reachable === false).map((s) => s.name);
     return {
       experimentId,
-      overall: overallState(list.map((s) => s.state)),
+      overall: notAnswering.length > 0 ? 'Not answering' : overallState(list.map((s) => s.state)),
+      notAnswering,
       servers: list,
       operation: strip(this.operationStatus),
       lastReport: strip(this.report),
@@ -201,7 +240,10 @@ export class EccStatusBoard {
   }
 }
 
-/** The common state, Mixed when they differ, Unknown while one is not known; null without servers. */
+/**
+ * The common state, Mixed when they differ, Unknown while one is not known; null without servers.
+ * (A server that does not answer makes it `Not answering`, before this is asked.)
+ */
 export function overallState(states: readonly (EccState | null)[]): EccStatus['overall'] {
   if (states.length === 0) return null;
   if (states.some((s) => s === null)) return 'Unknown';

@@ -140,6 +140,8 @@ export interface EccSimulator {
   set(behaviour: Partial<EccSimulatorBehaviour>): void;
   /** Resolves with the first logged request matching `predicate` (already logged or yet to come). */
   waitForRequest(predicate?: (request: EccRequestRecord) => boolean, timeoutMs?: number): Promise<EccRequestRecord>;
+  /** Ends like a killed process: stops listening and drops every connection, a step under way included; `restart` brings it back. */
+  kill(): Promise<void>;
   /** Listens again on the same port after the server died or exited, back in Idle like a restarted server. */
   restart(): Promise<void>;
   /** Stops listening and destroys every open connection, hanging ones included. */
@@ -297,6 +299,12 @@ class Simulator implements EccSimulator {
     const address = this.#server.address();
     this.#port = typeof address === 'object' && address ? address.port : port;
     this.#listening = true;
+  }
+
+  async kill(): Promise<void> {
+    if (this.#closed) throw new Error('The simulator was closed');
+    this.#log(`[ecc-sim :${this.#port}] killed`);
+    await this.#stop();
   }
 
   async restart(): Promise<void> {

@@ -12,11 +12,12 @@ import {
   LoaderCircle,
   PowerOff,
   Shuffle,
+  Unplug,
   type LucideIcon,
 } from 'lucide-react';
 import type { EccState, EccStep } from '../../../shared/domain';
 
-export type ShownState = EccState | 'Mixed' | 'Unknown';
+export type ShownState = EccState | 'Mixed' | 'Unknown' | 'Not answering';
 
 const ICONS: Record<ShownState, LucideIcon> = {
   Off: PowerOff,
@@ -28,6 +29,7 @@ const ICONS: Record<ShownState, LucideIcon> = {
   Paused: CirclePause,
   Mixed: Shuffle,
   Unknown: CircleHelp,
+  'Not answering': Unplug,
 };
 
 interface StateBadgeProps {
@@ -43,7 +45,7 @@ export function StateBadge({ state, unknownText = 'Not known', transition, large
   const shown: ShownState = state ?? 'Unknown';
   const Icon = transition ? LoaderCircle : state === null ? CircleDashed : ICONS[shown];
   return (
-    <span className={`state state-${shown.toLowerCase()}${large ? ' state-large' : ''}`}>
+    <span className={`state state-${shown.toLowerCase().replace(' ', '-')}${large ? ' state-large' : ''}`}>
       <Icon aria-hidden="true" size={large ? 40 : 16} className={transition ? 'spin' : undefined} />
       <span>{state === null ? unknownText : shown}</span>
       {transition ? <span className="state-transition">{` — ${transition} under way`}</span> : null}

@@ -11,13 +11,32 @@ import { useMutation } from '../../api/hooks';
 import { ConfirmButton, type Confirmation } from './ConfirmButton';
 import { ACQUIRING, configSetChoiceValidity, serverResetValidity, serverStepValidity, type ServerFacts } from './rules';
 import { StateBadge } from '../../components/StateBadge';
-import { formatTime } from '../../components/time';
+import { formatDuration, formatTime, useNow } from '../../components/time';
 import type { LogTarget } from './RemoteLogDialog';
 import { StatusTable } from './StatusTable';
 import styles from './status.module.css';
 
 const STEPS: readonly EccStep[] = ['Describe', 'Prepare', 'Configure', 'Start', 'Stop'];
 const COLUMNS = ['Server', 'State', 'Answers', 'Process', 'Config set', 'Steps', 'Log'] as const;
+
+/**
+ * The state, or, while the server does not answer, its last state marked as history with its age:
+ * never shown as the present.
+ */
+function ServerState({ server, busy }: { server: EccServerStatus; busy: string | null }) {
+  const now = useNow(1000);
+  if (server.stateCurrent || server.state === null || server.stateReadAt === null) return <StateBadge state={server.state} transition={busy} />;
+  const age = Math.max(0, Math.round((now - Date.parse(server.stateReadAt)) / 1000));
+  return (
+    <span className="state-history" title={`Last read at ${formatTime(server.stateReadAt)}; the server does not answer since`}>
+      <StateBadge state={server.state} transition={null} />
+      <span className={styles.sub}>
+        {' '}
+        {age < 120 ? `${age} s` : age < 7200 ? `${Math.round(age / 60)} min` : formatDuration(age * 1000)} ago, not answering
+      </span>
+    </span>
+  );
+}
 
 export function Reachability({ reachable, lastContact }: { reachable: boolean | null; lastContact: string | null }) {
   if (reachable === null) {
@@ -182,7 +201,7 @@ export const EccServerRow = memo(function EccServerRow({ server, setup, worker, 
           </div>
         </th>
         <td>
-          <StateBadge state={server.state} transition={busy} />
+          <ServerState server={server} busy={busy} />
         </td>
         <td>
           <Reachability reachable={server.reachable} lastContact={server.lastContact} />

@@ -71,6 +71,11 @@ export function OverallState({ ecc, experimentName }: { ecc: EccStatus | undefin
           <span className={styles.hint}>Loading…</span>
         )}
       </div>
+      {ecc && ecc.notAnswering.length > 0 ? (
+        <p className={styles.toneError} role="alert" aria-label="Servers not answering">
+          Not answering: {ecc.notAnswering.join(', ')}. Their last states are history; the overall state cannot be known until they answer.
+        </p>
+      ) : null}
       {ecc ? <Operation ecc={ecc} /> : null}
     </section>
   );

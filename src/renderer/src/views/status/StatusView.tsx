@@ -15,6 +15,7 @@ import { HostKeys, presentedKeys } from './HostKeys';
 import { OverallState, RunInfo } from './Overview';
 import { RecentLog } from './RecentLog';
 import { RemoteLogDialog, type LogTarget } from './RemoteLogDialog';
+import { StartChecklist } from './StartChecklist';
 import type { ControlFacts } from './rules';
 import styles from './status.module.css';
 
@@ -68,6 +69,7 @@ export function StatusView() {
         </div>
         <GlobalControls facts={facts} />
       </div>
+      <StartChecklist items={runs?.checklist} readOnly={readOnly} />
       <HostKeys keys={hostKeys} readOnly={readOnly} />
       <EccServersTable
         servers={ecc?.servers ?? []}

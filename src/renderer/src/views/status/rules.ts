@@ -68,7 +68,10 @@ function noRun(runs: RunControlStatus, what: string): Validity | null {
 
 function known(servers: readonly EccServerStatus[], what: string): Validity | null {
   const unknown = servers.filter((s) => s.state === null);
-  return unknown.length > 0 ? no(`${what} needs the state of every ECC server; not known yet: ${list(unknown)}`) : null;
+  if (unknown.length > 0) return no(`${what} needs the state of every ECC server; not known yet: ${list(unknown)}`);
+  // A server that does not answer shows its last state as history: never counted as the present.
+  const silent = servers.filter((s) => s.reachable === false);
+  return silent.length > 0 ? no(`${what} needs every ECC server answering; not answering: ${list(silent)}`) : null;
 }
 
 /** The one state all servers are in, or why there is none. */
@@ -118,13 +121,21 @@ export function startAllValidity(facts: ControlFacts): Validity {
   const c = common(facts, what);
   if ('enabled' in c) return c;
   if (c.runs.currentRun) return no(`Run ${c.runs.currentRun.number} is going: stop it with Stop all first`);
-  const dirty = c.runs.dataRouters.filter((r) => r.clean === false);
-  if (dirty.length > 0) {
-    return no(`${what} needs clean staging directories; ${list(dirty)} still hold${dirty.length === 1 ? 's' : ''} .graw files of an earlier run`);
-  }
+  const silent = known(c.ecc.servers, what);
+  if (silent) return silent;
   const notReady = c.ecc.servers.filter((s) => s.state !== 'Ready');
   if (notReady.length > 0) return no(`${what} needs every ECC server Ready; ${statesOf(notReady)}`);
-  return needsSet(c.ecc.servers, c.has, what) ?? busy(c.ecc.servers, what) ?? ok;
+  const refused = needsSet(c.ecc.servers, c.has, what) ?? busy(c.ecc.servers, what);
+  if (refused) return refused;
+  // The checklist decides the rest, as the server does: not passed and not overridden blocks.
+  const blocking = c.runs.checklist.filter((i) => i.status !== 'pass' && i.override === null);
+  if (blocking.length > 0) {
+    const failed = blocking.filter((i) => i.status === 'fail').length;
+    const unknown = blocking.length - failed;
+    const counts = [failed > 0 ? `${failed} failed` : '', unknown > 0 ? `${unknown} not known` : ''].filter(Boolean).join(', ');
+    return no(`${what} waits for its checklist (${counts}): ${blocking[0]?.reason ?? ''}${blocking.length > 1 ? '; …' : ''}`);
+  }
+  return ok;
 }
 
 /** Stop all (runs.stopAll). */
@@ -140,7 +151,8 @@ export function stopAllValidity(facts: ControlFacts): Validity {
         : 'No run is going',
     );
   }
-  return known(c.ecc.servers, what) ?? busy(c.ecc.servers, what) ?? ok;
+  // Never blocked by a server that does not answer: it is named on the run instead.
+  return busy(c.ecc.servers.filter((s) => s.reachable !== false), what) ?? ok;
 }
 
 /** Reset all (ecc.resetAll): one step back on every server. */
@@ -172,6 +184,7 @@ export function serverStepValidity(server: EccServerStatus, step: EccStep, facts
   if (server.activity !== null) return no(`${server.name} is busy (${server.activity}): one step at a time`);
   if (server.transition !== null) return no(`${server.name} reports ${server.transition} under way`);
   if (server.state === null) return no(`The state of ${server.name} is not known: refresh it`);
+  if (server.reachable === false) return no(`${server.name} does not answer: its last state (${server.state}) is not the present`);
   if (stepTarget(step, server.state) === null) return no(`${step} is not possible from ${server.state} (needs ${stepSources(step).join(' or ')})`);
   if (NEEDS_CONFIG_SET.has(step) && !facts.hasConfigSet) return no(`${server.name} has no selected config set: choose one first`);
   return ok;

@@ -2,7 +2,7 @@
 // (or, when it is, in which order it goes), and what deserves a notification.
 import { describe, expect, it } from 'vitest';
 import type { EccServerStatus, EccStatus, RunControlStatus } from '../../../../shared/api/contract';
-import type { EccState } from '../../../../shared/domain';
+import type { ChecklistItem, EccState } from '../../../../shared/domain';
 import { detectNotices } from './notify-rules';
 import { stepOrder } from '../../../../shared/ecc-state-machine';
 import {
@@ -27,6 +27,8 @@ function server(id: number, name: string, state: EccState | null, extra: Partial
     transition: null,
     reachable: true,
     lastContact: null,
+    stateReadAt: null,
+    stateCurrent: state !== null,
     lastError: null,
     activity: null,
     ...extra,
@@ -34,10 +36,10 @@ function server(id: number, name: string, state: EccState | null, extra: Partial
 }
 
 function ecc(servers: EccServerStatus[], extra: Partial<EccStatus> = {}): EccStatus {
-  return { experimentId: 1, overall: null, servers, operation: null, lastReport: null, ...extra };
+  return { experimentId: 1, overall: null, notAnswering: [], servers, operation: null, lastReport: null, ...extra };
 }
 
-const noRun: RunControlStatus = { experimentId: 1, currentRun: null, dataRouters: [], pendingJobs: 0 };
+const noRun: RunControlStatus = { experimentId: 1, currentRun: null, dataRouters: [], pendingJobs: 0, checklist: [] };
 const running: RunControlStatus = { ...noRun, currentRun: { id: 7, number: 3, startTime: '2026-01-01T00:00:00Z' } };
 
 function facts(servers: EccServerStatus[], runs: RunControlStatus = noRun, extra: Partial<ControlFacts> = {}): ControlFacts {
@@ -58,12 +60,33 @@ describe('the controls for all ECC servers', () => {
     expect(startAllValidity(f)).toEqual({ enabled: false, reason: 'Start all needs every ECC server Ready; ECC1, ECC2 are Prepared' });
   });
 
-  it('refuse Start all while a data router is known not clean, but not while it is unknown', () => {
+  it('refuse Start all while an item of the checklist is neither passed nor overridden, an unknown one included', () => {
     const ready = [server(1, 'ECC0', 'Ready')];
-    const unknown = { ...noRun, dataRouters: [{ id: 1, name: 'DataRouter0', clean: null, checkedAt: null }] };
-    expect(startAllValidity(facts(ready, unknown)).enabled).toBe(true);
-    const dirty = { ...noRun, dataRouters: [{ id: 1, name: 'DataRouter0', clean: false, checkedAt: null }] };
-    expect(startAllValidity(facts(ready, dirty)).reason).toMatch(/DataRouter0 still holds \.graw files/);
+    const item = (status: 'pass' | 'fail' | 'unknown', reason: string, override: ChecklistItem['override'] = null): ChecklistItem => ({
+      key: 'clean:1',
+      label: 'DataRouter0: staging folder found and clean',
+      status,
+      reason,
+      overridable: status !== 'fail',
+      override,
+    });
+    const unknown = { ...noRun, checklist: [item('unknown', 'Whether the staging folder of DataRouter0 is clean: not checked')] };
+    expect(startAllValidity(facts(ready, unknown)).reason).toBe('Start all waits for its checklist (1 not known): Whether the staging folder of DataRouter0 is clean: not checked');
+    const dirty = { ...noRun, checklist: [item('fail', 'The staging folder of DataRouter0 is not clean (3 .graw files)')] };
+    expect(startAllValidity(facts(ready, dirty)).reason).toMatch(/\(1 failed\): The staging folder of DataRouter0 is not clean/);
+    const overridden = { ...noRun, checklist: [item('unknown', 'not checked', { reason: 'checked by hand', by: 'daq', at: '2026-01-01T00:00:00Z' })] };
+    expect(startAllValidity(facts(ready, overridden)).enabled).toBe(true);
+    expect(startAllValidity(facts(ready, { ...noRun, checklist: [item('pass', 'clean')] })).enabled).toBe(true);
+  });
+
+  it('refuse every operation on all servers but Stop all while a server does not answer', () => {
+    const servers = [server(1, 'ECC0', 'Ready'), server(2, 'ECC1', 'Ready', { reachable: false, stateCurrent: false })];
+    expect(startAllValidity(facts(servers)).reason).toBe('Start all needs every ECC server answering; not answering: ECC1');
+    expect(stepAllValidity(facts(servers), 'Describe').reason).toMatch(/not answering: ECC1/);
+    expect(resetAllValidity(facts(servers)).enabled).toBe(false);
+    expect(serverStepValidity(servers[1]!, 'Breakup', { readOnly: false, operation: null, hasConfigSet: true }).reason).toMatch(/ECC1 does not answer/);
+    const acquiring = [server(1, 'ECC0', 'Running'), server(2, 'ECC1', 'Running', { reachable: false, stateCurrent: false })];
+    expect(stopAllValidity(facts(acquiring, running)).enabled).toBe(true);
   });
 
   it('need one common state for a step on all, and a selected config set', () => {

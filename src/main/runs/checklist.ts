@@ -1,0 +1,113 @@
+// Start all's checklist (issue "the screen tells the truth"): every condition a start needs, each
+// passed, failed or NOT KNOWN, with the reason. Shown at all times in the Status view, checked by
+// Start all and kept with the run it starts. An unknown item is not a passed one: Start all is
+// refused unless an operator overrides that item, with a reason, for the next start.
+import type { WorkersStatus } from '../../shared/api/contract';
+import type { ChecklistItem, ChecklistStatus, DataRouter, Experiment } from '../../shared/domain';
+import type { EccStatusBoard } from '../ecc/control/status';
+import type { ServerTarget } from '../ecc/control/queries';
+import type { DataRouterCleanliness } from './routers';
+
+export interface Override {
+  reason: string;
+  by: string;
+  at: string;
+}
+
+export interface ChecklistFacts {
+  experiment: Experiment;
+  targets: readonly ServerTarget[];
+  board: EccStatusBoard;
+  dataRouters: readonly DataRouter[];
+  cleanliness: DataRouterCleanliness;
+  /** The last SSH checks; null where this process runs none. */
+  workers: WorkersStatus | null;
+  /** The run before the next one, and how many of its after-stop jobs are not done. */
+  previousRun: { number: number; pending: number; failed: number } | null;
+  overrides: ReadonlyMap<string, Override>;
+}
+
+type Draft = Omit<ChecklistItem, 'override'>;
+
+const item = (key: string, label: string, status: ChecklistStatus, reason: string, overridable: boolean): Draft => ({
+  key,
+  label,
+  status,
+  reason,
+  overridable,
+});
+
+/** An ECC server must answer and be Ready with a set: a start cannot succeed otherwise, so no override. */
+function eccItem(target: ServerTarget, board: EccStatusBoard): Draft {
+  const key = `ecc:${target.id}`;
+  const label = `${target.name} answering, Ready, with a selected config set`;
+  const state = board.state(target.id);
+  if (state === null) return item(key, label, 'unknown', `The state of ${target.name} has not been read yet`, false);
+  if (!board.answering(target.id)) return item(key, label, 'unknown', `${target.name} does not answer (${board.describeStale(target.id)})`, false);
+  if (target.configSet === null) return item(key, label, 'fail', `${target.name} has no selected config set`, false);
+  if (state !== 'Ready') return item(key, label, 'fail', `${target.name} is ${state}, not Ready`, false);
+  return item(key, label, 'pass', `${target.name} is Ready`, false);
+}
+
+function checkFailure(check: { error: { message: string } | null; checkedAt: string | null }): string | null {
+  if (check.checkedAt === null) return 'not checked yet';
+  return check.error ? `the last check failed (${check.error.message})` : null;
+}
+
+function processItem(router: DataRouter, workers: WorkersStatus | null): Draft {
+  const key = `process:${router.id}`;
+  const label = `${router.name}: its dataRouter runs, listening on port ${router.port}`;
+  const check = workers?.dataRouters.find((r) => r.id === router.id);
+  if (!check) return item(key, label, 'unknown', `${router.name}'s process: not checked (this application runs no SSH checks)`, true);
+  const failure = checkFailure(check);
+  if (failure) return item(key, label, 'unknown', `${router.name}'s process: ${failure}`, true);
+  if (check.processRunning === true) return item(key, label, 'pass', `${router.name} runs on ${router.address}`, true);
+  if (check.processRunning === false) return item(key, label, 'fail', `No dataRouter of ${router.name} listens on ${router.address}:${router.port}`, false);
+  return item(key, label, 'unknown', `${router.name}'s process: not known yet`, true);
+}
+
+function cleanItem(router: DataRouter, cleanliness: DataRouterCleanliness): Draft {
+  const key = `clean:${router.id}`;
+  const label = `${router.name}: staging folder found and clean`;
+  const known = cleanliness.get(router.id);
+  if (known.clean === false) {
+    const files = known.grawFiles === null ? '' : ` (${known.grawFiles} .graw file${known.grawFiles === 1 ? '' : 's'})`;
+    return item(key, label, 'fail', `The staging folder of ${router.name} is not clean${files}: files of an earlier run are still there`, false);
+  }
+  if (known.clean === true) return item(key, label, 'pass', `${router.name}: no .graw file at ${known.checkedAt ?? 'the last check'}`, true);
+  return item(key, label, 'unknown', `Whether the staging folder of ${router.name} is clean: not checked since the last run, or the check fails`, true);
+}
+
+function jobsItem(previous: ChecklistFacts['previousRun']): Draft {
+  const label = "The previous run's files organized and configs backed up";
+  if (!previous) return item('jobs', label, 'pass', 'No earlier run', true);
+  if (previous.failed > 0) {
+    return item('jobs', label, 'fail', `${previous.failed} after-stop job${previous.failed === 1 ? '' : 's'} of run ${previous.number} failed: retry or mend them`, true);
+  }
+  if (previous.pending > 0) {
+    return item('jobs', label, 'fail', `${previous.pending} after-stop job${previous.pending === 1 ? '' : 's'} of run ${previous.number} still pending`, true);
+  }
+  return item('jobs', label, 'pass', `Every after-stop job of run ${previous.number} is done`, true);
+}
+
+/** The checklist as it stands now, with the overrides that apply to it. */
+export function startChecklist(facts: ChecklistFacts): ChecklistItem[] {
+  const drafts: Draft[] = [
+    ...facts.targets.map((t) => eccItem(t, facts.board)),
+    ...facts.dataRouters.flatMap((r) => [processItem(r, facts.workers), cleanItem(r, facts.cleanliness)]),
+    jobsItem(facts.previousRun),
+  ];
+  return drafts.map((d) => ({ ...d, override: d.overridable ? (facts.overrides.get(d.key) ?? null) : null }));
+}
+
+/** The items that keep Start all from going: not passed and not overridden. */
+export function blockingItems(items: readonly ChecklistItem[]): ChecklistItem[] {
+  return items.filter((i) => i.status !== 'pass' && i.override === null);
+}
+
+/** `ECC0 is Idle, not Ready; not known: DataRouter1's process: not checked yet` (failures first). */
+export function describeBlocking(items: readonly ChecklistItem[]): string {
+  const failed = items.filter((i) => i.status === 'fail').map((i) => i.reason);
+  const unknown = items.filter((i) => i.status === 'unknown').map((i) => i.reason);
+  return [...failed, ...(unknown.length > 0 ? [`not known (override with a reason, or check again): ${unknown.join('; ')}`] : [])].join('; ');
+}

@@ -1,0 +1,29 @@
+// The application's settings: what an operator may tune of the schedule and of Start all's
+// checklist, with their defaults and limits (the API's schema and the Setup form share these).
+import { z } from 'zod';
+
+export interface Settings {
+  /** How often every ECC server's state is read (DOMAIN.md's floor is 5 s; a change shows within 1 s by default). */
+  stateRefreshSeconds: number;
+  /** Start all's checklist: the least free space on every staging file system. */
+  minFreeDiskGb: number;
+  /** After Stop, how long a staging folder's .graw files must stay unchanged before they are moved. */
+  settleSeconds: number;
+}
+
+export const DEFAULT_SETTINGS: Readonly<Settings> = { stateRefreshSeconds: 1, minFreeDiskGb: 10, settleSeconds: 10 };
+
+const number = (min: number, max: number, unit: string) =>
+  z
+    .number({ error: 'Must be a number' })
+    .refine(Number.isFinite, 'Must be a number')
+    .min(min, `At least ${min} ${unit}`)
+    .max(max, `At most ${max} ${unit}`);
+
+export const settingsFields = {
+  stateRefreshSeconds: number(0.25, 60, 's'),
+  minFreeDiskGb: number(0, 1_000_000, 'GB'),
+  settleSeconds: number(0, 600, 's'),
+};
+
+export const SETTING_KEYS = Object.keys(settingsFields) as (keyof Settings)[];
