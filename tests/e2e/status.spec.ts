@@ -4,6 +4,7 @@
 // data routers have no SSH here: their checks fail, and the view says so.
 import { expect, test, type Locator, type Page } from '@playwright/test';
 import { callApi, easySetupInput, openApp, picture } from './support/app';
+import { overrideChecklist } from './support/runs';
 import { serverForThisFile } from './support/server';
 import { startEasySetupSims, type EasySetupSims } from './support/sims';
 
@@ -120,6 +121,21 @@ test('a shift through the buttons: Bring all to Ready, Start all, Stop all after
   await expect(page.getByRole('status', { name: 'Last operation' })).toContainText('Bring all to Ready: done');
   sims.byName('ECC0').set({ stepDurations: { Configure: 1000 } });
 
+  // The routers cannot be checked here: their checklist items are not known, and Start all waits.
+  const checklist = page.getByRole('list', { name: 'Start all checklist' });
+  await expect(checklist.getByRole('listitem', { name: 'ECC0 answering, Ready, with a selected config set: Passed' })).toBeVisible();
+  const processItem = checklist.getByRole('listitem', { name: /^DataRouter0: its dataRouter runs, listening on port \d+: Not known$/ });
+  await expect(processItem).toBeVisible(STATE_WAIT);
+  await expect(control(page, 'Start all')).toBeDisabled();
+  await expect(control(page, 'Start all')).toHaveAccessibleDescription(/Start all waits for its checklist \(\d+ not known\)/);
+  // One override through the interface, with its reason; it shows who gave it.
+  await processItem.getByRole('button', { name: /^Override DataRouter0/ }).click();
+  await processItem.getByLabel('Why start without it?').fill('router checked on its console');
+  await processItem.getByRole('button', { name: 'Override', exact: true }).click();
+  await expect(checklist.getByRole('listitem', { name: /^DataRouter0: its dataRouter runs, listening on port \d+: Not known, overridden$/ })).toContainText(
+    'router checked on its console',
+  );
+  await overrideChecklist(page.request, server());
   await expect(control(page, 'Start all')).toBeEnabled();
   await control(page, 'Start all').click();
   await expectAllServers(page, 'Running');
@@ -188,6 +204,7 @@ test("a failing ECC server: its error in its row, in the report and in a notific
 test('a run that stops without Stop all raises a notification', async ({ page }) => {
   await openApp(page, server(), 'Status');
   await expectAllServers(page, 'Ready');
+  await overrideChecklist(page.request, server());
   await control(page, 'Start all').click();
   await expectAllServers(page, 'Running');
   await expect(page.getByRole('region', { name: 'Run', exact: true })).toContainText('Run number1', STATE_WAIT);

@@ -110,8 +110,8 @@ export class RunControl {
       // The overrides were for this start: the next one is checked afresh.
       this.overrides.clear();
       this.announce();
-      const overridden = checklist.filter((i) => i.override !== null);
-      const note = overridden.length > 0 ? `; overridden: ${overridden.map((i) => `${i.label} (${i.override?.reason ?? ''})`).join('; ')}` : '';
+      const overridden = checklist.filter((i) => i.override !== null).length;
+      const note = overridden > 0 ? `; ${overridden} checklist item${overridden === 1 ? '' : 's'} overridden (kept with the run)` : '';
       return { ok: true, message: `Run ${run.number} started (config ${configName})${note}`, failures: [] };
     });
   }

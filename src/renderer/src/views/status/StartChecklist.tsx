@@ -81,23 +81,30 @@ const Item = memo(function Item({ item, readOnly }: { item: ChecklistItem; readO
   );
 });
 
-export function StartChecklist({ items, readOnly }: { items: readonly ChecklistItem[] | undefined; readOnly: boolean }) {
+/**
+ * While a run goes the checklist is about the next start: folded, so that it does not read as a
+ * verdict on the run (whose own checklist is kept with it); open otherwise.
+ */
+export function StartChecklist({ items, readOnly, runNumber }: { items: readonly ChecklistItem[] | undefined; readOnly: boolean; runNumber: number | null }) {
   const open = (items ?? []).filter((i) => i.status !== 'pass' && i.override === null).length;
+  const summary = items ? (open === 0 ? 'every item passed or overridden' : `${open} keep${open === 1 ? 's' : ''} Start all from going`) : 'loading…';
   return (
     <section className="panel" aria-labelledby="status-checklist-heading">
-      <h3 id="status-checklist-heading" className={styles.panelTitle}>
-        <ClipboardCheck aria-hidden="true" size={18} /> Start all checklist
-        <span className={styles.sub}>{items ? (open === 0 ? ' — every item passed or overridden' : ` — ${open} keep${open === 1 ? 's' : ''} Start all from going`) : ''}</span>
-      </h3>
-      {items ? (
-        <ul className={styles.checklist} aria-label="Start all checklist">
-          {items.map((item) => (
-            <Item key={item.key} item={item} readOnly={readOnly} />
-          ))}
-        </ul>
-      ) : (
-        <p className={styles.hint}>Loading…</p>
-      )}
+      <details open={runNumber === null} key={runNumber === null ? 'idle' : 'running'}>
+        <summary>
+          <h3 id="status-checklist-heading" className={`${styles.panelTitle} ${styles.inlineTitle}`}>
+            <ClipboardCheck aria-hidden="true" size={18} /> Start all checklist
+            <span className={styles.sub}> — {runNumber === null ? summary : `run ${runNumber} is going; this is for the next start (${summary})`}</span>
+          </h3>
+        </summary>
+        {items ? (
+          <ul className={styles.checklist} aria-label="Start all checklist">
+            {items.map((item) => (
+              <Item key={item.key} item={item} readOnly={readOnly} />
+            ))}
+          </ul>
+        ) : null}
+      </details>
     </section>
   );
 }

@@ -69,7 +69,7 @@ export function StatusView() {
         </div>
         <GlobalControls facts={facts} />
       </div>
-      <StartChecklist items={runs?.checklist} readOnly={readOnly} />
+      <StartChecklist items={runs?.checklist} readOnly={readOnly} runNumber={currentRun?.number ?? null} />
       <HostKeys keys={hostKeys} readOnly={readOnly} />
       <EccServersTable
         servers={ecc?.servers ?? []}
