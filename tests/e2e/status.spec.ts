@@ -220,3 +220,33 @@ test('a run that stops without Stop all raises a notification', async ({ page })
   await expectAllServers(page, 'Ready');
   await expect(page.getByRole('region', { name: 'Run', exact: true })).toContainText('No run going', STATE_WAIT);
 });
+
+test('a server that stops answering: its last state shown as history with its age, the overall state naming it; Stop all closes the run without it', async ({ page }) => {
+  await openApp(page, server(), 'Status');
+  await expectAllServers(page, 'Ready');
+  await overrideChecklist(page.request, server());
+  await control(page, 'Start all').click();
+  await expectAllServers(page, 'Running');
+  await expect(page.getByRole('region', { name: 'Run', exact: true })).toContainText('Run number2', STATE_WAIT);
+
+  // ECC3's server process is killed: its connections are refused.
+  await sims.byName('ECC3').kill();
+  await expect(overall(page)).toHaveText('Not answering', STATE_WAIT);
+  await expect(page.getByRole('alert', { name: 'Servers not answering' })).toContainText('Not answering: ECC3');
+  await expect(await serverCell(page, 'ECC3', 'State')).toHaveText(/^Running \d+ s ago, not answering$/);
+  await expect(await serverCell(page, 'ECC2', 'State')).toHaveText('Running');
+  await expect(control(page, 'Reset all')).toBeDisabled();
+
+  // Stop all is not blocked: the others stop, the run closes, and the report names ECC3.
+  await control(page, 'Stop all').click();
+  await page.getByRole('alertdialog', { name: 'Stop run 2?' }).getByRole('button', { name: 'Stop run 2' }).click();
+  await expect(page.getByRole('region', { name: 'Run', exact: true })).toContainText('No run going', STATE_WAIT);
+  await expect(page.getByRole('status', { name: 'Last operation' })).toContainText('Run 2 stopped without ECC3, which does not answer');
+  await expect(await serverCell(page, 'ECC3', 'State')).toHaveText('Not known');
+  await expect(control(page, 'Start all')).toHaveAccessibleDescription(/needs the state of every ECC server; not known yet: ECC3/);
+
+  // Restarted, it shows what it really is: Idle.
+  await sims.byName('ECC3').restart();
+  await expect(await serverCell(page, 'ECC3', 'State')).toHaveText('Idle', STATE_WAIT);
+  await expect(overall(page)).toHaveText('Mixed');
+});
