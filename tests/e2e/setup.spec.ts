@@ -7,6 +7,7 @@ import { expect, test, type Page } from '@playwright/test';
 import type { Setup } from '../../src/shared/domain';
 import {
   activeExperiment,
+  apiValue,
   callApi,
   confirmation,
   createExperiment,
@@ -415,4 +416,20 @@ test('the theme toggles between dark and light', async ({ page }) => {
   await expect(page.locator('html')).toHaveAttribute('data-theme', 'light');
   await toggle.click();
   await expect(page.locator('html')).toHaveAttribute('data-theme', 'dark');
+});
+
+test('the settings are saved from the setup view, a value out of range refused at its field', async ({ page, request }) => {
+  const panel = page.getByRole('region', { name: 'Settings', exact: true });
+  const refresh = panel.getByLabel("Read every ECC server's state every");
+  await expect(refresh).toHaveValue('1');
+  await refresh.fill('0');
+  await panel.getByRole('button', { name: 'Save settings' }).click();
+  await expect(panel).toContainText('At least 0.25 s');
+  await refresh.fill('2');
+  await panel.getByLabel('Least free disk on each staging file system').fill('25');
+  await panel.getByRole('button', { name: 'Save settings' }).click();
+  await expect(panel.getByRole('status')).toHaveText('✓ Settings saved; they apply now.');
+  expect(await apiValue(request, server(), 'settings.get', {})).toEqual({ stateRefreshSeconds: 2, minFreeDiskGb: 25, settleSeconds: 10 });
+  // Back to the defaults for the other tests of this server.
+  expect((await callApi(request, server(), 'settings.update', { stateRefreshSeconds: 1, minFreeDiskGb: 10 })).status).toBe(200);
 });

@@ -10,6 +10,7 @@ import { EasySetupForm } from './EasySetupForm';
 import { EccServersSection } from './EccServers';
 import { ExperimentsPanel } from './ExperimentsPanel';
 import { ExportImportPanel } from './ExportImport';
+import { SettingsPanel } from './SettingsPanel';
 import { SshHostsSection } from './SshHosts';
 
 export function SetupView() {
@@ -54,6 +55,7 @@ export function SetupView() {
         <ExperimentsPanel experiments={experiments} />
         {setup ? <EasySetupForm key={`easy-${setup.experiment.id}`} setup={setup} /> : null}
         {setup ? <ExportImportPanel key={`file-${setup.experiment.id}`} setup={setup} /> : null}
+        <SettingsPanel />
       </div>
     </div>
   );

@@ -1,0 +1,92 @@
+// The application's settings: how often ECC states are read, the free disk Start all's checklist
+// needs, and how long files must settle after Stop. Checked as typed with the API's own schema;
+// they apply at once.
+import { useEffect, useState } from 'react';
+import type { Settings } from '../../../../shared/settings';
+import { useSubscription } from '../../api/hooks';
+import { Field, FormError, FormSuccess } from '../../components/Field';
+import { useReadOnly } from '../../state/app-store';
+import { numberOrUndefined, useApiForm } from './api-form';
+
+const FIELDS = ['stateRefreshSeconds', 'minFreeDiskGb', 'settleSeconds'] as const;
+
+type Values = Record<(typeof FIELDS)[number], string>;
+
+const asValues = (s: Settings): Values => ({
+  stateRefreshSeconds: String(s.stateRefreshSeconds),
+  minFreeDiskGb: String(s.minFreeDiskGb),
+  settleSeconds: String(s.settleSeconds),
+});
+
+function SettingsForm({ settings }: { settings: Settings }) {
+  const readOnly = useReadOnly();
+  const [done, setDone] = useState<string | undefined>(undefined);
+  const api = useApiForm('settings.update', {
+    defaultValues: asValues(settings),
+    toInput: (values: Values) => ({
+      stateRefreshSeconds: numberOrUndefined(values.stateRefreshSeconds),
+      minFreeDiskGb: numberOrUndefined(values.minFreeDiskGb),
+      settleSeconds: numberOrUndefined(values.settleSeconds),
+    }),
+    fields: FIELDS,
+  });
+  const { register, formState, reset } = api.form;
+  // Another client's change shows here too (unless this form is being edited).
+  useEffect(() => {
+    if (!formState.isDirty) reset(asValues(settings));
+  }, [settings, formState.isDirty, reset]);
+  return (
+    <form
+      aria-labelledby="settings-heading"
+      noValidate
+      onSubmit={(event) =>
+        void api.onSubmit((saved) => {
+          reset(asValues(saved));
+          setDone('Settings saved; they apply now.');
+        })(event)
+      }
+    >
+      <fieldset disabled={readOnly || api.mutation.pending}>
+        <FormError message={api.formError} />
+        <Field
+          label="Read every ECC server's state every"
+          units="s"
+          inputMode="decimal"
+          hint="From 0.25 to 60; a change the application did not make shows within this time."
+          error={formState.errors.stateRefreshSeconds?.message}
+          {...register('stateRefreshSeconds')}
+        />
+        <Field
+          label="Least free disk on each staging file system"
+          units="GB"
+          inputMode="decimal"
+          hint="An item of Start all's checklist."
+          error={formState.errors.minFreeDiskGb?.message}
+          {...register('minFreeDiskGb')}
+        />
+        <Field
+          label="After Stop, files must stay unchanged for"
+          units="s"
+          inputMode="decimal"
+          hint="Data routers keep writing for a while after Stop: a file still growing is never moved."
+          error={formState.errors.settleSeconds?.message}
+          {...register('settleSeconds')}
+        />
+        <div className="actions">
+          <button type="submit">Save settings</button>
+        </div>
+      </fieldset>
+      <FormSuccess message={done} />
+    </form>
+  );
+}
+
+export function SettingsPanel() {
+  const { data } = useSubscription('settings.get', {});
+  return (
+    <section className="panel" aria-labelledby="settings-heading">
+      <h3 id="settings-heading">Settings</h3>
+      {data ? <SettingsForm settings={data} /> : <p className="loading">Loading…</p>}
+    </section>
+  );
+}
