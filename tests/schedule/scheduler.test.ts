@@ -93,4 +93,20 @@ describe('the ECC schedule', () => {
       await closeEccSimulators(sims);
     }
   });
+
+  it('reads every server once a second by default, and follows the setting when an operator changes it', async () => {
+    const app = openApp(undefined, { ecc: { schedule: {} } });
+    expect(app.scheduler.refreshIntervalMs).toBe(1_000);
+    await call(app, 'settings.update', { stateRefreshSeconds: 0.25 });
+    expect(app.scheduler.refreshIntervalMs).toBe(250);
+    const r = await rig({ cobos: 1, app });
+    // A change the application did not make (another client's step) is read by the schedule alone.
+    const sim = r.cobos[0]!.sim;
+    sim.setState('Described');
+    await waitForStatus(app, (s) => s.servers[0]?.state === 'Described');
+    const from = Date.now();
+    await waitForStatus(app, () => getStateTimes(sim, from).length >= 4);
+    expect((await call(app, 'settings.update', { stateRefreshSeconds: 30 })).stateRefreshSeconds).toBe(30);
+    expect(app.scheduler.refreshIntervalMs).toBe(30_000);
+  });
 });
