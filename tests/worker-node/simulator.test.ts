@@ -227,7 +227,7 @@ describe('the simulated worker computer, seen by the application', () => {
 
     const answer = value(await organizeFiles({ ...task(w), port: 46005, experiment: 'e20009', runNumber: 7 }));
     expect(answer.staging).toMatchObject({ kind: 'found', directory: '/data/cobo0' });
-    expect(answer.result).toEqual({ destination: '/data/cobo0/e20009/run_0007', moved: files.length - 1, skippedExisting: [taken], errors: [], interrupted: false });
+    expect(answer.result).toEqual({ destination: '/data/cobo0/e20009/run_0007', moved: files.length - 1, changed: [], skippedExisting: [taken], errors: [], interrupted: false });
     expect(readFileSync(join(staging, 'e20009', 'run_0007', taken), 'utf8')).toBe('kept as it is');
     expect(grawFiles(staging)).toEqual([taken]);
     expect(grawFiles(join(staging, 'e20009', 'run_0007'))).toEqual(files);
