@@ -92,6 +92,7 @@ export class JobRunner {
     const taken = new Set<number>();
     const first = this.dueJobs();
     const nextJob = (): DueJob | undefined => {
+      if (this.closed) return undefined;
       const job = first.find((j) => !taken.has(j.id)) ?? this.dueJobs().find((j) => j.status === 'pending' && !taken.has(j.id));
       if (job) taken.add(job.id);
       return job;
@@ -161,7 +162,7 @@ export class JobRunner {
           ok: false,
           message:
             `${moved} file(s) moved; ${job.targetName} did not finish writing: its .graw files were still changing after ` +
-            `${Math.round(this.settleTimeoutMs / 1000)} s (last changed: ${names}), left in place`,
+            `${duration(this.settleTimeoutMs)} (last changed: ${names}), left in place`,
         };
       }
       const files = still.files;
@@ -219,6 +220,10 @@ export class JobRunner {
       if (!(error instanceof SshError)) throw error;
     }
   }
+}
+
+function duration(ms: number): string {
+  return ms < 10_000 ? `${ms} ms` : `${Math.round(ms / 1000)} s`;
 }
 
 /** Resolves after `ms`, or at once when the signal fires. */
