@@ -181,6 +181,10 @@ export class JobRunner {
       this.setPhase(job, `looking for new files of ${job.targetName}`);
       const after = await this.gateway.snapshotStaging(host, stagingDirectory);
       if (after.length === 0) break;
+      // Files that settle and change again at every move are still being written: bounded too.
+      if (Date.now() >= giveUpAt) {
+        return { ok: false, message: `${moved} file(s) moved; ${job.targetName} was still writing after ${duration(this.settleTimeoutMs)}: ${after.map((f) => f.name).join(', ')} left in place` };
+      }
     }
     return { ok: true, message: moved === 0 && destination === '' ? 'no file to move' : `${moved} file(s) moved to ${destination}` };
   }
