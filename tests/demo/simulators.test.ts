@@ -142,7 +142,11 @@ describe('the demo simulators', () => {
     // ECC0 Running too, as a clock: while it writes on, the stopped DataRouter1 must stay still.
     handles.eccServers.get('ECC0')!.setState('Running');
     await soap.step(endpoint(simulators.ports.ecc[1]!), 'Stop', buildConfigId(set), table, LIMIT);
+    // Like a real router, it empties its buffers for a few seconds after Stop.
+    const atStop = router1.bytesWritten;
+    expect(router1.writing).toBe(true);
     await until(() => !router1.writing, 'DataRouter1 to stop');
+    expect(router1.bytesWritten).toBeGreaterThan(atStop);
     const after = { files: grawCount(simulators, 'DataRouter1'), bytes: router1.bytesWritten };
     const clock = router0.bytesWritten;
     await until(() => router0.bytesWritten >= clock + 5 * 1024, 'DataRouter0 to write five more chunks');
@@ -284,7 +288,7 @@ describe('npm run sim:demo', () => {
     const help = run(['--help']);
     const bad = run(['--cobos', 'many']);
     expect(await help.exit).toBe(0);
-    for (const option of ['--dir', '--cobos', '--no-mutant', '--ecc-port', '--ssh-port', '--write-ms', '--step-ms', '--help']) expect(help.output()).toContain(option);
+    for (const option of ['--dir', '--cobos', '--no-mutant', '--ecc-port', '--ssh-port', '--write-ms', '--step-ms', '--drain-ms', '--help']) expect(help.output()).toContain(option);
     expect(await bad.exit).toBe(2);
     expect(bad.output()).toMatch(/--cobos must be a whole number/);
   });

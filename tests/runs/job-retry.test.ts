@@ -86,8 +86,9 @@ describe('the after-stop jobs due for a try', () => {
     // Counts the calls only: what is under test is who claims a job, not SSH (tested elsewhere).
     const calls: number[] = [];
     const counting = {
-      organizeFiles: async (_host: unknown, job: { port: number }) => {
-        calls.push(job.port);
+      // An organize job's first SSH call: where the router's staging directory is.
+      locateStaging: async (_host: unknown, port: number) => {
+        calls.push(port);
         await new Promise((resolve) => setTimeout(resolve, 20));
         throw new Error('not reachable in this test');
       },

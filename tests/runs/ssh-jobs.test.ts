@@ -47,7 +47,7 @@ describe.skipIf(!sshdAvailable())(`the worker computers over SSH ${sshdUnavailab
         connect: { sshConfig: { home, env: {} } },
         gateway: { checkLimits: { softMs: 5_000, hardMs: 15_000 }, fileLimits: { softMs: 5_000, hardMs: 15_000 } },
         // A try may time out on a loaded machine (each SSH command costs up to ~1 s here): tried again soon.
-        jobs: { maxAttempts: 3, backoffMs: () => 1_000 },
+        jobs: { maxAttempts: 3, backoffMs: () => 1_000, settleMs: 300, settlePollMs: 100 },
         schedule: { checkIntervalMs: 200, jobIntervalMs: 200 },
       },
     };

@@ -91,7 +91,7 @@ describe.skipIf(!sshdAvailable())(`file tasks over SFTP ${sshdUnavailableReason(
       const seconds = (performance.now() - started) / 1000;
       console.log(`organize: 2000 files in ${seconds.toFixed(2)} s = ${Math.round(2000 / seconds)} files/s (64 renames in flight)`);
 
-      expect(result).toEqual({ destination: join(staging, 'e20009', 'run_0007'), moved: 2000, skippedExisting: [], errors: [], interrupted: false });
+      expect(result).toEqual({ destination: join(staging, 'e20009', 'run_0007'), moved: 2000, changed: [], skippedExisting: [], errors: [], interrupted: false });
       expect(readdirSync(join(staging, 'e20009', 'run_0007'))).toHaveLength(2000);
       expect(readFileSync(join(staging, 'e20009', 'run_0007', grawName(1234)), 'utf8')).toBe('data of file 1234\n');
       expect(await checkClean(session.sftp, staging)).toMatchObject({ clean: true });

@@ -16,6 +16,7 @@ import {
   checkDataRouter,
   checkEccServerProcess,
   organizeFiles,
+  snapshotStaging,
   tailLog,
   type SshConnectSettings,
   type SshHost,
@@ -216,6 +217,56 @@ describe('the simulated worker computer, seen by the application', () => {
     expect(grawFiles(w.host('/data/cobo0')).filter((name) => name.endsWith('_0000.graw'))).toHaveLength(3);
   });
 
+  it('goes on writing after Stop for its drain time, new files included, as a real router empties its buffers', async () => {
+    const w = await world();
+    const router = await w.worker.addDataRouter({
+      name: 'DataRouter2',
+      port: 46025,
+      stagingDirectory: '/data/cobo2',
+      logPath: '/home/daq/log/DataRouter2.log',
+      filePrefix: 'CoBo2_AsAd0',
+      writeIntervalMs: 10,
+      chunkBytes: 512,
+      writesPerFile: 2,
+      drainMs: 3_000,
+    });
+    await router.startProcess();
+    // The connection made before the run: the listings below take no handshake.
+    expect(value(await snapshotStaging({ ...task(w), stagingDirectory: '/data/cobo2' }))).toEqual([]);
+    router.startRun();
+    await until(() => router.filesWritten >= 2, 'two files from DataRouter2');
+    const stopping = router.stopRun();
+    const atStop = { files: router.filesWritten, bytes: router.bytesWritten };
+    expect(router.writing).toBe(true);
+    // What the organize job sees: the listing still changes after Stop.
+    const first = value(await snapshotStaging({ ...task(w), stagingDirectory: '/data/cobo2' }));
+    const seen = router.filesWritten;
+    await until(() => router.filesWritten > Math.max(seen, atStop.files) + 1, 'new files after Stop');
+    expect(value(await snapshotStaging({ ...task(w), stagingDirectory: '/data/cobo2' }))).not.toEqual(first);
+    await stopping;
+    expect(router.writing).toBe(false);
+    const drained = router.bytesWritten;
+    expect(drained).toBeGreaterThan(atStop.bytes);
+    const listing = value(await snapshotStaging({ ...task(w), stagingDirectory: '/data/cobo2' }));
+    expect(listing.reduce((sum, f) => sum + f.size, 0)).toBe(drained);
+    // A clock: the other router writes on while this one stays still.
+    const clock = w.routers[0]!;
+    clock.startRun();
+    await until(() => clock.bytesWritten >= 10 * 512, 'ten writes of DataRouter0');
+    await clock.stopRun();
+    expect(router.bytesWritten).toBe(drained);
+
+    // A run started during the drain ends it: the last file is closed, a new series begins.
+    router.startRun();
+    await until(() => router.bytesWritten > drained, 'the next run to write');
+    const ending = router.stopRun();
+    router.startRun();
+    await ending;
+    expect(router.writing).toBe(true);
+    await router.stopProcess();
+    expect(router.writing).toBe(false);
+  });
+
   it('lets the files be organized into <experiment>/run_NNNN without overwriting a file already there', async () => {
     const w = await world();
     await runUntil(w.routers[0]!, 3);
@@ -227,7 +278,7 @@ describe('the simulated worker computer, seen by the application', () => {
 
     const answer = value(await organizeFiles({ ...task(w), port: 46005, experiment: 'e20009', runNumber: 7 }));
     expect(answer.staging).toMatchObject({ kind: 'found', directory: '/data/cobo0' });
-    expect(answer.result).toEqual({ destination: '/data/cobo0/e20009/run_0007', moved: files.length - 1, skippedExisting: [taken], errors: [], interrupted: false });
+    expect(answer.result).toEqual({ destination: '/data/cobo0/e20009/run_0007', moved: files.length - 1, changed: [], skippedExisting: [taken], errors: [], interrupted: false });
     expect(readFileSync(join(staging, 'e20009', 'run_0007', taken), 'utf8')).toBe('kept as it is');
     expect(grawFiles(staging)).toEqual([taken]);
     expect(grawFiles(join(staging, 'e20009', 'run_0007'))).toEqual(files);

@@ -5,6 +5,8 @@ import { eccControlHandlers } from '../ecc/control/handlers';
 import type { EccControl } from '../ecc/control/control';
 import { experimentHandlers } from '../experiments/handlers';
 import { logHandlers } from '../log/handlers';
+import type { JobRunner } from '../runs/job-runner';
+import type { LeftoverFiles } from '../runs/leftovers';
 import type { RunControl } from '../runs/run-control';
 import { runControlHandlers } from '../runs/handlers';
 import { runSheetHandlers } from '../runsheet/handlers';
@@ -21,6 +23,10 @@ import type { Handlers } from './handler';
 export interface ControlServices {
   ecc: EccControl;
   runs: RunControl;
+  /** The after-stop jobs (their phases; absent: none shown). */
+  jobs?: JobRunner;
+  /** Moving leftover files aside over SSH (absent: refused). */
+  leftovers?: LeftoverFiles;
   /** The SSH checks of the worker computers (absent: `workers.status` answers nothing checked). */
   workers?: WorkerChecks;
   /** Called once a host key is trusted (a new round of checks). */
@@ -43,7 +49,7 @@ export function createHandlers(services: ControlServices | null): Handlers {
     ...logHandlers,
     ...settingsHandlers(),
     ...eccControlHandlers(services?.ecc ?? null),
-    ...runControlHandlers(services?.runs ?? null),
+    ...runControlHandlers(services?.runs ?? null, services?.jobs ?? null, services?.leftovers ?? null),
     ...workerHandlers(services?.workers ?? null, services?.onHostTrusted),
     ...remoteLogHandlers(services?.remoteLogs ?? null),
     ...demoHandlers(services?.demo ?? null, services?.onDemoCreated),

@@ -15,6 +15,7 @@ import { electronNativeBinding } from '../native';
 import { RunControl } from '../runs/run-control';
 import { DataRouterCleanliness } from '../runs/routers';
 import { JobRunner, type JobRunnerOptions } from '../runs/job-runner';
+import { LeftoverFiles } from '../runs/leftovers';
 import { EccScheduler, type ScheduleOptions } from '../schedule/scheduler';
 import { SshScheduler, type SshScheduleOptions } from '../schedule/ssh-scheduler';
 import { WorkerChecks } from '../worker-node/checks';
@@ -111,7 +112,8 @@ export function openApplication(options: ApplicationOptions): Application {
     // unless the application's own settings for that address say otherwise.
     const host = (address: string) => ({ alias: address, overrides: hostOverrides(openedStore, address) });
     const workers = new WorkerChecks(openedStore, openedSshGateway, host, routers, announceWorkers);
-    const jobs = new JobRunner(openedStore, openedSshGateway, host, routers, options.ssh?.jobs ?? {});
+    const jobs = new JobRunner(openedStore, openedSshGateway, host, routers, options.ssh?.jobs ?? {}, () => openedService.invalidate(['job_phase']));
+    const leftovers = new LeftoverFiles(openedStore, openedSshGateway, host, routers);
     const sshScheduler = new SshScheduler(openedStore, workers, jobs, options.ssh?.schedule || {});
     const demo = new Demo(openedStore, dataDir, () => openedService.invalidate(['demo_status']));
     const remoteLogs = new RemoteLogs(openedStore, openedSshGateway, host, () => openedService.invalidate(['remote_logs']), options.ssh?.remoteLogs);
@@ -120,6 +122,8 @@ export function openApplication(options: ApplicationOptions): Application {
       handlers: createHandlers({
         ecc,
         runs,
+        jobs,
+        leftovers,
         workers,
         remoteLogs,
         demo,
@@ -164,6 +168,7 @@ export function openApplication(options: ApplicationOptions): Application {
           sshScheduler.stop();
           workers.close();
           jobs.close();
+          leftovers.close();
           remoteLogs.close();
           ecc.close();
           openedService.close();

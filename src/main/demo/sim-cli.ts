@@ -22,6 +22,7 @@ Ctrl+C stops them.
   --ssh-port P       port of the worker computer's SSH server (default: that of the last start, else any free)
   --write-ms MS      how often a running data router writes (default 1000)
   --step-ms MS       how long every ECC step takes (default 400)
+  --drain-ms MS      how long a data router goes on writing after Stop (default 3000)
   --help             show this help`;
 
 const PORTS_FILE = 'sim-demo-ports.json';
@@ -83,6 +84,7 @@ async function main(): Promise<void> {
         'ssh-port': { type: 'string' },
         'write-ms': { type: 'string' },
         'step-ms': { type: 'string' },
+        'drain-ms': { type: 'string' },
         help: { type: 'boolean' },
       },
     }));
@@ -108,6 +110,7 @@ async function main(): Promise<void> {
     const ecc = eccPort !== undefined ? Array.from({ length: count }, (_, i) => eccPort + i) : last.ecc;
     const writeIntervalMs = integer('write-ms', values['write-ms'], 10, 3_600_000);
     const stepMs = integer('step-ms', values['step-ms'], 0, 86_400_000);
+    const drainMs = integer('drain-ms', values['drain-ms'], 0, 3_600_000);
     options = {
       dir,
       cobos,
@@ -115,6 +118,7 @@ async function main(): Promise<void> {
       ports: { ...(ecc ? { ecc } : {}), ...(sshPort !== undefined ? { ssh: sshPort } : {}) },
       ...(writeIntervalMs !== undefined ? { writeIntervalMs } : {}),
       ...(stepMs !== undefined ? { stepMs } : {}),
+      ...(drainMs !== undefined ? { drainMs } : {}),
     };
   } catch (error) {
     if (!(error instanceof UsageError)) throw error;

@@ -32,6 +32,8 @@ export interface DemoSimulatorOptions {
   ports?: Partial<DemoPorts>;
   /** How often a running data router writes (default ~1 s); tests make it faster. */
   writeIntervalMs?: number;
+  /** How long a data router goes on writing after its ECC server stopped, as real ones empty their buffers (default 3 s). */
+  drainMs?: number;
   /** How long every ECC step takes (default 400 ms: long enough to see the step under way). */
   stepMs?: number;
   /** Unexpected errors of the simulators (default console.error). */
@@ -95,6 +97,8 @@ const HOME = `/home/${DEMO_USER}`;
 const HOST = '127.0.0.1';
 /** Each data router on its own port, as several on one computer must be; only simulated, never bound. */
 const FIRST_DATA_ROUTER_PORT = 46005;
+/** A few seconds of writing after Stop: the after-stop organize job must wait for it. */
+const DEFAULT_DRAIN_MS = 3_000;
 const DATA_ROUTER_PORT_STEP = 10;
 const DESCRIBE_NAMES = ['demo'];
 // In the order GetConfigIDs lists them (sorted).
@@ -257,6 +261,7 @@ export async function startDemoSimulatorsWithHandles(options: DemoSimulatorOptio
           filePrefix: router.filePrefix,
           args: `/opt/get/bin/dataRouter --ip ${HOST} --port ${router.port} --type ${router.connectionType}`,
           ...(options.writeIntervalMs !== undefined ? { writeIntervalMs: options.writeIntervalMs } : {}),
+          drainMs: options.drainMs ?? DEFAULT_DRAIN_MS,
         }),
       );
     }

@@ -1,16 +1,20 @@
-// Operations on runs as a whole: Start all, Stop all, their status, and the after-stop jobs.
-// (Editing a run's metadata and measurements belongs to the run sheet.)
+// Operations on runs as a whole: Start all, Stop all, their status, the after-stop jobs (listed,
+// tried again), and moving a router's leftover files aside. (Editing a run's metadata and
+// measurements belongs to the run sheet.)
 import { ApiError } from '../../shared/api/errors';
 import { defineHandlers } from '../api/handler';
 import { resolveExperiment } from '../experiments/queries';
-import { listJobs } from './jobs';
+import { findDataRouter } from '../setup/queries';
+import type { JobRunner } from './job-runner';
+import { findJob, listJobs, retryJob } from './jobs';
+import type { LeftoverFiles } from './leftovers';
 import type { RunControl } from './run-control';
 
 function notRunning(): never {
   throw new ApiError('REFUSED', 'Run control is not running in this process');
 }
 
-export function runControlHandlers(control: RunControl | null) {
+export function runControlHandlers(control: RunControl | null, jobs: JobRunner | null = null, leftovers: LeftoverFiles | null = null) {
   const need = (): RunControl => control ?? notRunning();
   return defineHandlers({
     'runs.status': {
@@ -36,10 +40,25 @@ export function runControlHandlers(control: RunControl | null) {
       },
     },
     'jobs.list': {
-      reads: ['job', 'experiment'],
+      reads: ['job', 'job_phase', 'experiment'],
       run: (input, { store }) => {
         const experiment = resolveExperiment(store, input.experimentId);
-        return listJobs(store, { experimentId: experiment.id, status: input.status, limit: input.limit });
+        return listJobs(store, { experimentId: experiment.id, status: input.status, limit: input.limit }, (id) => jobs?.phaseOf(id) ?? null);
+      },
+    },
+    'jobs.retry': {
+      run: (input, { store, caller, auditTarget }) => {
+        const job = findJob(store, input.id);
+        if (job) auditTarget(`job #${job.id} (${job.kind} of run ${job.runNumber} on ${job.targetName})`);
+        return retryJob(store, input.id, caller.osUser);
+      },
+    },
+    'dataRouters.moveLeftovers': {
+      run: (input, { store, caller, auditTarget }) => {
+        const router = findDataRouter(store, input.id);
+        if (router) auditTarget(router.name);
+        if (!leftovers) throw new ApiError('REFUSED', 'The worker computers are not reached from this process');
+        return leftovers.moveAside(input.id, caller.osUser);
       },
     },
   });

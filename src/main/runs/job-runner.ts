@@ -2,16 +2,21 @@
 // again after a growing pause until they have been tried `maxAttempts` times. Progress is written
 // to the `job` table (subscribers see it); nothing is ever overwritten, and a job that left files
 // in place (names already taken in the destination) fails with the list rather than being done.
-// Once a router's files are organized, its staging directory is checked again.
+// A router goes on writing for a while after Stop: its files are moved only once they have stood
+// still for the settle time, then the folder is looked at again (DOMAIN.md "After Stop"). What a
+// running job is doing is its phase, kept in memory. Once a router's files are organized, its
+// staging directory is checked again.
 import type { Store } from '../db/store';
 import { SshError } from '../worker-node/connection';
-import type { BackupResult, OrganizeResult } from '../worker-node/files';
+import type { BackupResult, GrawFileStat, OrganizeResult } from '../worker-node/files';
 import { parseRunFolder } from '../worker-node/remote-paths';
 import type { SshGateway } from '../worker-node/ssh-pool';
 import type { SshHost } from '../worker-node/ssh-worker';
 import { describeStagingAnswer } from '../worker-node/staging';
 import { claimJob, finishJob, listDueJobs, resetRunningJobs, type DueJob } from './jobs';
 import type { DataRouterCleanliness } from './routers';
+import { readSettings } from '../settings/queries';
+import { SettleWatch } from './settle';
 
 export interface JobRunnerOptions {
   /** Tries per job (default 5). */
@@ -20,9 +25,23 @@ export interface JobRunnerOptions {
   backoffMs?: (attempts: number) => number;
   /** Jobs carried out at once (default 8; the gateway also limits each host). */
   concurrency?: number;
+  /**
+   * How long a staging folder's `.graw` files must stand still (sizes and times) before they are
+   * moved; by default the setting `settleSeconds` (10 s unless changed), read at each job.
+   */
+  settleMs?: number;
+  /** The pause between two listings of a staging folder while waiting (default 1.5 s; each listing is its own short SSH task). */
+  settlePollMs?: number;
+  /** A router still writing after this long fails the try, naming the files that kept changing (default 5 min). */
+  settleTimeoutMs?: number;
 }
 
+const DEFAULT_SETTLE_POLL_MS = 1_500;
+const DEFAULT_SETTLE_TIMEOUT_MS = 300_000;
+
 type Outcome = { ok: true; message: string } | { ok: false; message: string };
+
+type StillFiles = { kind: 'still'; files: GrawFileStat[] } | { kind: 'writing'; changing: string[] } | { kind: 'closed' };
 
 const defaultBackoff = (attempts: number): number => Math.min(300_000, 5_000 * 2 ** Math.max(0, attempts - 1));
 
@@ -30,6 +49,11 @@ export class JobRunner {
   private readonly maxAttempts: number;
   private readonly backoffMs: (attempts: number) => number;
   private readonly concurrency: number;
+  private readonly fixedSettleMs: number | undefined;
+  private readonly settlePollMs: number;
+  private readonly settleTimeoutOption: number | undefined;
+  private readonly phases = new Map<number, string>();
+  private readonly closing = new AbortController();
   private closed = false;
 
   constructor(
@@ -38,12 +62,26 @@ export class JobRunner {
     private readonly host: (address: string) => SshHost,
     private readonly routers: DataRouterCleanliness,
     options: JobRunnerOptions = {},
+    /** Called when a job's phase changes (jobs.list shows it). */
+    private readonly announce: () => void = () => undefined,
   ) {
     this.maxAttempts = Math.max(1, options.maxAttempts ?? 5);
     this.backoffMs = options.backoffMs ?? defaultBackoff;
     this.concurrency = Math.max(1, options.concurrency ?? 8);
+    this.fixedSettleMs = options.settleMs === undefined ? undefined : Math.max(0, options.settleMs);
+    this.settlePollMs = Math.max(10, options.settlePollMs ?? DEFAULT_SETTLE_POLL_MS);
+    this.settleTimeoutOption = options.settleTimeoutMs;
     // A job left 'running' by an application that ended mid-way is simply tried again.
     resetRunningJobs(store);
+  }
+
+  /** The settle time now: the option, or the operator's setting. */
+  get settleMs(): number {
+    return this.fixedSettleMs ?? readSettings(this.store).settleSeconds * 1000;
+  }
+
+  private get settleTimeoutMs(): number {
+    return Math.max(this.settleMs, this.settleTimeoutOption ?? DEFAULT_SETTLE_TIMEOUT_MS);
   }
 
   /** The jobs due now: pending, or failed with tries left and their pause over. */
@@ -51,22 +89,43 @@ export class JobRunner {
     return listDueJobs(this.store, this.maxAttempts, this.backoffMs, now);
   }
 
-  /** One round: carries out every due job; resolves with how many were tried. */
+  /** What a running job is doing now (e.g. waiting for a router to finish writing); null when nothing is said. */
+  phaseOf(jobId: number): string | null {
+    return this.phases.get(jobId) ?? null;
+  }
+
+  /**
+   * One round: carries out every due job; resolves with how many were tried. A job that waits
+   * for its router holds one lane for a while, so a lane that is free looks again for jobs
+   * pending since (queued, or asked to be tried again) rather than leaving them to the next
+   * round; failed ones whose pause is over wait for the next round.
+   */
   async runDue(): Promise<number> {
-    const jobs = this.dueJobs();
-    let next = 0;
-    const lane = async (): Promise<void> => {
-      while (next < jobs.length && !this.closed) {
-        const job = jobs[next++];
-        if (job) await this.runOne(job);
-      }
+    const taken = new Set<number>();
+    const first = this.dueJobs();
+    const nextJob = (): DueJob | undefined => {
+      if (this.closed) return undefined;
+      const job = first.find((j) => !taken.has(j.id)) ?? this.dueJobs().find((j) => j.status === 'pending' && !taken.has(j.id));
+      if (job) taken.add(job.id);
+      return job;
     };
-    await Promise.all(Array.from({ length: Math.min(this.concurrency, jobs.length) }, lane));
-    return jobs.length;
+    const lane = async (): Promise<void> => {
+      for (let job = nextJob(); job && !this.closed; job = nextJob()) await this.runOne(job);
+    };
+    await Promise.all(Array.from({ length: Math.min(this.concurrency, first.length) }, lane));
+    return taken.size;
   }
 
   close(): void {
     this.closed = true;
+    this.closing.abort();
+  }
+
+  private setPhase(job: DueJob, phase: string | null): void {
+    if (this.closed || (this.phases.get(job.id) ?? null) === phase) return;
+    if (phase === null) this.phases.delete(job.id);
+    else this.phases.set(job.id, phase);
+    this.announce();
   }
 
   private async runOne(job: DueJob): Promise<void> {
@@ -76,6 +135,8 @@ export class JobRunner {
       outcome = job.kind === 'organize_files' ? await this.organize(job) : await this.backup(job);
     } catch (error) {
       outcome = { ok: false, message: error instanceof Error ? error.message : String(error) };
+    } finally {
+      this.setPhase(job, null);
     }
     if (this.closed) return;
     const what = job.kind === 'organize_files' ? `Organizing the files of run ${job.runNumber}` : `Backing up the configs of run ${job.runNumber}`;
@@ -90,12 +151,72 @@ export class JobRunner {
     if (outcome.ok && job.kind === 'organize_files') await this.recheck(job);
   }
 
+  /**
+   * Waits until the staging folder's files stand still, moves exactly those, then looks again:
+   * files written meanwhile (or still growing at the move) are waited for and moved in turn.
+   */
   private async organize(job: DueJob): Promise<Outcome> {
     const details = JSON.parse(job.details) as { address: string; port: number; folder: string };
     const { experiment, runNumber } = parseRunFolder(details.folder);
-    const answer = await this.gateway.organizeFiles(this.host(details.address), { port: details.port, experiment, runNumber });
-    if (!answer.result) return { ok: false, message: `staging directory not found: ${describeStagingAnswer(answer.staging)}` };
-    return organizeOutcome(answer.result);
+    const host = this.host(details.address);
+    const staging = await this.gateway.locateStaging(host, details.port);
+    if (staging.kind !== 'found') return { ok: false, message: `staging directory not found: ${describeStagingAnswer(staging)}` };
+    const stagingDirectory = staging.directory;
+    const giveUpAt = Date.now() + this.settleTimeoutMs;
+    let moved = 0;
+    let destination = '';
+    for (;;) {
+      const still = await this.waitForStillFiles(job, host, stagingDirectory, giveUpAt);
+      if (still.kind === 'closed') return { ok: false, message: 'the application closed while waiting' };
+      if (still.kind === 'writing') {
+        const names = still.changing.length > 0 ? still.changing.join(', ') : 'none named';
+        return {
+          ok: false,
+          message:
+            `${moved} file(s) moved; ${job.targetName} did not finish writing: its .graw files were still changing after ` +
+            `${duration(this.settleTimeoutMs)} (last changed: ${names}), left in place`,
+        };
+      }
+      const files = still.files;
+      if (files.length === 0) break;
+      this.setPhase(job, `moving ${files.length} file(s) of ${job.targetName}`);
+      const answer = await this.gateway.organizeFiles(host, { port: details.port, experiment, runNumber, files, stagingDirectory });
+      if (!answer.result) {
+        const now = answer.staging.kind === 'found' ? `it is now ${answer.staging.directory}` : describeStagingAnswer(answer.staging);
+        return { ok: false, message: `${moved} file(s) moved; the staging directory of ${job.targetName} was ${stagingDirectory}, ${now}: nothing more touched` };
+      }
+      moved += answer.result.moved;
+      destination = answer.result.destination;
+      const failed = organizeOutcome({ ...answer.result, moved });
+      if (!failed.ok) return failed;
+      // Files that changed at the move, or new ones, are still there: the next listing finds them.
+      this.setPhase(job, `looking for new files of ${job.targetName}`);
+      const after = await this.gateway.snapshotStaging(host, stagingDirectory);
+      if (after.length === 0) break;
+      // Files that settle and change again at every move are still being written: bounded too.
+      if (Date.now() >= giveUpAt) {
+        return { ok: false, message: `${moved} file(s) moved; ${job.targetName} was still writing after ${duration(this.settleTimeoutMs)}: ${after.map((f) => f.name).join(', ')} left in place` };
+      }
+    }
+    return { ok: true, message: moved === 0 && destination === '' ? 'no file to move' : `${moved} file(s) moved to ${destination}` };
+  }
+
+  /**
+   * Lists the staging folder every settlePollMs until its `.graw` files have stood still for
+   * settleMs (each listing a short SSH task of its own), or until `giveUpAt` or the runner closes.
+   */
+  private async waitForStillFiles(job: DueJob, host: SshHost, stagingDirectory: string, giveUpAt: number): Promise<StillFiles> {
+    const watch = new SettleWatch(this.settleMs);
+    for (;;) {
+      if (this.closed) return { kind: 'closed' };
+      const files = await this.gateway.snapshotStaging(host, stagingDirectory);
+      const now = Date.now();
+      const verdict = watch.observe(files, now);
+      if (verdict.settled) return { kind: 'still', files };
+      if (now >= giveUpAt) return { kind: 'writing', changing: verdict.changing };
+      this.setPhase(job, `waiting for ${job.targetName} to finish writing`);
+      await sleep(Math.min(this.settlePollMs, Math.max(0, verdict.stillSince + this.settleMs - now)), this.closing.signal);
+    }
   }
 
   private async backup(job: DueJob): Promise<Outcome> {
@@ -115,6 +236,24 @@ export class JobRunner {
       if (!(error instanceof SshError)) throw error;
     }
   }
+}
+
+function duration(ms: number): string {
+  return ms < 10_000 ? `${ms} ms` : `${Math.round(ms / 1000)} s`;
+}
+
+/** Resolves after `ms`, or at once when the signal fires. */
+function sleep(ms: number, signal: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    if (signal.aborted) return resolve();
+    const done = () => {
+      clearTimeout(timer);
+      signal.removeEventListener('abort', done);
+      resolve();
+    };
+    const timer = setTimeout(done, ms);
+    signal.addEventListener('abort', done, { once: true });
+  });
 }
 
 function organizeOutcome(result: OrganizeResult): Outcome {

@@ -3,6 +3,7 @@
 // into `<config_backup_root>/<experiment>/run_NNNN/`. Queued with the stop of the run, in the
 // same transaction; carried out over SSH by job-runner.ts.
 import type { Job, JobKind, JobStatus } from '../../shared/api/contract';
+import { ApiError } from '../../shared/api/errors';
 import type { Store } from '../db/store';
 import { listServerTargets } from '../ecc/control/queries';
 import { findExperiment } from '../experiments/queries';
@@ -28,7 +29,7 @@ interface JobRow {
   finished_at: string | null;
 }
 
-function toJob(row: JobRow): Job {
+function toJob(row: JobRow, phaseOf: (jobId: number) => string | null = () => null): Job {
   return {
     id: row.id,
     kind: row.kind,
@@ -44,6 +45,8 @@ function toJob(row: JobRow): Job {
     createdAt: row.created_at,
     startedAt: row.started_at,
     finishedAt: row.finished_at,
+    // Only a running job is doing something; a phase left over from a try that ended is not shown.
+    phase: row.status === 'running' ? phaseOf(row.id) : null,
   };
 }
 
@@ -111,7 +114,11 @@ export function queueAfterStopJobs(store: Store, experimentId: number, run: { id
   return count;
 }
 
-export function listJobs(store: Store, filter: { experimentId: number; status?: JobStatus | undefined; limit: number }): Job[] {
+export function listJobs(
+  store: Store,
+  filter: { experimentId: number; status?: JobStatus | undefined; limit: number },
+  phaseOf?: (jobId: number) => string | null,
+): Job[] {
   const rows = (
     filter.status === undefined
       ? store.db.prepare('SELECT * FROM job WHERE experiment_id = ? ORDER BY id DESC LIMIT ?').all(filter.experimentId, filter.limit)
@@ -119,7 +126,53 @@ export function listJobs(store: Store, filter: { experimentId: number; status?: 
           .prepare('SELECT * FROM job WHERE experiment_id = ? AND status = ? ORDER BY id DESC LIMIT ?')
           .all(filter.experimentId, filter.status, filter.limit)
   ) as JobRow[];
-  return rows.map(toJob);
+  return rows.map((row) => toJob(row, phaseOf));
+}
+
+export function findJob(store: Store, id: number): Job | undefined {
+  const row = store.db.prepare('SELECT * FROM job WHERE id = ?').get(id) as JobRow | undefined;
+  return row ? toJob(row) : undefined;
+}
+
+function describeJob(job: { kind: JobKind; runNumber: number; targetName: string }): string {
+  return job.kind === 'organize_files'
+    ? `Organizing the files of run ${job.runNumber} on ${job.targetName}`
+    : `Backing up the configs of run ${job.runNumber} on ${job.targetName}`;
+}
+
+/**
+ * An operator's "try again" of a failed job: pending again with its tries counted from zero.
+ * Its failure stays in the log (the entries of each try, and one saying it is tried again).
+ */
+export function retryJob(store: Store, id: number, who: string): Job {
+  return store.write(['job', 'log_entry'], () => {
+    const job = findJob(store, id);
+    if (!job) throw new ApiError('NOT_FOUND', `No after-stop job #${id}`, 'id');
+    if (job.status !== 'failed') {
+      const why = { pending: 'is waiting for its turn', running: 'is being carried out now', done: 'is done' }[job.status];
+      throw new ApiError('REFUSED', `Job #${id} ${why}: only a failed job can be tried again`, 'id');
+    }
+    store.db
+      .prepare("UPDATE job SET status = 'pending', attempts = 0, last_error = '', started_at = NULL, finished_at = NULL WHERE id = ? AND status = 'failed'")
+      .run(id);
+    insertLogEntry(store, {
+      experimentId: job.experimentId,
+      level: 'info',
+      source: 'ssh',
+      subject: job.targetName,
+      message: `${describeJob(job)}: tried again (asked by ${who})`,
+      details: `job #${id} had failed after ${job.attempts} attempt(s): ${job.lastError}`,
+    });
+    return findJob(store, id) as Job;
+  });
+}
+
+/** The organize job of a router not yet done (pending, running, or failed with tries left to the runner). */
+export function findOpenOrganizeJob(store: Store, dataRouterId: number): { id: number; runNumber: number; status: JobStatus } | undefined {
+  const row = store.db
+    .prepare("SELECT id, run_number, status FROM job WHERE kind = 'organize_files' AND target_id = ? AND status IN ('pending', 'running') ORDER BY id LIMIT 1")
+    .get(dataRouterId) as { id: number; run_number: number; status: JobStatus } | undefined;
+  return row ? { id: row.id, runNumber: row.run_number, status: row.status } : undefined;
 }
 
 export function countPendingJobs(store: Store, experimentId: number): number {
@@ -154,6 +207,8 @@ export interface DueJob {
   /** JSON, as queued (see queueAfterStopJobs). */
   details: string;
   attempts: number;
+  /** Pending (never tried, or asked to be tried again), or failed with tries left. */
+  status: 'pending' | 'failed';
 }
 
 /** Jobs left 'running' by an application that ended mid-way become pending again. */
@@ -192,6 +247,7 @@ export function listDueJobs(store: Store, maxAttempts: number, pauseMs: (attempt
       targetName: r.target_name,
       details: r.details,
       attempts: r.attempts,
+      status: r.status === 'pending' ? 'pending' : 'failed',
     }));
 }
 

@@ -135,10 +135,26 @@ async function ensureFolderPath(sftp: SFTPWrapper, absolute: string): Promise<vo
   for (let level = existing + 1; level <= parts.length; level++) await ensureFolder(sftp, `/${parts.slice(0, level).join('/')}`);
 }
 
-/** Top-level `.graw` files of a folder (regular files only). */
-async function listGrawFiles(sftp: SFTPWrapper, folder: string): Promise<{ name: string; size: number }[]> {
+/** A `.graw` file as one listing saw it: a file still being written changes size or time between two. */
+export interface GrawFileStat {
+  name: string;
+  size: number;
+  /** Modification time in whole seconds (SFTP version 3 carries no finer time). */
+  mtime: number;
+}
+
+/** Top-level `.graw` files of a folder (regular files only), by name. */
+async function listGrawFiles(sftp: SFTPWrapper, folder: string): Promise<GrawFileStat[]> {
   const entries = await readdir(sftp, folder);
-  return entries.filter((e) => GRAW.test(e.filename) && e.attrs.isFile()).map((e) => ({ name: e.filename, size: e.attrs.size }));
+  return entries
+    .filter((e) => GRAW.test(e.filename) && e.attrs.isFile())
+    .map((e) => ({ name: e.filename, size: e.attrs.size, mtime: e.attrs.mtime }))
+    .sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+}
+
+/** The `.graw` files at the top of a staging directory with their sizes and times (one SFTP readdir). */
+export async function snapshotGrawFiles(sftp: SFTPWrapper, stagingDirectory: string): Promise<GrawFileStat[]> {
+  return listGrawFiles(sftp, checkAbsolutePath(stagingDirectory, 'Staging directory'));
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -169,9 +185,11 @@ export interface OrganizeOptions {
 }
 
 export interface OrganizeResult {
-  /** `<staging>/<experiment>/run_NNNN`. */
+  /** `<staging>/<experiment>/run_NNNN` (or the folder the files were moved into). */
   destination: string;
   moved: number;
+  /** Files of the expected listing that changed or went since it was taken: left in place (still being written). */
+  changed: string[];
   /** Names already present in the destination: left where they are, not overwritten. */
   skippedExisting: string[];
   errors: { name: string; message: string }[];
@@ -180,25 +198,71 @@ export interface OrganizeResult {
 }
 
 /**
- * Moves every `.graw` file at the top of the staging directory into
- * `<staging>/<experiment>/run_NNNN/`. Running it again after an interruption finishes the job.
- * The names are checked before anything touches the server.
+ * Moves the `.graw` files at the top of the staging directory into
+ * `<staging>/<experiment>/run_NNNN/`: every one, or with `target.files` only those still exactly
+ * as listed there (same size and time), so that a file still being written is never moved.
+ * Running it again after an interruption finishes the job. The names are checked before
+ * anything touches the server.
  */
 export async function organizeRunFiles(
   sftp: SFTPWrapper,
-  target: { stagingDirectory: string; experiment: string; runNumber: number },
+  target: { stagingDirectory: string; experiment: string; runNumber: number; files?: readonly GrawFileStat[] },
   options: OrganizeOptions = {},
 ): Promise<OrganizeResult> {
   const staging = checkAbsolutePath(target.stagingDirectory, 'Staging directory');
-  const experimentFolder = joinRemote(staging, checkExperimentFolder(target.experiment));
-  const destination = joinRemote(experimentFolder, runFolderName(target.runNumber));
+  const experiment = checkExperimentFolder(target.experiment);
+  return moveGrawFiles(sftp, staging, [experiment, runFolderName(target.runNumber)], target.files, options);
+}
+
+/**
+ * Moves the `.graw` files left at the top of a staging directory (a crash, an earlier session)
+ * aside into `<staging>/<experiment>/unsorted/<folder>/`: kept, never deleted, never overwritten.
+ */
+export async function moveLeftoverFiles(
+  sftp: SFTPWrapper,
+  target: { stagingDirectory: string; experiment: string; folder: string },
+  options: OrganizeOptions = {},
+): Promise<OrganizeResult> {
+  const staging = checkAbsolutePath(target.stagingDirectory, 'Staging directory');
+  const experiment = checkExperimentFolder(target.experiment);
+  if (!/^\d{8}-\d{6}$/.test(target.folder)) throw new Error(`Not a leftovers folder name (YYYYMMDD-HHMMSS): ${JSON.stringify(target.folder)}`);
+  return moveGrawFiles(sftp, staging, [experiment, UNSORTED_FOLDER, target.folder], undefined, options);
+}
+
+/** Where leftovers go, beside the run folders of an experiment. */
+export const UNSORTED_FOLDER = 'unsorted';
+
+function sameStat(a: GrawFileStat, b: GrawFileStat): boolean {
+  return a.size === b.size && a.mtime === b.mtime;
+}
+
+async function moveGrawFiles(
+  sftp: SFTPWrapper,
+  staging: string,
+  levels: readonly string[],
+  expected: readonly GrawFileStat[] | undefined,
+  options: OrganizeOptions,
+): Promise<OrganizeResult> {
   const concurrency = Math.max(1, Math.floor(options.concurrency ?? 64));
-
-  await ensureFolder(sftp, experimentFolder);
-  await ensureFolder(sftp, destination);
-  const files = await listGrawFiles(sftp, staging);
-
-  const result: OrganizeResult = { destination, moved: 0, skippedExisting: [], errors: [], interrupted: false };
+  // SFTP mkdir makes one level at a time.
+  let destination = staging;
+  for (const level of levels) {
+    destination = joinRemote(destination, level);
+    await ensureFolder(sftp, destination);
+  }
+  const present = await listGrawFiles(sftp, staging);
+  const result: OrganizeResult = { destination, moved: 0, changed: [], skippedExisting: [], errors: [], interrupted: false };
+  let files = present;
+  if (expected) {
+    // Listed just now, against the listing the caller saw stay still: what differs is still being written.
+    const now = new Map(present.map((f) => [f.name, f]));
+    files = [];
+    for (const file of expected) {
+      const seen = now.get(file.name);
+      if (seen && sameStat(seen, file)) files.push(seen);
+      else result.changed.push(file.name);
+    }
+  }
   let next = 0;
   const moveOne = async (name: string): Promise<void> => {
     try {

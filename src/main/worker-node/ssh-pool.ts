@@ -8,19 +8,23 @@ import { availableParallelism } from 'node:os';
 import { TimedPoolError, checkLimits, createTimedPool, type TimedPoolFailure, type TimeLimits } from '../app/timed-pool';
 import { resolveWorkerFile, type WorkerFile } from '../app/worker-file';
 import { SshError } from './connection';
-import type { BackupResult, TailResult } from './files';
+import type { BackupResult, GrawFileStat, TailResult } from './files';
 import type {
   BackupConfigsTask,
   CheckDataRouterTask,
   CheckEccServerTask,
   DataRouterCheck,
+  LocateStagingTask,
+  MoveLeftoversTask,
   OrganizeAnswer,
   OrganizeFilesTask,
+  SnapshotStagingTask,
   SshConnectSettings,
   SshHost,
   SshTaskResult,
   TailLogTask,
 } from './ssh-worker';
+import type { StagingAnswer } from './staging';
 
 export type SshLimits = TimeLimits;
 
@@ -51,7 +55,16 @@ export interface SshGateway {
   readonly fileLimits: SshLimits;
   checkDataRouter(host: SshHost, port: number, limits?: SshLimits): Promise<DataRouterCheck>;
   checkEccServerProcess(host: SshHost, limits?: SshLimits): Promise<{ running: boolean }>;
-  organizeFiles(host: SshHost, job: { port: number; experiment: string; runNumber: number }, limits?: SshLimits): Promise<OrganizeAnswer>;
+  organizeFiles(
+    host: SshHost,
+    job: { port: number; experiment: string; runNumber: number; files?: GrawFileStat[]; stagingDirectory?: string },
+    limits?: SshLimits,
+  ): Promise<OrganizeAnswer>;
+  /** The staging directory of the router on a port (lsof only: the check's limits). */
+  locateStaging(host: SshHost, port: number, limits?: SshLimits): Promise<StagingAnswer>;
+  /** One listing of a staging directory's `.graw` files, sizes and times (SFTP only: the check's limits). */
+  snapshotStaging(host: SshHost, stagingDirectory: string, limits?: SshLimits): Promise<GrawFileStat[]>;
+  moveLeftovers(host: SshHost, job: { port: number; experiment: string; folder: string }, limits?: SshLimits): Promise<OrganizeAnswer>;
   backupConfigs(host: SshHost, job: { configRoot: string; files: string[]; backupFolder: string }, limits?: SshLimits): Promise<BackupResult>;
   tailLog(host: SshHost, path: string, lines?: number, limits?: SshLimits): Promise<TailResult>;
   close(): Promise<void>;
@@ -175,6 +188,18 @@ export function createSshGateway(options: SshGatewayOptions): SshGateway {
     organizeFiles(host, job, limits = files) {
       const task: OrganizeFilesTask = { ...base(host, limits), ...job };
       return run('organizeFiles', host, task, limits);
+    },
+    locateStaging(host, port, limits = checks) {
+      const task: LocateStagingTask = { ...base(host, limits), port };
+      return run('locateStaging', host, task, limits);
+    },
+    snapshotStaging(host, stagingDirectory, limits = checks) {
+      const task: SnapshotStagingTask = { ...base(host, limits), stagingDirectory };
+      return run('snapshotStaging', host, task, limits);
+    },
+    moveLeftovers(host, job, limits = files) {
+      const task: MoveLeftoversTask = { ...base(host, limits), ...job };
+      return run('moveLeftovers', host, task, limits);
     },
     backupConfigs(host, job, limits = files) {
       const task: BackupConfigsTask = { ...base(host, limits), ...job };

@@ -4,7 +4,19 @@
 // connection per host (SshConnections), reused by every task that thread carries.
 import type { SFTPWrapper } from 'ssh2';
 import { SshConnections, SshError, type ConnectOptions, type PresentedHostKey, type SshConnection, type SshErrorKind } from './connection';
-import { backupConfigFiles, checkClean, organizeRunFiles, tailLines, type BackupResult, type CleanCheck, type OrganizeResult, type TailResult } from './files';
+import {
+  backupConfigFiles,
+  checkClean,
+  moveLeftoverFiles,
+  organizeRunFiles,
+  snapshotGrawFiles,
+  tailLines,
+  type BackupResult,
+  type CleanCheck,
+  type GrawFileStat,
+  type OrganizeResult,
+  type TailResult,
+} from './files';
 import { PROCESS_LIST_COMMAND, checkProcess } from './processes';
 import type { HostOverrides, ResolveOptions } from './ssh-config';
 import { DATA_ROUTER_PROGRAM, findStagingDirectory, type StagingAnswer } from './staging';
@@ -54,6 +66,25 @@ export interface OrganizeFilesTask extends SshTask {
   port: number;
   experiment: string;
   runNumber: number;
+  /** Move only these, and only while still as listed (a snapshot that stayed still); absent: every `.graw` file. */
+  files?: GrawFileStat[];
+  /** The staging directory the snapshot was taken in: when the router's is another now, nothing is touched. */
+  stagingDirectory?: string;
+}
+
+export interface LocateStagingTask extends SshTask {
+  port: number;
+}
+
+export interface SnapshotStagingTask extends SshTask {
+  stagingDirectory: string;
+}
+
+export interface MoveLeftoversTask extends SshTask {
+  port: number;
+  experiment: string;
+  /** `YYYYMMDD-HHMMSS`: the files go to `<staging>/<experiment>/unsorted/<folder>/`. */
+  folder: string;
 }
 
 export interface OrganizeAnswer {
@@ -160,10 +191,37 @@ export function organizeFiles(task: OrganizeFilesTask): Promise<SshTaskResult<Or
   return settle(task, async (conn, deadline) => {
     const staging = await findStagingDirectory((argv) => run(conn, argv, deadline), task.port);
     if (staging.kind !== 'found') return { staging, result: null };
+    if (task.stagingDirectory !== undefined && staging.directory !== task.stagingDirectory) return { staging, result: null };
     // Renames in flight stop being started at the deadline: the job can simply run again.
     const signal = AbortSignal.timeout(remaining(deadline));
+    const target = {
+      stagingDirectory: staging.directory,
+      experiment: task.experiment,
+      runNumber: task.runNumber,
+      ...(task.files ? { files: task.files } : {}),
+    };
+    const result = await withSftp(conn, (sftp) => organizeRunFiles(sftp, target, { signal }));
+    return { staging, result };
+  });
+}
+
+/** The staging directory of the data router listening on a port (no file is read). */
+export function locateStaging(task: LocateStagingTask): Promise<SshTaskResult<StagingAnswer>> {
+  return settle(task, (conn, deadline) => findStagingDirectory((argv) => run(conn, argv, deadline), task.port));
+}
+
+/** One SFTP listing of the `.graw` files of a staging directory: a short task, repeated while they settle. */
+export function snapshotStaging(task: SnapshotStagingTask): Promise<SshTaskResult<GrawFileStat[]>> {
+  return settle(task, (conn) => withSftp(conn, (sftp) => snapshotGrawFiles(sftp, task.stagingDirectory)));
+}
+
+export function moveLeftovers(task: MoveLeftoversTask): Promise<SshTaskResult<OrganizeAnswer>> {
+  return settle(task, async (conn, deadline) => {
+    const staging = await findStagingDirectory((argv) => run(conn, argv, deadline), task.port);
+    if (staging.kind !== 'found') return { staging, result: null };
+    const signal = AbortSignal.timeout(remaining(deadline));
     const result = await withSftp(conn, (sftp) =>
-      organizeRunFiles(sftp, { stagingDirectory: staging.directory, experiment: task.experiment, runNumber: task.runNumber }, { signal }),
+      moveLeftoverFiles(sftp, { stagingDirectory: staging.directory, experiment: task.experiment, folder: task.folder }, { signal }),
     );
     return { staging, result };
   });

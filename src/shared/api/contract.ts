@@ -308,6 +308,8 @@ export interface Job {
   createdAt: string;
   startedAt: string | null;
   finishedAt: string | null;
+  /** What a running job is doing now, e.g. `waiting for DataRouter0 to finish writing`; null when it is not running. */
+  phase: string | null;
 }
 
 const eccStep = z.enum(ECC_STEPS, { error: `Must be one of ${ECC_STEPS.join(', ')}` });
@@ -615,6 +617,20 @@ export const operations = {
     summary: 'The after-stop jobs (organize files, back up configs) of an experiment, newest first, optionally of one status.',
     input: z.object({ ...experimentRef, status: z.enum(JOB_STATUSES).optional(), limit: z.number().int().min(1).max(1000).default(200) }),
     output: returns<Job[]>(),
+  },
+  'jobs.retry': {
+    kind: 'mutation',
+    summary:
+      'Try a failed after-stop job again: it becomes pending with its attempts counted from zero (its failure stays in the log). Refused unless the job is failed.',
+    input: z.object({ id }),
+    output: returns<Job>(),
+  },
+  'dataRouters.moveLeftovers': {
+    kind: 'mutation',
+    summary:
+      "Move the .graw files left in a data router's staging directory into <staging>/<experiment>/unsorted/<YYYYMMDD-HHMMSS>/, in the background (never deleted, never overwritten); the router is checked again afterwards. Refused while a run is going or the router's files are being organized.",
+    input: z.object({ id }),
+    output: returns<Started>(),
   },
 
   // --- Worker computers (SSH) ----------------------------------------------------------------

@@ -1,6 +1,7 @@
 // A simulated dataRouter on a simulated worker computer: a process in its process table (working
 // directory = staging directory, listening on its port) that, while a run is on, writes `.graw`
-// files named like GET's into its staging directory and logs what it does.
+// files named like GET's into its staging directory and logs what it does. Like a real one it
+// goes on writing its buffers for a while after its board stopped (`drainMs`).
 //
 // Files are written through an open handle, as the real program does: organizing the staging
 // directory while a file is being written moves the file, and the writes follow it.
@@ -29,6 +30,8 @@ export interface DataRouterSpec {
   chunkBytes?: number;
   /** Writes per file before the next file of the series (default 4). */
   writesPerFile?: number;
+  /** How long it goes on writing (buffers) after stopRun(), at the same pace (default 0: it stops at once). */
+  drainMs?: number;
 }
 
 /** `2025-06-01T12:00:00.000`: local time with milliseconds, as in GET's file names. */
@@ -76,6 +79,8 @@ export class SimulatedDataRouter {
   /** The run under way: its series of files (each run its own, so a quick restart never mixes two). */
   #run: Run | null = null;
   #lastSeriesTime = 0;
+  /** While it drains after stopRun(): the end of the drain, and how to end it early. */
+  #drain: { timer: NodeJS.Timeout; finish: () => void; done: Promise<void> } | null = null;
   #filesWritten = 0;
   #bytesWritten = 0;
 
@@ -97,7 +102,7 @@ export class SimulatedDataRouter {
   get processRunning(): boolean {
     return this.#process !== null;
   }
-  /** True while a run is on, and after it until the last write has landed. */
+  /** True while a run is on, while it drains after it, and until the last write has landed. */
   get writing(): boolean {
     return this.#timer !== null || this.#busy !== null;
   }
@@ -120,10 +125,12 @@ export class SimulatedDataRouter {
     await this.#log(`started (pid ${this.#process.pid}), listening on port ${this.port}, writing to ${this.stagingDirectory}`);
   }
 
-  /** Ends the process: it stops writing and leaves the process list. */
+  /** Ends the process: it stops writing at once (nothing drains) and leaves the process list. */
   async stopProcess(): Promise<void> {
     if (!this.#process) return;
-    await this.stopRun();
+    const draining = this.#drain?.done;
+    this.#drain?.finish();
+    await (draining ?? this.#finishRun());
     this.#processes.stop(this.#process.pid);
     this.#process = null;
     await this.#log('stopped');
@@ -131,6 +138,8 @@ export class SimulatedDataRouter {
 
   /** A run begins: a new series of files, written on a timer until stopRun(). Ignored when the process is not running. */
   startRun(): void {
+    // A new run ends the drain of the last one: its file is closed, the new series begins.
+    this.#drain?.finish();
     if (!this.#process || this.#timer) return;
     // Series times must differ, or two runs' files would share names.
     const time = Math.max(Date.now(), this.#lastSeriesTime + 1);
@@ -140,8 +149,29 @@ export class SimulatedDataRouter {
     this.#tick();
   }
 
-  /** The run ends: the file being written is closed; resolves once nothing is being written. */
-  async stopRun(): Promise<void> {
+  /**
+   * The board stopped: the router writes on for `drainMs` (new files included), then the file
+   * being written is closed; resolves once nothing is being written.
+   */
+  stopRun(): Promise<void> {
+    if (this.#drain) return this.#drain.done;
+    const drainMs = this.#spec.drainMs ?? 0;
+    if (!this.#run || drainMs <= 0) return this.#finishRun();
+    let finish!: () => void;
+    const done = new Promise<void>((resolve) => {
+      finish = () => {
+        if (this.#drain?.done !== done) return;
+        clearTimeout(this.#drain.timer);
+        this.#drain = null;
+        resolve(this.#finishRun());
+      };
+    });
+    this.#drain = { timer: setTimeout(() => finish(), drainMs), finish, done };
+    void this.#log(`board stopped: writing what is buffered for ${drainMs} ms`);
+    return done;
+  }
+
+  async #finishRun(): Promise<void> {
     const run = this.#endRun();
     if (!run) return;
     await this.#busy;
@@ -150,6 +180,9 @@ export class SimulatedDataRouter {
   }
 
   async close(): Promise<void> {
+    const draining = this.#drain?.done;
+    this.#drain?.finish();
+    await draining;
     const run = this.#endRun();
     await this.#busy;
     if (run) await this.#closeFile(run);

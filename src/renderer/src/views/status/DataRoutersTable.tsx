@@ -1,7 +1,11 @@
 // The data routers as the SSH checks last saw them: process alive, staging directory clean (with
 // its .graw file count), when checked, and what went wrong when a check failed; the remote log.
+// A staging directory known not clean while no run goes can have its leftovers moved aside.
 import { memo } from 'react';
 import { FolderCheck, FolderX, FolderSearch, KeyRound, ScrollText, TriangleAlert } from 'lucide-react';
+import { useMutation } from '../../api/hooks';
+import { ConfirmButton } from './ConfirmButton';
+import { READ_ONLY_REASON } from './rules';
 import type { DataRouterWorkerStatus } from '../../../../shared/api/contract';
 import type { DataRouter } from '../../../../shared/domain';
 import { ProcessCheck } from './EccServersTable';
@@ -47,6 +51,40 @@ function Staging({ check }: { check: DataRouterWorkerStatus | undefined }) {
   );
 }
 
+/** Leftover .graw files (a crash, an earlier session) moved into `<experiment>/unsorted/<time>/`, never deleted. */
+function MoveLeftovers({ router, check, readOnly }: { router: DataRouter; check: DataRouterWorkerStatus; readOnly: boolean }) {
+  const move = useMutation('dataRouters.moveLeftovers');
+  return (
+    <>
+      <ConfirmButton
+        className={styles.stepButton}
+        aria-label={`Move the leftover files of ${router.name} aside`}
+        disabled={readOnly || move.pending}
+        title={readOnly ? READ_ONLY_REASON : undefined}
+        confirm={{
+          title: `Move the leftover files of ${router.name} aside?`,
+          description: (
+            <p>
+              The {plural(check.grawFiles ?? 0, '.graw file')} in <span className="mono">{check.stagingDirectory}</span> belong to no run being organized. They
+              are moved into <span className="mono">&lt;experiment&gt;/unsorted/&lt;date-time&gt;/</span> there: kept, never deleted. Then the router is checked
+              again.
+            </p>
+          ),
+          action: 'Move them aside',
+        }}
+        onRun={() => void move.run({ id: router.id })}
+      >
+        Move leftovers aside
+      </ConfirmButton>
+      {move.error ? (
+        <p className={styles.refusal} role="alert">
+          Refused: {move.error.message}
+        </p>
+      ) : null}
+    </>
+  );
+}
+
 function Problem({ check }: { check: DataRouterWorkerStatus | undefined }) {
   if (!check) return null;
   if (check.hostKey) {
@@ -82,10 +120,13 @@ interface RowProps {
   router: DataRouter;
   source: string | undefined;
   check: DataRouterWorkerStatus | undefined;
+  /** Leftovers may be moved aside (no run goes, the connection may change things). */
+  mayMend: boolean;
+  readOnly: boolean;
   onShowLog: (target: LogTarget) => void;
 }
 
-const DataRouterRow = memo(function DataRouterRow({ router, source, check, onShowLog }: RowProps) {
+const DataRouterRow = memo(function DataRouterRow({ router, source, check, mayMend, readOnly, onShowLog }: RowProps) {
   const problem = check?.hostKey || check?.error || check?.stagingProblem;
   return (
     <>
@@ -102,6 +143,7 @@ const DataRouterRow = memo(function DataRouterRow({ router, source, check, onSho
         </td>
         <td>
           <Staging check={check} />
+          {mayMend && check?.clean === false ? <MoveLeftovers router={router} check={check} readOnly={readOnly} /> : null}
         </td>
         <td className={styles.nowrap}>{formatTime(check?.checkedAt)}</td>
         <td>
@@ -132,10 +174,13 @@ export interface DataRoutersTableProps {
   sourceByRouter: ReadonlyMap<number, string>;
   checkById: ReadonlyMap<number, DataRouterWorkerStatus>;
   pendingJobs: number;
+  /** A run goes: its files are in the staging directories, nothing is moved aside. */
+  runGoing: boolean;
+  readOnly: boolean;
   onShowLog: (target: LogTarget) => void;
 }
 
-export function DataRoutersTable({ routers, sourceByRouter, checkById, pendingJobs, onShowLog }: DataRoutersTableProps) {
+export function DataRoutersTable({ routers, sourceByRouter, checkById, pendingJobs, runGoing, readOnly, onShowLog }: DataRoutersTableProps) {
   return (
     <StatusTable
       headingId="status-routers-heading"
@@ -150,7 +195,16 @@ export function DataRoutersTable({ routers, sourceByRouter, checkById, pendingJo
       empty="No data routers in this experiment."
     >
       {routers.map((router) => (
-        <DataRouterRow key={router.id} router={router} source={sourceByRouter.get(router.id)} check={checkById.get(router.id)} onShowLog={onShowLog} />
+        <DataRouterRow
+          key={router.id}
+          router={router}
+          source={sourceByRouter.get(router.id)}
+          check={checkById.get(router.id)}
+          // While after-stop jobs are pending, the files left are theirs to move.
+          mayMend={!runGoing && pendingJobs === 0}
+          readOnly={readOnly}
+          onShowLog={onShowLog}
+        />
       ))}
     </StatusTable>
   );

@@ -1,6 +1,6 @@
 // The status view: what the shift crew watches. The overall state, the run, the controls for all
 // ECC servers (each saying why when it cannot be used), every ECC server and data router live,
-// host keys to check, and the newest log entries. Everything comes from subscriptions, whose
+// host keys to check, the newest log entries, and the after-stop jobs not done yet. Everything comes from subscriptions, whose
 // unchanged parts keep their objects (useSubscription): the memoized rows re-render only when
 // what they show changed.
 import { useCallback, useMemo, useState } from 'react';
@@ -8,6 +8,7 @@ import type { DataRouterWorkerStatus, EccServerWorkerStatus } from '../../../../
 import type { EccServer } from '../../../../shared/domain';
 import { useSubscription } from '../../api/hooks';
 import { useReadOnly } from '../../state/app-store';
+import { AfterStopJobs } from './AfterStopJobs';
 import { DataRoutersTable } from './DataRoutersTable';
 import { EccServersTable } from './EccServersTable';
 import { GlobalControls } from './GlobalControls';
@@ -86,10 +87,13 @@ export function StatusView() {
           sourceByRouter={sourceByRouter}
           checkById={routerChecks}
           pendingJobs={runs?.pendingJobs ?? 0}
+          runGoing={currentRun !== null}
+          readOnly={readOnly}
           onShowLog={setLogTarget}
         />
         <RecentLog entries={log.data?.items} error={log.error} />
       </div>
+      <AfterStopJobs readOnly={readOnly} />
       <RemoteLogDialog target={logTarget} onClose={closeLog} />
     </section>
   );
