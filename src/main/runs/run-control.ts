@@ -30,8 +30,8 @@ export class RunControl {
       experimentId: experiment.id,
       currentRun: run ? { id: run.id, number: run.number, startTime: run.startTime } : null,
       dataRouters: listDataRouters(this.store, experiment.id).map((router) => {
-        const { clean, checkedAt } = this.routers.get(router.id);
-        return { id: router.id, name: router.name, clean, checkedAt };
+        const { clean, checkedAt, current } = this.routers.get(router.id);
+        return { id: router.id, name: router.name, clean, checkedAt, current };
       }),
       pendingJobs: countPendingJobs(this.store, experiment.id),
     };

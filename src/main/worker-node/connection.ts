@@ -33,6 +33,8 @@ export class SshError extends Error {
     readonly kind: SshErrorKind,
     message: string,
     readonly hostKey?: PresentedHostKey,
+    /** It happened before the connection was ready: the computer, not one program on it, failed. */
+    readonly connecting = false,
   ) {
     super(message);
   }

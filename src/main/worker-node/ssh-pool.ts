@@ -14,6 +14,8 @@ import type {
   CheckDataRouterTask,
   CheckEccServerTask,
   DataRouterCheck,
+  EccServerProcessCheck,
+  NextRun,
   OrganizeAnswer,
   OrganizeFilesTask,
   SshConnectSettings,
@@ -49,8 +51,10 @@ export interface SshGatewayOptions {
 export interface SshGateway {
   readonly checkLimits: SshLimits;
   readonly fileLimits: SshLimits;
-  checkDataRouter(host: SshHost, port: number, limits?: SshLimits): Promise<DataRouterCheck>;
-  checkEccServerProcess(host: SshHost, limits?: SshLimits): Promise<{ running: boolean }>;
+  /** The data router listening on `port`: its process, staging directory, clean state, disk, and (with `nextRun`) the next run's folder. */
+  checkDataRouter(host: SshHost, port: number, nextRun?: NextRun | null, limits?: SshLimits): Promise<DataRouterCheck>;
+  /** The getEccSoapServer listening on its SOAP `port`. */
+  checkEccServerProcess(host: SshHost, port: number, limits?: SshLimits): Promise<EccServerProcessCheck>;
   organizeFiles(host: SshHost, job: { port: number; experiment: string; runNumber: number }, limits?: SshLimits): Promise<OrganizeAnswer>;
   backupConfigs(host: SshHost, job: { configRoot: string; files: string[]; backupFolder: string }, limits?: SshLimits): Promise<BackupResult>;
   tailLog(host: SshHost, path: string, lines?: number, limits?: SshLimits): Promise<TailResult>;
@@ -156,7 +160,7 @@ export function createSshGateway(options: SshGatewayOptions): SshGateway {
       release();
     }
     if (result.ok) return result.value;
-    throw new SshError(result.kind, result.message, result.hostKey);
+    throw new SshError(result.kind, result.message, result.hostKey, result.connecting);
   }
 
   const base = (host: SshHost, limits: SshLimits) => ({ connect: options.connect, target: host, timeoutMs: limits.softMs });
@@ -164,12 +168,12 @@ export function createSshGateway(options: SshGatewayOptions): SshGateway {
   return {
     checkLimits: checks,
     fileLimits: files,
-    checkDataRouter(host, port, limits = checks) {
-      const task: CheckDataRouterTask = { ...base(host, limits), port };
+    checkDataRouter(host, port, nextRun = null, limits = checks) {
+      const task: CheckDataRouterTask = { ...base(host, limits), port, nextRun };
       return run('checkDataRouter', host, task, limits);
     },
-    checkEccServerProcess(host, limits = checks) {
-      const task: CheckEccServerTask = base(host, limits);
+    checkEccServerProcess(host, port, limits = checks) {
+      const task: CheckEccServerTask = { ...base(host, limits), port };
       return run('checkEccServerProcess', host, task, limits);
     },
     organizeFiles(host, job, limits = files) {

@@ -11,6 +11,7 @@ import ssh2, { type AuthContext, type Connection, type ParsedKey } from 'ssh2';
 import { knownHostsName } from '../known-hosts';
 import { answerCommandLine } from './commands';
 import { SimulatedDataRouter, type DataRouterSpec } from './data-router';
+import { SimulatedDisks, type SimulatedFileSystem } from './disks';
 import { ProcessTable, type SimulatedProcess, type SimulatedProcessSpec } from './process-table';
 import { Sandbox } from './sandbox';
 import { serveSftp } from './sftp-server';
@@ -68,6 +69,12 @@ export interface WorkerSimulator {
   startProcess(spec: SimulatedProcessSpec): SimulatedProcess;
   /** Whether the process was running (it is gone now). */
   stopProcess(pid: number): boolean;
+  /**
+   * Mounts a simulated file system of the given size at a folder (null: unmounts it): `df` of
+   * any directory below then reports it, e.g. a nearly full staging disk. Without one, `df`
+   * reports the real file system of the sandbox folder.
+   */
+  setFileSystem(mountPoint: string, size: SimulatedFileSystem | null): void;
   /** Adds a data router and starts its process. */
   addDataRouter(spec: DataRouterSpec): Promise<SimulatedDataRouter>;
   /** Appends text to a file of the simulated computer, making its folder if needed (the simulated programs' logs). */
@@ -116,6 +123,7 @@ class Simulator implements WorkerSimulator {
   readonly sandbox: Sandbox;
   readonly hostPublicKey: string;
   readonly #table = new ProcessTable();
+  readonly #disks: SimulatedDisks;
   readonly #authorized: ParsedKey[];
   readonly #maxSessions: number;
   readonly #log: (line: string) => void;
@@ -130,6 +138,7 @@ class Simulator implements WorkerSimulator {
     this.user = options.user;
     this.home = Sandbox.normalize(options.home ?? '/');
     this.sandbox = new Sandbox(options.root);
+    this.#disks = new SimulatedDisks(this.sandbox);
     this.#maxSessions = options.maxSessions ?? 10;
     this.#log = options.log ?? ((line) => console.error(line));
     this.#authorized = options.authorizedKeys.map((k, i) => parseOne(k, `Authorized key ${i + 1}`));
@@ -163,6 +172,10 @@ class Simulator implements WorkerSimulator {
 
   stopProcess(pid: number): boolean {
     return this.#table.stop(pid);
+  }
+
+  setFileSystem(mountPoint: string, size: SimulatedFileSystem | null): void {
+    this.#disks.mount(mountPoint, size);
   }
 
   async addDataRouter(spec: DataRouterSpec): Promise<SimulatedDataRouter> {
@@ -223,7 +236,7 @@ class Simulator implements WorkerSimulator {
           counted = false;
         });
         session.on('exec', (acceptExec, _rejectExec, info) => {
-          const answer = answerCommandLine(info.command, this.#table);
+          const answer = answerCommandLine(info.command, this.#table, this.#disks);
           this.commands.push({ line: info.command, argv: answer.argv, code: answer.code });
           const channel = acceptExec();
           if (answer.stdout) channel.write(answer.stdout);
