@@ -60,9 +60,9 @@ describe('the controls for all ECC servers', () => {
 
   it('refuse Start all while a data router is known not clean, but not while it is unknown', () => {
     const ready = [server(1, 'ECC0', 'Ready')];
-    const unknown = { ...noRun, dataRouters: [{ id: 1, name: 'DataRouter0', clean: null, checkedAt: null }] };
+    const unknown = { ...noRun, dataRouters: [{ id: 1, name: 'DataRouter0', clean: null, checkedAt: null, current: false }] };
     expect(startAllValidity(facts(ready, unknown)).enabled).toBe(true);
-    const dirty = { ...noRun, dataRouters: [{ id: 1, name: 'DataRouter0', clean: false, checkedAt: null }] };
+    const dirty = { ...noRun, dataRouters: [{ id: 1, name: 'DataRouter0', clean: false, checkedAt: null, current: true }] };
     expect(startAllValidity(facts(ready, dirty)).reason).toMatch(/DataRouter0 still holds \.graw files/);
   });
 
