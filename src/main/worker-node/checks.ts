@@ -207,7 +207,9 @@ export class WorkerChecks {
         entries.push({ experimentId, level: 'info', source: 'ssh', subject: address, message: `The worker computer ${address} answers again`, details: '' });
       }
       for (const o of all) {
-        if (!o.failure || o.repeated) continue;
+        // A connection failure of some programs only is the computer going away (or coming
+        // back) mid-round: the next round tells, and the computer's own entry says it.
+        if (!o.failure || o.repeated || isConnectionFailure(o.failure)) continue;
         entries.push({
           experimentId,
           level: 'error',

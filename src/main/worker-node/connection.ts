@@ -401,7 +401,8 @@ export class SshConnections {
     } catch (error) {
       throw new SshError('other', (error as Error).message);
     }
-    const key = `${target.user}@${knownHostsName(target.host, target.port)}`;
+    // The keys are part of it: after a change of identity file, a connection made with the old one is not reused.
+    const key = `${target.user}@${knownHostsName(target.host, target.port)} ${target.identityFiles.join('\0')}`;
     let pending = this.open.get(key);
     if (!pending) {
       // ~/.ssh/config is read once per task (a change applies to the next one), not again to connect.

@@ -128,7 +128,7 @@ function connections(settings: SshConnectSettings): SshConnections {
 /** Runs a task under its soft limit, every failure as plain data. */
 async function settle<T>(task: SshTask, work: (conn: SshConnection, deadline: number) => Promise<T>): Promise<SshTaskResult<T>> {
   const deadline = Date.now() + task.timeoutMs;
-  let connected = false;
+  const seen: { conn: SshConnection | null } = { conn: null };
   let timer: NodeJS.Timeout | undefined;
   const limit = new Promise<never>((_resolve, reject) => {
     timer = setTimeout(() => reject(new SshError('timeout', `No answer from ${task.target.alias} within ${task.timeoutMs} ms`)), task.timeoutMs);
@@ -138,14 +138,19 @@ async function settle<T>(task: SshTask, work: (conn: SshConnection, deadline: nu
       connections(task.connect)
         .connection(task.target.alias, task.target.overrides)
         .then((conn) => {
-          connected = true;
+          seen.conn = conn;
           return work(conn, deadline);
         }),
       limit,
     ]);
     return { ok: true, value };
   } catch (error) {
-    const connecting = !connected;
+    const connecting = seen.conn === null;
+    // The connection dropped under the task (an SFTP session or a channel ended with it): the
+    // computer went away, whatever the piece that noticed first says.
+    if (seen.conn?.closed && !(error instanceof SshError && error.kind !== 'other')) {
+      return { ok: false, kind: 'unreachable', message: `The connection to ${task.target.alias} closed during the task: ${error instanceof Error ? error.message : String(error)}`, connecting };
+    }
     if (error instanceof SshError) {
       return { ok: false, kind: error.kind, message: error.message, ...(error.hostKey ? { hostKey: error.hostKey } : {}), connecting };
     }
