@@ -1,6 +1,6 @@
 // The status view: what the shift crew watches. The overall state, the run, the controls for all
 // ECC servers (each saying why when it cannot be used), every ECC server and data router live,
-// host keys to check, and the newest log entries. Everything comes from subscriptions, whose
+// host keys to check, worker computers that cannot be reached, and the newest log entries. Everything comes from subscriptions, whose
 // unchanged parts keep their objects (useSubscription): the memoized rows re-render only when
 // what they show changed.
 import { useCallback, useMemo, useState } from 'react';
@@ -15,6 +15,7 @@ import { HostKeys, presentedKeys } from './HostKeys';
 import { OverallState, RunInfo } from './Overview';
 import { RecentLog } from './RecentLog';
 import { RemoteLogDialog, type LogTarget } from './RemoteLogDialog';
+import { WorkerHosts, downHosts } from './WorkerHosts';
 import type { ControlFacts } from './rules';
 import styles from './status.module.css';
 
@@ -45,6 +46,8 @@ export function StatusView() {
   const routerChecks = useMemo(() => byId<DataRouterWorkerStatus>(workers?.dataRouters), [workers?.dataRouters]);
   const sourceByRouter = useMemo(() => new Map((setup?.dataSources ?? []).map((s) => [s.dataRouterId, s.name])), [setup?.dataSources]);
   const hostKeys = useMemo(() => presentedKeys(workers), [workers]);
+  const unreachable = useMemo(() => downHosts(workers), [workers]);
+  const downAddresses = useMemo(() => new Set(unreachable.map((h) => h.address)), [unreachable]);
 
   const currentRun = runs?.currentRun ?? null;
   const run = currentRun ? sheet?.runs.find((r) => r.id === currentRun.id) : undefined;
@@ -69,10 +72,12 @@ export function StatusView() {
         <GlobalControls facts={facts} />
       </div>
       <HostKeys keys={hostKeys} readOnly={readOnly} />
+      <WorkerHosts hosts={unreachable} />
       <EccServersTable
         servers={ecc?.servers ?? []}
         setupById={eccSetup}
         workerById={eccWorkers}
+        downHosts={downAddresses}
         readOnly={readOnly}
         operation={ecc?.operation?.name ?? null}
         runNumber={currentRun?.number ?? null}
@@ -83,6 +88,7 @@ export function StatusView() {
           routers={setup?.dataRouters ?? []}
           sourceByRouter={sourceByRouter}
           checkById={routerChecks}
+          downHosts={downAddresses}
           pendingJobs={runs?.pendingJobs ?? 0}
           onShowLog={setLogTarget}
         />
