@@ -173,6 +173,18 @@ describe('the simulated worker computer, seen by the application', () => {
     });
   });
 
+  it('answers df -Pk with the real size of the file system its sandbox is on, and refuses a folder that is not there', async () => {
+    const w = await world();
+    const conn = await connection(w);
+    const simulated = await conn.exec(['df', '-Pk', '/data/cobo0']);
+    const real = spawnSync('df', ['-Pk', w.worker.sandbox.root], { encoding: 'utf8' });
+    const total = (out: string) => Number(out.trim().split('\n')[1]?.trim().split(/\s+/)[1]);
+    expect(simulated.code).toBe(0);
+    expect(total(simulated.stdout)).toBe(total(real.stdout));
+    expect(await conn.exec(['df', '-Pk', '/data/none'])).toEqual({ code: 1, stdout: '', stderr: 'df: /data/none: No such file or directory\n' });
+    expect((await conn.exec(['df', '-h', '/data/cobo0'])).code).toBe(1);
+  });
+
   it('names another program listening on a port', async () => {
     const w = await world();
     const stranger = w.worker.startProcess({ args: '/usr/bin/python3 -m http.server 46025', listenPorts: [46025] });

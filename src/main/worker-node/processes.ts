@@ -1,5 +1,6 @@
-// The process check on a worker computer: is `getEccSoapServer` / `dataRouter` running? Builds
-// the `ps` command and reads its output, on Linux and on macOS.
+// The process check on a worker computer: which program listens on a component's port, and is it
+// `getEccSoapServer` / `dataRouter`? Builds the `ps` command and reads its output, on Linux and
+// on macOS; the pids come from lsof (staging.ts `listeningPidsCommand`).
 //
 // Why `args` and not `comm`: Linux keeps only 15 characters of a process name (`ps -e` shows
 // `getEccSoapServe`), while the argument list carries the program as it was started, full

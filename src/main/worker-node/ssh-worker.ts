@@ -183,7 +183,8 @@ function withSftp<T>(conn: SshConnection, work: (sftp: SFTPWrapper) => Promise<T
 /**
  * The program listening on `port`: lsof finds the pid, ps names it (the exact base name of
  * argv[0]: lsof's `c` is cut to 15 characters on Linux). ps runs after lsof, so a listener that
- * died in between is seen gone, not as a stranger.
+ * died in between is seen gone, not as a stranger. lsof shows only the SSH user's own sockets
+ * unless that user is root: the GET programs run as that user.
  */
 async function listenerOnPort(conn: SshConnection, program: string, port: number, deadline: number): Promise<ProcessOnPort> {
   const pids = parseLsofFields(lsofAnswer(await run(conn, listeningPidsCommand(port), deadline))).map((p) => p.pid);

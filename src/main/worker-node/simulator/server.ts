@@ -1,6 +1,7 @@
 // A simulated worker computer (the Mac or Linux box running getEccSoapServer and dataRouter) for
 // the demo, the tests and the benchmarks: an SSH server on loopback (ssh2's Server) that lets in
-// one user by public key only, answers the commands the application sends over exec (commands.ts)
+// one user by public key only, answers the commands the application sends over exec (commands.ts:
+// ps, lsof, df)
 // without ever running anything, and serves SFTP over a sandbox folder (sftp-server.ts). Its
 // processes are simulated and can be changed while it runs.
 import { timingSafeEqual } from 'node:crypto';
@@ -37,6 +38,8 @@ export interface WorkerSimulatorOptions {
   maxSessions?: number;
   /** Programs running from the start. */
   processes?: SimulatedProcessSpec[];
+  /** Simulated file systems mounted from the start, by mount point (see setFileSystem). */
+  fileSystems?: Record<string, SimulatedFileSystem>;
   /** Unexpected errors (a data router that cannot write, an internal SFTP error); default console.error. */
   log?: (line: string) => void;
 }
@@ -139,6 +142,7 @@ class Simulator implements WorkerSimulator {
     this.home = Sandbox.normalize(options.home ?? '/');
     this.sandbox = new Sandbox(options.root);
     this.#disks = new SimulatedDisks(this.sandbox);
+    for (const [mountPoint, size] of Object.entries(options.fileSystems ?? {})) this.#disks.mount(mountPoint, size);
     this.#maxSessions = options.maxSessions ?? 10;
     this.#log = options.log ?? ((line) => console.error(line));
     this.#authorized = options.authorizedKeys.map((k, i) => parseOne(k, `Authorized key ${i + 1}`));
