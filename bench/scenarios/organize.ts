@@ -82,11 +82,11 @@ async function run(options: BenchOptions): Promise<ScenarioResult> {
     const singlePort = await freePort();
     await programs.start('dataRouter', { cwd: single, port: singlePort });
     // The connection and the threads are made once, as in the running application.
-    await gateway.checkEccServerProcess(host);
+    await gateway.checkEccServerProcess(host, singlePort);
     const command: number[] = [];
     for (let i = 0; i < 5; i++) {
       const start = performance.now();
-      await gateway.checkEccServerProcess(host);
+      await gateway.checkEccServerProcess(host, singlePort);
       command.push(performance.now() - start);
     }
     const viaGateway: number[] = [];

@@ -84,10 +84,12 @@ test('the overall state and every ECC server are shown, with the reason each con
   await expect(page.getByRole('button', { name: 'Describe ECC0' })).toBeDisabled();
   await expect(page.getByRole('button', { name: 'Describe ECC0' })).toHaveAccessibleDescription(/no selected config set/);
 
-  // No SSH at the data routers' addresses: the check failed, and says how.
+  // No SSH at the data routers' addresses: each computer is one problem, said once with why,
+  // and its programs' rows say only that their computer does not answer.
   await expect(routerTable(page).getByRole('rowheader')).toHaveCount(5);
-  await expect(routerTable(page).locator('tr', { hasText: 'DataRouter0' })).toContainText(/Check failed \(\w+\)/, STATE_WAIT);
-  await expect(routerTable(page)).toContainText(/Check failed \(\w+\): \S/);
+  const down = page.getByRole('region', { name: /^Worker computers not answering/ });
+  await expect(down).toContainText(/127\.0\.2\.1 cannot be reached \(\w+, [\d:]+\): \S/, STATE_WAIT);
+  await expect(routerTable(page).locator('tr', { hasText: 'DataRouter0' })).toContainText(/Not known, computer not answering/);
 
   // The remote log cannot be read either: the dialog says so instead of failing.
   await page.getByRole('button', { name: 'Remote log of DataRouter0' }).click();

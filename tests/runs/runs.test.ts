@@ -31,7 +31,7 @@ describe('Start all and Stop all', () => {
     expect(await operation(r.app, 'ecc.bringAllToReady')).toMatchObject({ ok: true });
     await overrideChecklist(r.app);
 
-    expect(await operation(r.app, 'runs.startAll')).toMatchObject({ ok: true, message: 'Run 0 started (config experiment); 6 checklist items overridden (kept with the run)' });
+    expect(await operation(r.app, 'runs.startAll')).toMatchObject({ ok: true, message: 'Run 0 started (config experiment); 12 checklist items overridden (kept with the run)' });
     const mutant = r.mutant!.sim;
     const cobos = r.cobos.map((b) => b.sim);
     // Breakup, then Configure the MuTAnT; the CoBos start after; the MuTAnT starts once they run.

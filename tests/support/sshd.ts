@@ -60,6 +60,13 @@ export interface TestSshd {
   log(): string;
   /** Restarts the server on the same port with a NEW host key (the changed-key case). */
   rotateHostKey(): Promise<void>;
+  /**
+   * Takes the server down like a computer that went away: the listener stops and every open
+   * connection is dropped (OpenSSH's per-connection processes would otherwise outlive it).
+   */
+  stop(): Promise<void>;
+  /** Starts it again after stop(), on the same port with the same host key. */
+  start(): Promise<void>;
   /** Stops the server and removes its folder. Safe to call twice. */
   close(): Promise<void>;
 }
@@ -254,8 +261,39 @@ export async function startSshd(options: SshdOptions = {}): Promise<TestSshd> {
     });
   }
 
-  function stop(): Promise<void> {
+  /**
+   * The per-connection sshd processes (the listener's sshd descendants), killed with it by
+   * stop({ connections: true }). Only sshd's own: the commands a client runs are left to end as
+   * they do when their connection drops (a shell killed outright skips its exit traps, and a
+   * login script's lock, e.g. pyenv's rehash lock, would then stay behind for every later login).
+   */
+  function connectionPids(listener: number): number[] {
+    const children = (pid: number) =>
+      spawnSync('ps', ['-o', 'pid=,comm=', '--ppid', String(pid)], { encoding: 'utf8' })
+        .stdout.split('\n')
+        .map((l) => /^\s*(\d+)\s+(\S+)/.exec(l))
+        .filter((m): m is RegExpExecArray => m !== null && m[2]!.startsWith('sshd'))
+        .map((m) => Number(m[1]));
+    const found: number[] = [];
+    for (let queue = children(listener); queue.length > 0; ) {
+      const pid = queue.shift() as number;
+      found.push(pid);
+      queue.push(...children(pid));
+    }
+    return found;
+  }
+
+  function stop(options: { connections?: boolean } = {}): Promise<void> {
     const proc = child;
+    if (options.connections && proc?.pid !== undefined) {
+      for (const pid of connectionPids(proc.pid)) {
+        try {
+          process.kill(pid, 'SIGKILL');
+        } catch {
+          // Already gone.
+        }
+      }
+    }
     child = undefined;
     if (!proc || proc.exitCode !== null || proc.signalCode !== null) return Promise.resolve();
     return new Promise((resolve) => {
@@ -304,6 +342,15 @@ export async function startSshd(options: SshdOptions = {}): Promise<TestSshd> {
       return `[127.0.0.1]:${port} ${publicKeyMaterial(`${hostKeyPath}.pub`)}`;
     },
     log: () => logText,
+    async stop() {
+      if (closed) throw new Error('stop: the server is closed');
+      await stop({ connections: true });
+    },
+    async start() {
+      if (closed) throw new Error('start: the server is closed');
+      if (child) return;
+      await launch(port);
+    },
     async rotateHostKey() {
       if (closed) throw new Error('rotateHostKey: the server is closed');
       await stop();

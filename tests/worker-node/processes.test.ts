@@ -5,7 +5,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { ChildProcess } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { PROCESS_LIST_COMMAND, checkProcess, parseProcessList, programName } from '../../src/main/worker-node/processes';
+import { PROCESS_LIST_COMMAND, checkProcess, parseProcessList, processOnPort, programName } from '../../src/main/worker-node/processes';
+import { listeningPidsCommand, lsofAnswer, parseLsofFields } from '../../src/main/worker-node/staging';
 import { freePort } from '../support/sshd';
 import { fakePrograms, runLocally, type FakePrograms } from './programs';
 
@@ -60,6 +61,27 @@ describe('the process check on fixed ps output', () => {
   });
 });
 
+describe('the program listening on a port, on fixed lsof pids and ps output', () => {
+  it('is running when the listener is the program, by its full name', () => {
+    expect(processOnPort(LINUX_SAMPLE, [2212], 'dataRouter', 46005)).toEqual({ kind: 'running', port: 46005, pid: 2212 });
+    expect(processOnPort(MACOS_SAMPLE, [902], 'dataRouter', 46005)).toEqual({ kind: 'running', port: 46005, pid: 902 });
+    // A forked child sharing the socket: the right program among the listeners is enough.
+    expect(processOnPort(LINUX_SAMPLE, [2231, 2213], 'dataRouter', 46015)).toEqual({ kind: 'running', port: 46015, pid: 2213 });
+  });
+
+  it('is not running when nobody listens, or the listener is gone or a zombie by the time ps looks', () => {
+    expect(processOnPort(LINUX_SAMPLE, [], 'dataRouter', 46005)).toEqual({ kind: 'not-running', port: 46005 });
+    expect(processOnPort(LINUX_SAMPLE, [2230], 'dataRouter', 46005)).toEqual({ kind: 'not-running', port: 46005 });
+    expect(processOnPort(LINUX_SAMPLE, [9999], 'dataRouter', 46005)).toEqual({ kind: 'not-running', port: 46005 });
+  });
+
+  it('names another program that listens, a look-alike or another GET program included', () => {
+    expect(processOnPort(LINUX_SAMPLE, [2232], 'dataRouter', 46005)).toEqual({ kind: 'other-program', port: 46005, pid: 2232, program: 'dataRouterOld' });
+    expect(processOnPort(LINUX_SAMPLE, [2211], 'dataRouter', 8083)).toEqual({ kind: 'other-program', port: 8083, pid: 2211, program: 'getEccSoapServer' });
+    expect(processOnPort(MACOS_SAMPLE, [904], 'dataRouter', 46005)).toEqual({ kind: 'other-program', port: 46005, pid: 904, program: 'tail' });
+  });
+});
+
 describe('the process check on this computer', () => {
   let programs: FakePrograms;
   let ecc: ChildProcess;
@@ -67,13 +89,18 @@ describe('the process check on this computer', () => {
   let old: ChildProcess;
   let zombieParent: ChildProcess;
   let staging = '';
+  const ports = { ecc: 0, routers: [0, 0], old: 0 };
 
   beforeAll(async () => {
     programs = fakePrograms();
     staging = mkdtempSync(join(tmpdir(), 'daq-staging-'));
-    ecc = await programs.start('getEccSoapServer', { cwd: staging, port: await freePort() });
-    routers = [await programs.start('dataRouter', { cwd: staging, port: await freePort() }), await programs.start('dataRouter', { cwd: staging, port: await freePort() })];
-    old = await programs.start('dataRouterOld', { cwd: staging, port: await freePort() });
+    ports.ecc = await freePort();
+    ecc = await programs.start('getEccSoapServer', { cwd: staging, port: ports.ecc });
+    ports.routers = [await freePort(), await freePort()];
+    routers = [];
+    for (const port of ports.routers) routers.push(await programs.start('dataRouter', { cwd: staging, port }));
+    ports.old = await freePort();
+    old = await programs.start('dataRouterOld', { cwd: staging, port: ports.old });
     zombieParent = programs.zombie('dataRouter');
   });
   afterAll(() => {
@@ -112,5 +139,19 @@ describe('the process check on this computer', () => {
     expect(check.pids).not.toContain(old.pid);
     expect(check.pids).not.toContain(zombiePid);
     expect(checkProcess(ps.stdout, 'dataRouterOld').pids).toEqual([old.pid]);
+  });
+
+  it('finds the program on each port with the real lsof and ps: each instance, another program, nobody', async () => {
+    const onPort = async (program: string, port: number) => {
+      const pids = parseLsofFields(lsofAnswer(await runLocally(listeningPidsCommand(port)))).map((p) => p.pid);
+      return processOnPort((await runLocally([...PROCESS_LIST_COMMAND])).stdout, pids, program, port);
+    };
+    expect(await onPort('dataRouter', ports.routers[0]!)).toEqual({ kind: 'running', port: ports.routers[0], pid: routers[0]!.pid });
+    expect(await onPort('dataRouter', ports.routers[1]!)).toEqual({ kind: 'running', port: ports.routers[1], pid: routers[1]!.pid });
+    expect(await onPort('getEccSoapServer', ports.ecc)).toEqual({ kind: 'running', port: ports.ecc, pid: ecc.pid });
+    // lsof's command name is cut to 15 characters on Linux; ps's argv[0] names it whole.
+    expect(await onPort('dataRouter', ports.old)).toEqual({ kind: 'other-program', port: ports.old, pid: old.pid, program: 'dataRouterOld' });
+    const nobody = await freePort();
+    expect(await onPort('dataRouter', nobody)).toEqual({ kind: 'not-running', port: nobody });
   });
 });

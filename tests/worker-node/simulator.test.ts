@@ -150,16 +150,63 @@ async function runUntil(router: SimulatedDataRouter, files: number): Promise<voi
 }
 
 describe('the simulated worker computer, seen by the application', () => {
-  it('shows getEccSoapServer and dataRouter to the process check, and not once they are stopped', async () => {
+  it('shows getEccSoapServer and dataRouter to the process check on their own ports, and not once they are stopped', async () => {
     const w = await world();
-    expect(value(await checkEccServerProcess(task(w)))).toEqual({ running: true });
-    expect(value(await checkDataRouter({ ...task(w), port: 46005 })).processRunning).toBe(true);
+    expect(value(await checkEccServerProcess({ ...task(w), port: 8083 }))).toEqual({ running: true, process: { kind: 'running', port: 8083, pid: w.eccPid } });
+    expect(value(await checkDataRouter({ ...task(w), port: 46005 })).process).toEqual({ kind: 'running', port: 46005, pid: w.routers[0]!.pid });
 
     expect(w.worker.stopProcess(w.eccPid)).toBe(true);
-    expect(value(await checkEccServerProcess(task(w)))).toEqual({ running: false });
+    expect(value(await checkEccServerProcess({ ...task(w), port: 8083 }))).toEqual({ running: false, process: { kind: 'not-running', port: 8083 } });
+    // One router stopped among two: only its own check says so.
     await w.routers[0]!.stopProcess();
+    expect(value(await checkDataRouter({ ...task(w), port: 46005 }))).toMatchObject({ processRunning: false, process: { kind: 'not-running', port: 46005 }, staging: { kind: 'not-listening' }, clean: null });
+    expect(value(await checkDataRouter({ ...task(w), port: 46015 }))).toMatchObject({ processRunning: true, staging: { kind: 'found', directory: '/data/cobo1' } });
     await w.routers[1]!.stopProcess();
-    expect(value(await checkDataRouter({ ...task(w), port: 46005 }))).toEqual({ processRunning: false, staging: { kind: 'no-data-router' }, clean: null });
+    expect(value(await checkDataRouter({ ...task(w), port: 46005 }))).toEqual({
+      processRunning: false,
+      process: { kind: 'not-running', port: 46005 },
+      staging: { kind: 'no-data-router' },
+      clean: null,
+      disk: null,
+      diskProblem: null,
+      nextRunFolder: null,
+      nextRunFolderProblem: null,
+    });
+  });
+
+  it('answers df -Pk with the real size of the file system its sandbox is on, and refuses a folder that is not there', async () => {
+    const w = await world();
+    const conn = await connection(w);
+    const simulated = await conn.exec(['df', '-Pk', '/data/cobo0']);
+    const real = spawnSync('df', ['-Pk', w.worker.sandbox.root], { encoding: 'utf8' });
+    const total = (out: string) => Number(out.trim().split('\n')[1]?.trim().split(/\s+/)[1]);
+    expect(simulated.code).toBe(0);
+    expect(total(simulated.stdout)).toBe(total(real.stdout));
+    expect(await conn.exec(['df', '-Pk', '/data/none'])).toEqual({ code: 1, stdout: '', stderr: 'df: /data/none: No such file or directory\n' });
+    expect((await conn.exec(['df', '-h', '/data/cobo0'])).code).toBe(1);
+  });
+
+  it('names another program listening on a port', async () => {
+    const w = await world();
+    const stranger = w.worker.startProcess({ args: '/usr/bin/python3 -m http.server 46025', listenPorts: [46025] });
+    expect(value(await checkDataRouter({ ...task(w), port: 46025 })).process).toEqual({ kind: 'other-program', port: 46025, pid: stranger.pid, program: 'python3' });
+  });
+
+  it('reports the staging disk from df, a simulated nearly full one included, and whether the next run folder exists', async () => {
+    const w = await world();
+    const check = value(await checkDataRouter({ ...task(w), port: 46005, nextRun: { experiment: 'e20009', runNumber: 3 } }));
+    expect(check.disk).toMatchObject({ directory: '/data/cobo0', mountPoint: '/' });
+    expect(check.disk!.totalKb).toBeGreaterThan(0);
+    expect(check.disk!.usedKb + check.disk!.availableKb).toBeLessThanOrEqual(check.disk!.totalKb);
+    expect(check.nextRunFolder).toEqual({ path: '/data/cobo0/e20009/run_0003', exists: false });
+
+    w.worker.setFileSystem('/data/cobo0', { totalKb: 1_000_000, availableKb: 20_000 });
+    mkdirSync(w.host('/data/cobo0/e20009/run_0003'), { recursive: true });
+    const full = value(await checkDataRouter({ ...task(w), port: 46005, nextRun: { experiment: 'e20009', runNumber: 3 } }));
+    expect(full.disk).toEqual({ directory: '/data/cobo0', totalKb: 1_000_000, usedKb: 980_000, availableKb: 20_000, usedPercent: 98, mountPoint: '/data/cobo0' });
+    expect(full.nextRunFolder).toEqual({ path: '/data/cobo0/e20009/run_0003', exists: true });
+    // The other router's directory is not on that file system.
+    expect(value(await checkDataRouter({ ...task(w), port: 46015 })).disk?.mountPoint).toBe('/');
   });
 
   it('prints the process list as procps does, full program paths in the arguments', async () => {
@@ -318,8 +365,8 @@ describe('who may come in', () => {
   it('is refused by the application when its host key is not in known_hosts, showing the fingerprint', async () => {
     const w = await world();
     writeFileSync(w.knownHosts, '');
-    const result = await checkEccServerProcess(task(w));
-    expect(result).toMatchObject({ ok: false, kind: 'unknown-host' });
+    const result = await checkEccServerProcess({ ...task(w), port: 8083 });
+    expect(result).toMatchObject({ ok: false, kind: 'unknown-host', connecting: true });
     const key = Buffer.from(w.worker.hostPublicKey.split(' ')[1]!, 'base64');
     expect(!result.ok && result.hostKey?.fingerprint).toBe(fingerprintSha256(key));
     expect(w.worker.commands).toEqual([]);

@@ -65,21 +65,27 @@ describe.skipIf(!sshdAvailable())(`the SSH gateway over a real OpenSSH server ${
     const port = await freePort();
     const router = await programs.start('dataRouter', { cwd: staging, port });
     const clean = await gateway.checkDataRouter(host, port);
-    expect(clean).toEqual({
+    expect(clean).toMatchObject({
       processRunning: true,
+      process: { kind: 'running', port, pid: router.pid },
       staging: { kind: 'found', pid: router.pid, directory: staging },
       clean: { clean: true, grawFiles: 0, totalBytes: 0 },
+      diskProblem: null,
+      nextRunFolder: null,
     });
+    expect(clean.disk?.directory).toBe(staging);
     writeFileSync(join(staging, 'CoBo0_AsAd0_0000.graw'), 'abcd');
     expect((await gateway.checkDataRouter(host, port)).clean).toEqual({ clean: false, grawFiles: 1, totalBytes: 4 });
     const idle = await freePort();
-    expect(await gateway.checkDataRouter(host, idle)).toMatchObject({ processRunning: true, staging: { kind: 'not-listening', port: idle }, clean: null });
+    // A data router runs on this computer, but not on that port: not running, for that router.
+    expect(await gateway.checkDataRouter(host, idle)).toMatchObject({ processRunning: false, process: { kind: 'not-running', port: idle }, staging: { kind: 'not-listening', port: idle }, clean: null });
   }, 60_000);
 
-  it('reports whether an ECC server process runs', async () => {
-    expect(await gateway.checkEccServerProcess(host)).toEqual({ running: false });
-    const server = await programs.start('getEccSoapServer', { cwd: programs.dir });
-    expect(await gateway.checkEccServerProcess(host)).toEqual({ running: true });
+  it('reports whether an ECC server process listens on its SOAP port', async () => {
+    const port = await freePort();
+    expect(await gateway.checkEccServerProcess(host, port)).toEqual({ running: false, process: { kind: 'not-running', port } });
+    const server = await programs.start('getEccSoapServer', { cwd: programs.dir, port });
+    expect(await gateway.checkEccServerProcess(host, port)).toEqual({ running: true, process: { kind: 'running', port, pid: server.pid } });
     server.kill('SIGKILL');
   });
 
@@ -107,7 +113,7 @@ describe.skipIf(!sshdAvailable())(`the SSH gateway over a real OpenSSH server ${
   it('refuses a server whose host key is not known, with the fingerprint to check', async () => {
     const stranger = createSshGateway({ connect: { ...connect, dataDir: tempDir('daq-data-') } });
     gateways.push(stranger);
-    const error = await failure(stranger.checkEccServerProcess(host));
+    const error = await failure(stranger.checkEccServerProcess(host, 8083));
     expect(error.kind).toBe('unknown-host');
     expect(error.hostKey).toMatchObject({ host: sshd.host, port: sshd.port, fingerprint: sshd.hostKeyFingerprint });
     expect(error.message).toContain(sshd.hostKeyFingerprint);
@@ -115,14 +121,14 @@ describe.skipIf(!sshdAvailable())(`the SSH gateway over a real OpenSSH server ${
 
   it('answers unreachable for a closed port, and timeout within the limit for a server that never speaks', async () => {
     const closed = await freePort();
-    expect((await failure(gateway.checkEccServerProcess({ alias: '127.0.0.1', overrides: { ...host.overrides, port: closed } }))).kind).toBe('unreachable');
+    expect((await failure(gateway.checkEccServerProcess({ alias: '127.0.0.1', overrides: { ...host.overrides, port: closed } }, 8083))).kind).toBe('unreachable');
 
     silentServer = createServer((socket) => silent.push(socket));
     await new Promise<void>((resolve) => silentServer?.listen(0, '127.0.0.1', resolve));
     const address = silentServer.address();
     const port = typeof address === 'object' && address ? address.port : 0;
     const started = Date.now();
-    const error = await failure(gateway.checkEccServerProcess({ alias: '127.0.0.1', overrides: { ...host.overrides, port } }, { softMs: 500, hardMs: 3_000 }));
+    const error = await failure(gateway.checkEccServerProcess({ alias: '127.0.0.1', overrides: { ...host.overrides, port } }, 8083, { softMs: 500, hardMs: 3_000 }));
     expect(error.kind).toBe('timeout');
     expect(Date.now() - started).toBeLessThan(3_000);
   });

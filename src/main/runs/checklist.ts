@@ -25,6 +25,10 @@ export interface ChecklistFacts {
   /** The run before the next one, and how many of its after-stop jobs are not done. */
   previousRun: { number: number; pending: number; failed: number } | null;
   overrides: ReadonlyMap<string, Override>;
+  /** `<experiment>/run_NNNN` of the next run. */
+  nextRunFolder: string;
+  /** The setting: the least free space on every staging file system. */
+  minFreeDiskGb: number;
 }
 
 type Draft = Omit<ChecklistItem, 'override'>;
@@ -54,15 +58,22 @@ function checkFailure(check: { error: { message: string } | null; checkedAt: str
   return check.error ? `the last check failed (${check.error.message})` : null;
 }
 
-function processItem(router: DataRouter, workers: WorkersStatus | null): Draft {
+type RouterCheck = WorkersStatus['dataRouters'][number];
+
+function processItem(router: DataRouter, check: RouterCheck | undefined): Draft {
   const key = `process:${router.id}`;
   const label = `${router.name}: its dataRouter runs, listening on port ${router.port}`;
-  const check = workers?.dataRouters.find((r) => r.id === router.id);
   if (!check) return item(key, label, 'unknown', `${router.name}'s process: not checked (this application runs no SSH checks)`, true);
   const failure = checkFailure(check);
   if (failure) return item(key, label, 'unknown', `${router.name}'s process: ${failure}`, true);
-  if (check.processRunning === true) return item(key, label, 'pass', `${router.name} runs on ${router.address}`, true);
-  if (check.processRunning === false) return item(key, label, 'fail', `No dataRouter of ${router.name} listens on ${router.address}:${router.port}`, false);
+  const process = check.process;
+  if (process?.kind === 'running') return item(key, label, 'pass', `${router.name} runs on ${router.address} (pid ${process.pid})`, true);
+  if (process?.kind === 'other-program') {
+    return item(key, label, 'fail', `Not ${router.name}'s dataRouter but ${process.program} (pid ${process.pid}) listens on ${router.address}:${router.port}`, false);
+  }
+  if (process?.kind === 'not-running' || check.processRunning === false) {
+    return item(key, label, 'fail', `No dataRouter of ${router.name} listens on ${router.address}:${router.port}`, false);
+  }
   return item(key, label, 'unknown', `${router.name}'s process: not known yet`, true);
 }
 
@@ -74,8 +85,42 @@ function cleanItem(router: DataRouter, cleanliness: DataRouterCleanliness): Draf
     const files = known.grawFiles === null ? '' : ` (${known.grawFiles} .graw file${known.grawFiles === 1 ? '' : 's'})`;
     return item(key, label, 'fail', `The staging folder of ${router.name} is not clean${files}: files of an earlier run are still there`, false);
   }
-  if (known.clean === true) return item(key, label, 'pass', `${router.name}: no .graw file at ${known.checkedAt ?? 'the last check'}`, true);
+  if (known.clean === true && known.current) return item(key, label, 'pass', `${router.name}: no .graw file at ${known.checkedAt ?? 'the last check'}`, true);
+  if (known.clean === true) {
+    return item(key, label, 'unknown', `Whether the staging folder of ${router.name} is clean: clean at ${known.checkedAt ?? '?'}, but the checks since fail`, true);
+  }
   return item(key, label, 'unknown', `Whether the staging folder of ${router.name} is clean: not checked since the last run, or the check fails`, true);
+}
+
+/** The next run's folder must exist on no router: files of two runs would mix (the successor GUI refuses too). */
+function runFolderItem(router: DataRouter, check: RouterCheck | undefined, folder: string): Draft {
+  const key = `run-folder:${router.id}`;
+  const label = `${router.name}: no folder ${folder} yet`;
+  if (!check) return item(key, label, 'unknown', `${router.name}'s run folder: not checked (this application runs no SSH checks)`, true);
+  const failure = checkFailure(check);
+  if (failure) return item(key, label, 'unknown', `${router.name}'s run folder: ${failure}`, true);
+  const found = check.nextRunFolder;
+  // A check made for another run number (before the last start or stop) says nothing about this one.
+  if (!found || !found.path.endsWith(`/${folder}`)) {
+    return item(key, label, 'unknown', `${router.name}'s run folder: ${check.nextRunFolderProblem ?? `${folder} not checked yet`}`, true);
+  }
+  if (found.exists) return item(key, label, 'fail', `${found.path} exists already on ${router.address}: files of two runs would mix (move it away first)`, false);
+  return item(key, label, 'pass', `${found.path} does not exist`, true);
+}
+
+const KB_PER_GB = 1e9 / 1024;
+
+function diskItem(router: DataRouter, check: RouterCheck | undefined, minFreeGb: number): Draft {
+  const key = `disk:${router.id}`;
+  const label = `${router.name}: at least ${minFreeGb} GB free on its staging disk`;
+  if (!check) return item(key, label, 'unknown', `${router.name}'s free disk: not checked (this application runs no SSH checks)`, true);
+  const failure = checkFailure(check);
+  if (failure) return item(key, label, 'unknown', `${router.name}'s free disk: ${failure}`, true);
+  if (!check.disk) return item(key, label, 'unknown', `${router.name}'s free disk: ${check.diskProblem ?? 'not known yet'}`, true);
+  const freeGb = check.disk.availableKb / KB_PER_GB;
+  const text = `${freeGb.toFixed(1)} GB free on ${check.disk.mountPoint} (${check.disk.usedPercent}% used)`;
+  if (freeGb < minFreeGb) return item(key, label, 'fail', `Only ${text} for ${router.name}, below ${minFreeGb} GB`, true);
+  return item(key, label, 'pass', `${router.name}: ${text}`, true);
 }
 
 function jobsItem(previous: ChecklistFacts['previousRun']): Draft {
@@ -94,7 +139,10 @@ function jobsItem(previous: ChecklistFacts['previousRun']): Draft {
 export function startChecklist(facts: ChecklistFacts): ChecklistItem[] {
   const drafts: Draft[] = [
     ...facts.targets.map((t) => eccItem(t, facts.board)),
-    ...facts.dataRouters.flatMap((r) => [processItem(r, facts.workers), cleanItem(r, facts.cleanliness)]),
+    ...facts.dataRouters.flatMap((r) => {
+      const check = facts.workers?.dataRouters.find((c) => c.id === r.id);
+      return [processItem(r, check), cleanItem(r, facts.cleanliness), runFolderItem(r, check, facts.nextRunFolder), diskItem(r, check, facts.minFreeDiskGb)];
+    }),
     jobsItem(facts.previousRun),
   ];
   return drafts.map((d) => ({ ...d, override: d.overridable ? (facts.overrides.get(d.key) ?? null) : null }));

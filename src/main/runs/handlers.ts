@@ -18,7 +18,7 @@ export function runControlHandlers(control: RunControl | null, jobs: JobRunner |
   const need = (): RunControl => control ?? notRunning();
   return defineHandlers({
     'runs.status': {
-      reads: ['ecc_status', 'workers_status', 'checklist_overrides', 'experiment', 'ecc_server', 'config_set', 'data_source', 'run', 'data_router', 'job'],
+      reads: ['ecc_status', 'workers_status', 'checklist_overrides', 'app_setting', 'experiment', 'ecc_server', 'config_set', 'data_source', 'run', 'data_router', 'job'],
       run: () => (control ? control.status() : { experimentId: null, currentRun: null, dataRouters: [], pendingJobs: 0, checklist: [] }),
     },
     'runs.overrideChecklistItem': {

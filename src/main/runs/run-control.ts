@@ -9,9 +9,11 @@ import type { Store } from '../db/store';
 import { describeFailures, type EccControl } from '../ecc/control/control';
 import { stepOrder } from '../../shared/ecc-state-machine';
 import { findActiveExperiment } from '../experiments/queries';
-import { createRun, findCurrentRun, findPreviousRun, stopRun } from '../runsheet/queries';
+import { createRun, findCurrentRun, findPreviousRun, nextRunNumber, stopRun } from '../runsheet/queries';
+import { readSettings } from '../settings/queries';
 import { listDataRouters } from '../setup/queries';
 import { nowIso } from '../time';
+import { runFolderName } from '../worker-node/remote-paths';
 import { blockingItems, describeBlocking, startChecklist, type Override } from './checklist';
 import { countPendingJobs, queueAfterStopJobs, unfinishedJobsOfRun } from './jobs';
 import type { DataRouterCleanliness } from './routers';
@@ -39,8 +41,8 @@ export class RunControl {
       experimentId: experiment.id,
       currentRun: run ? { id: run.id, number: run.number, startTime: run.startTime } : null,
       dataRouters: listDataRouters(this.store, experiment.id).map((router) => {
-        const { clean, checkedAt } = this.routers.get(router.id);
-        return { id: router.id, name: router.name, clean, checkedAt };
+        const { clean, checkedAt, current } = this.routers.get(router.id);
+        return { id: router.id, name: router.name, clean, checkedAt, current };
       }),
       pendingJobs: countPendingJobs(this.store, experiment.id),
       checklist: this.checklist(experiment),
@@ -60,6 +62,8 @@ export class RunControl {
       workers: this.workers ? this.workers() : null,
       previousRun: previous ? { number: previous.number, ...unfinishedJobsOfRun(this.store, previous.id) } : null,
       overrides: this.overrides,
+      nextRunFolder: `${experiment.name}/${runFolderName(nextRunNumber(this.store, experiment.id))}`,
+      minFreeDiskGb: readSettings(this.store).minFreeDiskGb,
     });
     // Overrides of items that are gone (a router removed) are dropped with them.
     const keys = new Set(items.map((i) => i.key));

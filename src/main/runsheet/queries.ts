@@ -211,6 +211,12 @@ export function findPreviousRun(store: Store, experimentId: number, number: numb
   return row && toRun(row, measurementsOf(store, row.id));
 }
 
+/** The number the experiment's next run gets: 0 before its first run, else the highest + 1 (as createRun picks it). */
+export function nextRunNumber(store: Store, experimentId: number): number {
+  const row = store.db.prepare('SELECT coalesce(max(number) + 1, 0) AS next FROM run WHERE experiment_id = ?').get(experimentId) as { next: number };
+  return row.next;
+}
+
 /** The experiment's current run (started, not stopped), if any. */
 export function findCurrentRun(store: Store, experimentId: number): Run | undefined {
   const row = store.db.prepare('SELECT * FROM run WHERE experiment_id = ? AND stop_time IS NULL').get(experimentId) as

@@ -33,6 +33,8 @@ export class SshError extends Error {
     readonly kind: SshErrorKind,
     message: string,
     readonly hostKey?: PresentedHostKey,
+    /** It happened before the connection was ready: the computer, not one program on it, failed. */
+    readonly connecting = false,
   ) {
     super(message);
   }
@@ -399,7 +401,8 @@ export class SshConnections {
     } catch (error) {
       throw new SshError('other', (error as Error).message);
     }
-    const key = `${target.user}@${knownHostsName(target.host, target.port)}`;
+    // The keys are part of it: after a change of identity file, a connection made with the old one is not reused.
+    const key = `${target.user}@${knownHostsName(target.host, target.port)} ${target.identityFiles.join('\0')}`;
     let pending = this.open.get(key);
     if (!pending) {
       // ~/.ssh/config is read once per task (a change applies to the next one), not again to connect.

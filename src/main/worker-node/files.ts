@@ -101,7 +101,8 @@ async function withHandle<T>(sftp: SFTPWrapper, path: string, flags: 'r' | 'wx',
   }
 }
 
-async function exists(sftp: SFTPWrapper, path: string): Promise<boolean> {
+/** Whether a path exists (SFTP stat, no shell): "no such file" is false, any other failure is thrown. */
+export async function pathExists(sftp: SFTPWrapper, path: string): Promise<boolean> {
   try {
     await stat(sftp, path);
     return true;
@@ -131,7 +132,7 @@ async function ensureFolderPath(sftp: SFTPWrapper, absolute: string): Promise<vo
   const parts = absolute.split('/').filter((p) => p.length > 0);
   // Walk up to the deepest existing folder first, so that only missing levels are created.
   let existing = parts.length;
-  while (existing > 0 && !(await exists(sftp, `/${parts.slice(0, existing).join('/')}`))) existing--;
+  while (existing > 0 && !(await pathExists(sftp, `/${parts.slice(0, existing).join('/')}`))) existing--;
   for (let level = existing + 1; level <= parts.length; level++) await ensureFolder(sftp, `/${parts.slice(0, level).join('/')}`);
 }
 
@@ -277,7 +278,7 @@ async function moveGrawFiles(
       // The server says only "Failure": the destination tells whether the name was taken.
       let taken = false;
       try {
-        taken = await exists(sftp, joinRemote(destination, name));
+        taken = await pathExists(sftp, joinRemote(destination, name));
       } catch {
         // Reported below with the rename's own message.
       }
@@ -379,7 +380,7 @@ export async function backupConfigFiles(
         if (placed !== bytes) throw new Error(`Backup of ${name} has ${placed} bytes after the move, the original ${bytes}`);
         outcomes.push({ name, status: 'copied', bytes });
       } catch (error) {
-        if (!(await exists(sftp, final))) throw error;
+        if (!(await pathExists(sftp, final))) throw error;
         if (await sameContent(sftp, temporary, final)) outcomes.push({ name, status: 'already-backed-up', bytes });
         else outcomes.push({ name, status: 'conflict', message: `${final} exists with different content; kept as it is` });
       }

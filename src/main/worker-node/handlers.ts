@@ -10,7 +10,7 @@ export function workerHandlers(checks: WorkerChecks | null, onTrusted?: () => vo
   return defineHandlers({
     'workers.status': {
       reads: ['workers_status', 'experiment', 'data_router', 'ecc_server'],
-      run: () => (checks ? checks.status() : { experimentId: null, dataRouters: [], eccServers: [] }),
+      run: () => (checks ? checks.status() : { experimentId: null, hosts: [], dataRouters: [], eccServers: [] }),
     },
     'hosts.trust': {
       run: (input, { app, auditTarget }) => {

@@ -1,11 +1,13 @@
-// The process check on a worker computer: is `getEccSoapServer` / `dataRouter` running? Builds
-// the `ps` command and reads its output, on Linux and on macOS.
+// The process check on a worker computer: which program listens on a component's port, and is it
+// `getEccSoapServer` / `dataRouter`? Builds the `ps` command and reads its output, on Linux and
+// on macOS; the pids come from lsof (staging.ts `listeningPidsCommand`).
 //
 // Why `args` and not `comm`: Linux keeps only 15 characters of a process name (`ps -e` shows
 // `getEccSoapServe`), while the argument list carries the program as it was started, full
 // path included, on both systems. The program name is the base name of argv[0], compared
 // exactly: `dataRouterOld` is not `dataRouter`, `tail -f /x/dataRouter.log` is `tail`.
 // Zombies (state `Z…`) linger after a process died: they do not count.
+import type { ProcessOnPort } from '../../shared/api/contract';
 
 /** The command to run on the worker computer (argv form, for `exec(argv)`). */
 export const PROCESS_LIST_COMMAND: readonly string[] = ['ps', '-e', '-o', 'pid=,stat=,args='];
@@ -62,4 +64,38 @@ export interface ProcessCheck {
 export function checkProcess(psOutput: string, program: string): ProcessCheck {
   const pids = findProcesses(parseProcessList(psOutput), program).map((e) => e.pid);
   return { program, running: pids.length > 0, pids };
+}
+
+/**
+ * Which program listens on a component's port, from the pids `lsof -a -iTCP:<port> -sTCP:LISTEN
+ * -Fp` found and the `ps` output read after it. The port identifies the instance: several data
+ * routers (or ECC servers) on one computer each have their own. A pid lsof found that `ps` no
+ * longer shows, or shows as a zombie, died in between: nobody listens. When several pids listen
+ * (a forked child shares the socket), the right program among them is enough.
+ */
+export function processOnPort(psOutput: string, listeningPids: readonly number[], program: string, port: number): ProcessOnPort {
+  if (listeningPids.length === 0) return { kind: 'not-running', port };
+  const live = new Map(
+    parseProcessList(psOutput)
+      .filter((e) => !e.zombie)
+      .map((e) => [e.pid, e]),
+  );
+  const listeners = listeningPids.flatMap((pid) => live.get(pid) ?? []);
+  const right = listeners.find((e) => e.program === program);
+  if (right) return { kind: 'running', port, pid: right.pid };
+  const other = listeners[0];
+  if (!other) return { kind: 'not-running', port };
+  return { kind: 'other-program', port, pid: other.pid, program: other.program || other.args };
+}
+
+/** A sentence for the operator about what listens on the port. */
+export function describeProcessOnPort(answer: ProcessOnPort, program: string): string {
+  switch (answer.kind) {
+    case 'running':
+      return `${program} (pid ${answer.pid}) listens on port ${answer.port}`;
+    case 'not-running':
+      return `No program listens on port ${answer.port}`;
+    case 'other-program':
+      return `Port ${answer.port}: ${answer.program} listens (pid ${answer.pid}), not ${program}`;
+  }
 }

@@ -14,8 +14,10 @@ import type {
   CheckDataRouterTask,
   CheckEccServerTask,
   DataRouterCheck,
+  EccServerProcessCheck,
   LocateStagingTask,
   MoveLeftoversTask,
+  NextRun,
   OrganizeAnswer,
   OrganizeFilesTask,
   SnapshotStagingTask,
@@ -53,8 +55,10 @@ export interface SshGatewayOptions {
 export interface SshGateway {
   readonly checkLimits: SshLimits;
   readonly fileLimits: SshLimits;
-  checkDataRouter(host: SshHost, port: number, limits?: SshLimits): Promise<DataRouterCheck>;
-  checkEccServerProcess(host: SshHost, limits?: SshLimits): Promise<{ running: boolean }>;
+  /** The data router listening on `port`: its process, staging directory, clean state, disk, and (with `nextRun`) the next run's folder. */
+  checkDataRouter(host: SshHost, port: number, nextRun?: NextRun | null, limits?: SshLimits): Promise<DataRouterCheck>;
+  /** The getEccSoapServer listening on its SOAP `port`. */
+  checkEccServerProcess(host: SshHost, port: number, limits?: SshLimits): Promise<EccServerProcessCheck>;
   organizeFiles(
     host: SshHost,
     job: { port: number; experiment: string; runNumber: number; files?: GrawFileStat[]; stagingDirectory?: string },
@@ -169,7 +173,7 @@ export function createSshGateway(options: SshGatewayOptions): SshGateway {
       release();
     }
     if (result.ok) return result.value;
-    throw new SshError(result.kind, result.message, result.hostKey);
+    throw new SshError(result.kind, result.message, result.hostKey, result.connecting);
   }
 
   const base = (host: SshHost, limits: SshLimits) => ({ connect: options.connect, target: host, timeoutMs: limits.softMs });
@@ -177,12 +181,12 @@ export function createSshGateway(options: SshGatewayOptions): SshGateway {
   return {
     checkLimits: checks,
     fileLimits: files,
-    checkDataRouter(host, port, limits = checks) {
-      const task: CheckDataRouterTask = { ...base(host, limits), port };
+    checkDataRouter(host, port, nextRun = null, limits = checks) {
+      const task: CheckDataRouterTask = { ...base(host, limits), port, nextRun };
       return run('checkDataRouter', host, task, limits);
     },
-    checkEccServerProcess(host, limits = checks) {
-      const task: CheckEccServerTask = base(host, limits);
+    checkEccServerProcess(host, port, limits = checks) {
+      const task: CheckEccServerTask = { ...base(host, limits), port };
       return run('checkEccServerProcess', host, task, limits);
     },
     organizeFiles(host, job, limits = files) {

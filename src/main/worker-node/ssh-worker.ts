@@ -2,13 +2,19 @@
 // and returning plain data. Every failure comes back as `{ ok: false, kind, message, hostKey? }`
 // rather than a thrown error (class instances do not cross threads). Each thread keeps one
 // connection per host (SshConnections), reused by every task that thread carries.
+//
+// Every process check is of ONE instance: the program listening on the component's port (a data
+// router's data port, an ECC server's SOAP port), since several run on one computer.
 import type { SFTPWrapper } from 'ssh2';
+import type { DiskSpace, ProcessOnPort } from '../../shared/api/contract';
 import { SshConnections, SshError, type ConnectOptions, type PresentedHostKey, type SshConnection, type SshErrorKind } from './connection';
+import { diskSpaceCommand, parseDiskSpace } from './disk';
 import {
   backupConfigFiles,
   checkClean,
   moveLeftoverFiles,
   organizeRunFiles,
+  pathExists,
   snapshotGrawFiles,
   tailLines,
   type BackupResult,
@@ -17,13 +23,17 @@ import {
   type OrganizeResult,
   type TailResult,
 } from './files';
-import { PROCESS_LIST_COMMAND, checkProcess } from './processes';
+import { PROCESS_LIST_COMMAND, processOnPort } from './processes';
+import { joinRemote, runFolderName, checkExperimentFolder } from './remote-paths';
 import type { HostOverrides, ResolveOptions } from './ssh-config';
-import { DATA_ROUTER_PROGRAM, findStagingDirectory, type StagingAnswer } from './staging';
+import { DATA_ROUTER_PROGRAM, findStagingDirectory, listeningPidsCommand, lsofAnswer, parseLsofFields, type StagingAnswer } from './staging';
 
 export const ECC_SERVER_PROGRAM = 'getEccSoapServer';
 
-export type SshTaskResult<T> = { ok: true; value: T } | { ok: false; kind: SshErrorKind; message: string; hostKey?: PresentedHostKey };
+export type SshTaskResult<T> =
+  | { ok: true; value: T }
+  /** `connecting`: the failure came before the connection was ready (the computer failed, not the task). */
+  | { ok: false; kind: SshErrorKind; message: string; hostKey?: PresentedHostKey; connecting: boolean };
 
 /** A worker computer: its name (a ~/.ssh/config alias or a host name) and the application's own settings for it. */
 export interface SshHost {
@@ -48,18 +58,42 @@ interface SshTask {
   timeoutMs: number;
 }
 
+/** The active experiment's next run: its folder must not exist yet in a staging directory. */
+export interface NextRun {
+  experiment: string;
+  runNumber: number;
+}
+
 export interface CheckDataRouterTask extends SshTask {
   port: number;
+  /** Look for `<staging>/<experiment>/run_NNNN` of this run (not looked for when absent). */
+  nextRun?: NextRun | null;
 }
 
 export interface DataRouterCheck {
+  /** True only when a dataRouter listens on the port. */
   processRunning: boolean;
+  process: ProcessOnPort;
   staging: StagingAnswer;
   /** The clean check of the staging directory; null when it was not found. */
   clean: CleanCheck | null;
+  /** df of the staging directory; null when it was not found or df failed (then `diskProblem`). */
+  disk: DiskSpace | null;
+  diskProblem: string | null;
+  /** The next run's folder in the staging directory; null when not looked for or not found (then `nextRunFolderProblem` when the look failed). */
+  nextRunFolder: { path: string; exists: boolean } | null;
+  nextRunFolderProblem: string | null;
 }
 
-export type CheckEccServerTask = SshTask;
+export interface CheckEccServerTask extends SshTask {
+  /** Its SOAP port: identifies its getEccSoapServer among others on the computer. */
+  port: number;
+}
+
+export interface EccServerProcessCheck {
+  running: boolean;
+  process: ProcessOnPort;
+}
 
 export interface OrganizeFilesTask extends SshTask {
   /** The data router's port: identifies its process, whose working directory is the staging directory. */
@@ -126,6 +160,7 @@ function connections(settings: SshConnectSettings): SshConnections {
 /** Runs a task under its soft limit, every failure as plain data. */
 async function settle<T>(task: SshTask, work: (conn: SshConnection, deadline: number) => Promise<T>): Promise<SshTaskResult<T>> {
   const deadline = Date.now() + task.timeoutMs;
+  const seen: { conn: SshConnection | null } = { conn: null };
   let timer: NodeJS.Timeout | undefined;
   const limit = new Promise<never>((_resolve, reject) => {
     timer = setTimeout(() => reject(new SshError('timeout', `No answer from ${task.target.alias} within ${task.timeoutMs} ms`)), task.timeoutMs);
@@ -134,15 +169,24 @@ async function settle<T>(task: SshTask, work: (conn: SshConnection, deadline: nu
     const value = await Promise.race([
       connections(task.connect)
         .connection(task.target.alias, task.target.overrides)
-        .then((conn) => work(conn, deadline)),
+        .then((conn) => {
+          seen.conn = conn;
+          return work(conn, deadline);
+        }),
       limit,
     ]);
     return { ok: true, value };
   } catch (error) {
-    if (error instanceof SshError) {
-      return { ok: false, kind: error.kind, message: error.message, ...(error.hostKey ? { hostKey: error.hostKey } : {}) };
+    const connecting = seen.conn === null;
+    // The connection dropped under the task (an SFTP session or a channel ended with it): the
+    // computer went away, whatever the piece that noticed first says.
+    if (seen.conn?.closed && !(error instanceof SshError && error.kind !== 'other')) {
+      return { ok: false, kind: 'unreachable', message: `The connection to ${task.target.alias} closed during the task: ${error instanceof Error ? error.message : String(error)}`, connecting };
     }
-    return { ok: false, kind: 'other', message: error instanceof Error ? error.message : String(error) };
+    if (error instanceof SshError) {
+      return { ok: false, kind: error.kind, message: error.message, ...(error.hostKey ? { hostKey: error.hostKey } : {}), connecting };
+    }
+    return { ok: false, kind: 'other', message: error instanceof Error ? error.message : String(error), connecting };
   } finally {
     clearTimeout(timer);
   }
@@ -168,23 +212,64 @@ function withSftp<T>(conn: SshConnection, work: (sftp: SFTPWrapper) => Promise<T
   });
 }
 
-async function processRunning(conn: SshConnection, program: string, deadline: number): Promise<boolean> {
+/**
+ * The program listening on `port`: lsof finds the pid, ps names it (the exact base name of
+ * argv[0]: lsof's `c` is cut to 15 characters on Linux). ps runs after lsof, so a listener that
+ * died in between is seen gone, not as a stranger. lsof shows only the SSH user's own sockets
+ * unless that user is root: the GET programs run as that user.
+ */
+async function listenerOnPort(conn: SshConnection, program: string, port: number, deadline: number): Promise<ProcessOnPort> {
+  const pids = parseLsofFields(lsofAnswer(await run(conn, listeningPidsCommand(port), deadline))).map((p) => p.pid);
+  if (pids.length === 0) return { kind: 'not-running', port };
   const ps = await run(conn, PROCESS_LIST_COMMAND, deadline);
   if (ps.code !== 0) throw new SshError('other', `ps failed on ${conn.target.alias} (exit ${String(ps.code)}): ${ps.stderr.trim()}`);
-  return checkProcess(ps.stdout, program).running;
+  return processOnPort(ps.stdout, pids, program, port);
+}
+
+function message(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
+
+/** df of the staging directory; a failure of df is this field's answer, not the whole check's. */
+async function diskSpace(conn: SshConnection, directory: string, deadline: number): Promise<{ disk: DiskSpace | null; diskProblem: string | null }> {
+  try {
+    return { disk: parseDiskSpace(directory, await run(conn, diskSpaceCommand(directory), deadline)), diskProblem: null };
+  } catch (error) {
+    if (error instanceof SshError) throw error;
+    return { disk: null, diskProblem: message(error) };
+  }
 }
 
 export function checkDataRouter(task: CheckDataRouterTask): Promise<SshTaskResult<DataRouterCheck>> {
   return settle(task, async (conn, deadline) => {
-    const running = await processRunning(conn, DATA_ROUTER_PROGRAM, deadline);
+    const process = await listenerOnPort(conn, DATA_ROUTER_PROGRAM, task.port, deadline);
     const staging = await findStagingDirectory((argv) => run(conn, argv, deadline), task.port);
-    const clean = staging.kind === 'found' ? await withSftp(conn, (sftp) => checkClean(sftp, staging.directory)) : null;
-    return { processRunning: running, staging, clean };
+    const base = { processRunning: process.kind === 'running', process, staging };
+    if (staging.kind !== 'found') return { ...base, clean: null, disk: null, diskProblem: null, nextRunFolder: null, nextRunFolderProblem: null };
+    const nextRunPath = task.nextRun
+      ? joinRemote(staging.directory, checkExperimentFolder(task.nextRun.experiment), runFolderName(task.nextRun.runNumber))
+      : null;
+    const [files, disk] = await Promise.all([
+      withSftp(conn, async (sftp) => {
+        const clean = await checkClean(sftp, staging.directory);
+        if (nextRunPath === null) return { clean, nextRunFolder: null, nextRunFolderProblem: null };
+        try {
+          return { clean, nextRunFolder: { path: nextRunPath, exists: await pathExists(sftp, nextRunPath) }, nextRunFolderProblem: null };
+        } catch (error) {
+          return { clean, nextRunFolder: null, nextRunFolderProblem: `Could not look for ${nextRunPath}: ${message(error)}` };
+        }
+      }),
+      diskSpace(conn, staging.directory, deadline),
+    ]);
+    return { ...base, ...files, ...disk };
   });
 }
 
-export function checkEccServerProcess(task: CheckEccServerTask): Promise<SshTaskResult<{ running: boolean }>> {
-  return settle(task, async (conn, deadline) => ({ running: await processRunning(conn, ECC_SERVER_PROGRAM, deadline) }));
+export function checkEccServerProcess(task: CheckEccServerTask): Promise<SshTaskResult<EccServerProcessCheck>> {
+  return settle(task, async (conn, deadline) => {
+    const process = await listenerOnPort(conn, ECC_SERVER_PROGRAM, task.port, deadline);
+    return { running: process.kind === 'running', process };
+  });
 }
 
 export function organizeFiles(task: OrganizeFilesTask): Promise<SshTaskResult<OrganizeAnswer>> {

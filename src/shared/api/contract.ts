@@ -182,6 +182,11 @@ export interface DataRouterCleanStatus {
   /** Whether its staging directory holds no .graw file; null until checked (the SSH checks). */
   clean: boolean | null;
   checkedAt: string | null;
+  /**
+   * True when `clean` is the latest check's answer; false once a later check of the router
+   * failed (or found no staging directory): `clean` and `checkedAt` are then history.
+   */
+  current: boolean;
 }
 
 export interface RunControlStatus {
@@ -204,15 +209,34 @@ export interface PresentedHostKeyInfo {
   fingerprint: string;
 }
 
+/** What listens on a component's port (a data router's data port, an ECC server's SOAP port). */
+export type ProcessOnPort = { kind: 'running'; port: number; pid: number } | { kind: 'not-running'; port: number } | { kind: 'other-program'; port: number; pid: number; program: string };
+
 /** The last SSH check of one worker-computer program; every field null until checked. */
 export interface WorkerCheck {
   /** When the last check ended (answered or failed). */
   checkedAt: string | null;
+  /** When a check last answered; with `error` set, the other fields are from then (history). */
+  answeredAt: string | null;
+  /** True only when the right program (dataRouter, getEccSoapServer) listens on the component's port. */
   processRunning: boolean | null;
+  /** What listens on the port, as the last answer found it. */
+  process: ProcessOnPort | null;
   /** The last check's failure (kind and message); null when it answered. */
   error: { kind: string; message: string } | null;
   /** With an unknown or changed host key: the key presented. */
   hostKey: PresentedHostKeyInfo | null;
+}
+
+/** The file system of a staging directory, as `df -Pk <directory>` printed it (sizes in KiB). */
+export interface DiskSpace {
+  directory: string;
+  totalKb: number;
+  usedKb: number;
+  availableKb: number;
+  /** df's Capacity column. */
+  usedPercent: number;
+  mountPoint: string;
 }
 
 export interface DataRouterWorkerStatus extends WorkerCheck {
@@ -224,18 +248,51 @@ export interface DataRouterWorkerStatus extends WorkerCheck {
   stagingDirectory: string | null;
   /** Why the staging directory was not found (no data router, none on this port). */
   stagingProblem: string | null;
+  /** Whether the staging directory holds no .graw file, as run control knows it (runs.status). */
   clean: boolean | null;
   grawFiles: number | null;
+  /** When `clean` was found. */
+  cleanCheckedAt: string | null;
+  /** False when a later check failed: `clean` is then history, as of `cleanCheckedAt`. */
+  cleanCurrent: boolean;
+  /** The staging directory's file system; null when not read (no staging directory, df failed). */
+  disk: DiskSpace | null;
+  /** Why `disk` could not be read (df failed); null otherwise. */
+  diskProblem: string | null;
+  /** `<staging>/<experiment>/run_NNNN` of the active experiment's NEXT run, and whether it exists already. */
+  nextRunFolder: { path: string; exists: boolean } | null;
+  /** Why `nextRunFolder` could not be looked at (other than the staging directory not found). */
+  nextRunFolderProblem: string | null;
 }
 
 export interface EccServerWorkerStatus extends WorkerCheck {
   id: number;
   name: string;
   address: string;
+  /** Its SOAP port: the getEccSoapServer listening there is its process. */
+  port: number;
+}
+
+/**
+ * One worker computer (an address of the setup) as the last round of checks reached it. When a
+ * connection-level failure (unreachable, refused, authentication, host key, timeout connecting)
+ * hit every program on it, it is unreachable: one problem, not one per program.
+ */
+export interface WorkerHostStatus {
+  address: string;
+  /** Null until checked. */
+  reachable: boolean | null;
+  /** The connection failure of the last round; null when reachable or not checked. */
+  error: { kind: string; message: string } | null;
+  checkedAt: string | null;
+  /** With an unknown or changed host key: the key presented. */
+  hostKey: PresentedHostKeyInfo | null;
 }
 
 export interface WorkersStatus {
   experimentId: number | null;
+  /** Every worker computer of the active experiment (the routers' and servers' addresses), by address. */
+  hosts: WorkerHostStatus[];
   dataRouters: DataRouterWorkerStatus[];
   eccServers: EccServerWorkerStatus[];
 }

@@ -1,8 +1,9 @@
 // What the simulated worker computer answers over exec: exactly the commands the application
-// sends (processes.ts, staging.ts), as the real tools answer them. Nothing is ever executed:
+// sends (processes.ts, staging.ts, disk.ts), as the real tools answer them. Nothing is ever executed:
 // any other command gets the shell's "command not found", so a new command in the application
 // fails loudly here until the simulator learns it.
 import { CommandLineError, parseCommandLine } from './command-line';
+import type { SimulatedDisks } from './disks';
 import type { CommandAnswer, ProcessTable } from './process-table';
 
 const PS_ARGS = ['-e', '-o', 'pid=,stat=,args='];
@@ -22,8 +23,10 @@ function unsupported(program: string, argv: readonly string[]): CommandAnswer {
 }
 
 /** The answer to an argv. */
-export function answerArgv(argv: readonly string[], processes: ProcessTable): CommandAnswer {
+export function answerArgv(argv: readonly string[], processes: ProcessTable, disks?: SimulatedDisks): CommandAnswer {
   const [program = '', ...args] = argv;
+  // df -Pk <absolute directory>
+  if (program === 'df') return disks && args.length === 2 && args[0] === '-Pk' && args[1]?.startsWith('/') ? disks.df(args[1]) : unsupported(program, argv);
   if (program === 'ps') return sameArgs(args, PS_ARGS) ? processes.ps() : unsupported(program, argv);
   if (program === 'lsof') {
     // lsof -a -d cwd -c <name> -Fpcn
@@ -46,7 +49,7 @@ export function answerArgv(argv: readonly string[], processes: ProcessTable): Co
 }
 
 /** The answer to a command line as the client sent it (strictly quoted argv, see command-line.ts). */
-export function answerCommandLine(line: string, processes: ProcessTable): CommandAnswer & { argv: string[] | null } {
+export function answerCommandLine(line: string, processes: ProcessTable, disks?: SimulatedDisks): CommandAnswer & { argv: string[] | null } {
   let argv: string[];
   try {
     argv = parseCommandLine(line);
@@ -54,5 +57,5 @@ export function answerCommandLine(line: string, processes: ProcessTable): Comman
     if (!(error instanceof CommandLineError)) throw error;
     return { argv: null, code: 2, stdout: '', stderr: `sh: the simulated worker computer refuses this command line: ${error.message}\n` };
   }
-  return { argv, ...answerArgv(argv, processes) };
+  return { argv, ...answerArgv(argv, processes, disks) };
 }

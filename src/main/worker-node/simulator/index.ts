@@ -8,6 +8,7 @@ export {
   type WorkerSimulatorOptions,
 } from './server';
 export { grawTimestamp, logLine, SimulatedDataRouter, type DataRouterSpec } from './data-router';
+export { SimulatedDisks, type SimulatedFileSystem } from './disks';
 export { commandName, ProcessTable, type CommandAnswer, type SimulatedProcess, type SimulatedProcessSpec } from './process-table';
 export { answerArgv, answerCommandLine } from './commands';
 export { CommandLineError, parseCommandLine } from './command-line';

@@ -1,6 +1,7 @@
 // A simulated worker computer (the Mac or Linux box running getEccSoapServer and dataRouter) for
 // the demo, the tests and the benchmarks: an SSH server on loopback (ssh2's Server) that lets in
-// one user by public key only, answers the commands the application sends over exec (commands.ts)
+// one user by public key only, answers the commands the application sends over exec (commands.ts:
+// ps, lsof, df)
 // without ever running anything, and serves SFTP over a sandbox folder (sftp-server.ts). Its
 // processes are simulated and can be changed while it runs.
 import { timingSafeEqual } from 'node:crypto';
@@ -11,6 +12,7 @@ import ssh2, { type AuthContext, type Connection, type ParsedKey } from 'ssh2';
 import { knownHostsName } from '../known-hosts';
 import { answerCommandLine } from './commands';
 import { SimulatedDataRouter, type DataRouterSpec } from './data-router';
+import { SimulatedDisks, type SimulatedFileSystem } from './disks';
 import { ProcessTable, type SimulatedProcess, type SimulatedProcessSpec } from './process-table';
 import { Sandbox } from './sandbox';
 import { serveSftp } from './sftp-server';
@@ -36,6 +38,8 @@ export interface WorkerSimulatorOptions {
   maxSessions?: number;
   /** Programs running from the start. */
   processes?: SimulatedProcessSpec[];
+  /** Simulated file systems mounted from the start, by mount point (see setFileSystem). */
+  fileSystems?: Record<string, SimulatedFileSystem>;
   /** Unexpected errors (a data router that cannot write, an internal SFTP error); default console.error. */
   log?: (line: string) => void;
 }
@@ -68,6 +72,12 @@ export interface WorkerSimulator {
   startProcess(spec: SimulatedProcessSpec): SimulatedProcess;
   /** Whether the process was running (it is gone now). */
   stopProcess(pid: number): boolean;
+  /**
+   * Mounts a simulated file system of the given size at a folder (null: unmounts it): `df` of
+   * any directory below then reports it, e.g. a nearly full staging disk. Without one, `df`
+   * reports the real file system of the sandbox folder.
+   */
+  setFileSystem(mountPoint: string, size: SimulatedFileSystem | null): void;
   /** Adds a data router and starts its process. */
   addDataRouter(spec: DataRouterSpec): Promise<SimulatedDataRouter>;
   /** Appends text to a file of the simulated computer, making its folder if needed (the simulated programs' logs). */
@@ -116,6 +126,7 @@ class Simulator implements WorkerSimulator {
   readonly sandbox: Sandbox;
   readonly hostPublicKey: string;
   readonly #table = new ProcessTable();
+  readonly #disks: SimulatedDisks;
   readonly #authorized: ParsedKey[];
   readonly #maxSessions: number;
   readonly #log: (line: string) => void;
@@ -130,6 +141,8 @@ class Simulator implements WorkerSimulator {
     this.user = options.user;
     this.home = Sandbox.normalize(options.home ?? '/');
     this.sandbox = new Sandbox(options.root);
+    this.#disks = new SimulatedDisks(this.sandbox);
+    for (const [mountPoint, size] of Object.entries(options.fileSystems ?? {})) this.#disks.mount(mountPoint, size);
     this.#maxSessions = options.maxSessions ?? 10;
     this.#log = options.log ?? ((line) => console.error(line));
     this.#authorized = options.authorizedKeys.map((k, i) => parseOne(k, `Authorized key ${i + 1}`));
@@ -163,6 +176,10 @@ class Simulator implements WorkerSimulator {
 
   stopProcess(pid: number): boolean {
     return this.#table.stop(pid);
+  }
+
+  setFileSystem(mountPoint: string, size: SimulatedFileSystem | null): void {
+    this.#disks.mount(mountPoint, size);
   }
 
   async addDataRouter(spec: DataRouterSpec): Promise<SimulatedDataRouter> {
@@ -223,7 +240,7 @@ class Simulator implements WorkerSimulator {
           counted = false;
         });
         session.on('exec', (acceptExec, _rejectExec, info) => {
-          const answer = answerCommandLine(info.command, this.#table);
+          const answer = answerCommandLine(info.command, this.#table, this.#disks);
           this.commands.push({ line: info.command, argv: answer.argv, code: answer.code });
           const channel = acceptExec();
           if (answer.stdout) channel.write(answer.stdout);

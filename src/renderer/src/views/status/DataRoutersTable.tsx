@@ -1,5 +1,7 @@
-// The data routers as the SSH checks last saw them: process alive, staging directory clean (with
-// its .graw file count), when checked, and what went wrong when a check failed; the remote log.
+// The data routers as the SSH checks last saw them: the program on its port, staging directory
+// clean (with its .graw file count; from an earlier check, with its time, when the last one
+// failed), its disk's free space, when checked, and what went wrong when a check failed (a
+// computer that cannot be reached is said once, above, not in every row on it); the remote log.
 // A staging directory known not clean while no run goes can have its leftovers moved aside.
 import { memo } from 'react';
 import { FolderCheck, FolderX, FolderSearch, KeyRound, ScrollText, TriangleAlert } from 'lucide-react';
@@ -17,11 +19,25 @@ import styles from './status.module.css';
 
 const COLUMNS = ['Router', 'Process', 'Staging directory', 'Checked', 'Log'] as const;
 
+/** KiB as GB with one decimal (df's units are KiB; the control room reads GB). */
+export function gigabytes(kb: number): string {
+  return `${(kb / 1024 / 1024).toFixed(1)} GB`;
+}
+
 function Staging({ check }: { check: DataRouterWorkerStatus | undefined }) {
   const files = check?.grawFiles ?? null;
   const count = files === null ? '' : ` (${plural(files, '.graw file')})`;
   let shown;
-  if (!check || check.clean === null) {
+  if (check && check.clean !== null && !check.cleanCurrent) {
+    // History: what an earlier check found, never shown as the present.
+    shown = (
+      <span className={`state ${styles.toneMuted}`} title="The latest check did not look at the staging directory">
+        <FolderSearch aria-hidden="true" size={16} />
+        {check.clean ? 'Clean' : 'Not clean'}
+        {count} as of {formatTime(check.cleanCheckedAt)}, {check.error ? 'check failing' : 'not checked now'}
+      </span>
+    );
+  } else if (!check || check.clean === null) {
     shown = (
       <span className={`state ${styles.toneMuted}`}>
         <FolderSearch aria-hidden="true" size={16} />
@@ -47,6 +63,11 @@ function Staging({ check }: { check: DataRouterWorkerStatus | undefined }) {
     <>
       {shown}
       {check?.stagingDirectory ? <div className={`mono ${styles.sub}`}>{check.stagingDirectory}</div> : null}
+      {check?.disk ? (
+        <div className={`${styles.sub} ${check.disk.usedPercent >= 90 ? styles.toneWarn : ''}`} title={`${check.disk.mountPoint}: ${gigabytes(check.disk.totalKb)} in all`}>
+          {gigabytes(check.disk.availableKb)} free ({check.disk.usedPercent}% used)
+        </div>
+      ) : null}
     </>
   );
 }
@@ -85,8 +106,25 @@ function MoveLeftovers({ router, check, readOnly }: { router: DataRouter; check:
   );
 }
 
-function Problem({ check }: { check: DataRouterWorkerStatus | undefined }) {
+/** What the last answered check found wrong besides the process and the directory (nothing while checks fail: that is history). */
+function problemsOf(check: DataRouterWorkerStatus | undefined): string[] {
+  if (!check || check.error) return [];
+  const found: string[] = [];
+  if (check.diskProblem) found.push(`Free space not known: ${check.diskProblem}`);
+  if (check.nextRunFolderProblem) found.push(check.nextRunFolderProblem);
+  if (check.nextRunFolder?.exists) found.push(`The next run's folder ${check.nextRunFolder.path} exists already: files of two runs would mix`);
+  return found;
+}
+
+function Problem({ check, hostDown }: { check: DataRouterWorkerStatus | undefined; hostDown: boolean }) {
   if (!check) return null;
+  const others = problemsOf(check).map((text) => (
+    <span key={text} className={styles.problem}>
+      <TriangleAlert aria-hidden="true" size={16} />
+      <span>{text}</span>
+    </span>
+  ));
+  if (hostDown) return others.length > 0 ? <>{others}</> : null;
   if (check.hostKey) {
     return (
       <span className={styles.problem}>
@@ -113,7 +151,7 @@ function Problem({ check }: { check: DataRouterWorkerStatus | undefined }) {
       </span>
     );
   }
-  return null;
+  return others.length > 0 ? <>{others}</> : null;
 }
 
 interface RowProps {
@@ -123,11 +161,13 @@ interface RowProps {
   /** Leftovers may be moved aside (no run goes, the connection may change things). */
   mayMend: boolean;
   readOnly: boolean;
+  /** Its computer cannot be reached (shown once, for the computer). */
+  hostDown: boolean;
   onShowLog: (target: LogTarget) => void;
 }
 
-const DataRouterRow = memo(function DataRouterRow({ router, source, check, mayMend, readOnly, onShowLog }: RowProps) {
-  const problem = check?.hostKey || check?.error || check?.stagingProblem;
+const DataRouterRow = memo(function DataRouterRow({ router, source, check, mayMend, readOnly, hostDown, onShowLog }: RowProps) {
+  const problem = (!hostDown && (check?.hostKey || check?.error || check?.stagingProblem)) || problemsOf(check).length > 0;
   return (
     <>
       <tr className={problem ? styles.rowWithError : undefined}>
@@ -139,7 +179,7 @@ const DataRouterRow = memo(function DataRouterRow({ router, source, check, mayMe
           </div>
         </th>
         <td>
-          <ProcessCheck check={check} program="dataRouter" />
+          <ProcessCheck check={check} program="dataRouter" hostDown={hostDown} />
         </td>
         <td>
           <Staging check={check} />
@@ -161,7 +201,7 @@ const DataRouterRow = memo(function DataRouterRow({ router, source, check, mayMe
       {problem ? (
         <tr className={styles.problemRow}>
           <td colSpan={COLUMNS.length}>
-            <Problem check={check} />
+            <Problem check={check} hostDown={hostDown} />
           </td>
         </tr>
       ) : null}
@@ -173,6 +213,8 @@ export interface DataRoutersTableProps {
   routers: DataRouter[];
   sourceByRouter: ReadonlyMap<number, string>;
   checkById: ReadonlyMap<number, DataRouterWorkerStatus>;
+  /** The worker computers that cannot be reached, by address. */
+  downHosts: ReadonlySet<string>;
   pendingJobs: number;
   /** A run goes: its files are in the staging directories, nothing is moved aside. */
   runGoing: boolean;
@@ -180,7 +222,7 @@ export interface DataRoutersTableProps {
   onShowLog: (target: LogTarget) => void;
 }
 
-export function DataRoutersTable({ routers, sourceByRouter, checkById, pendingJobs, runGoing, readOnly, onShowLog }: DataRoutersTableProps) {
+export function DataRoutersTable({ routers, sourceByRouter, checkById, downHosts, pendingJobs, runGoing, readOnly, onShowLog }: DataRoutersTableProps) {
   return (
     <StatusTable
       headingId="status-routers-heading"
@@ -203,6 +245,7 @@ export function DataRoutersTable({ routers, sourceByRouter, checkById, pendingJo
           // While after-stop jobs are pending, the files left are theirs to move.
           mayMend={!runGoing && pendingJobs === 0}
           readOnly={readOnly}
+          hostDown={downHosts.has(router.address)}
           onShowLog={onShowLog}
         />
       ))}

@@ -5,7 +5,7 @@
 import { memo, useId } from 'react';
 import { Select } from 'radix-ui';
 import { Check, ChevronDown, Cpu, RefreshCw, ScrollText, TriangleAlert, Wifi, WifiOff, Hourglass } from 'lucide-react';
-import type { EccServerStatus, EccServerWorkerStatus } from '../../../../shared/api/contract';
+import type { EccServerStatus, EccServerWorkerStatus, ProcessOnPort } from '../../../../shared/api/contract';
 import { configSetLabel, type EccServer, type EccStep } from '../../../../shared/domain';
 import { useMutation } from '../../api/hooks';
 import { ConfirmButton, type Confirmation } from './ConfirmButton';
@@ -60,8 +60,32 @@ export function Reachability({ reachable, lastContact }: { reachable: boolean | 
   );
 }
 
-/** A program's process as the last SSH check saw it. */
-export function ProcessCheck({ check, program }: { check: Pick<EccServerWorkerStatus, 'checkedAt' | 'processRunning' | 'error'> | undefined; program: string }) {
+/** What listens on the port, in words: the program's own pid, nobody, or another program named. */
+export function processText(process: ProcessOnPort): string {
+  switch (process.kind) {
+    case 'running':
+      return `Running (pid ${process.pid})`;
+    case 'not-running':
+      return `Not running on port ${process.port}`;
+    case 'other-program':
+      return `port ${process.port}: ${process.program} listens (pid ${process.pid})`;
+  }
+}
+
+/**
+ * A program's process as the last SSH check saw it: the program listening on its port. A check
+ * that fails shows what was last known with its time, never as the present; on a computer that
+ * cannot be reached the computer's own block says why.
+ */
+export function ProcessCheck({
+  check,
+  program,
+  hostDown = false,
+}: {
+  check: Pick<EccServerWorkerStatus, 'checkedAt' | 'answeredAt' | 'process' | 'error'> | undefined;
+  program: string;
+  hostDown?: boolean;
+}) {
   if (!check || check.checkedAt === null) {
     return (
       <span className={`state ${styles.toneMuted}`}>
@@ -71,22 +95,19 @@ export function ProcessCheck({ check, program }: { check: Pick<EccServerWorkerSt
     );
   }
   if (check.error) {
+    const failing = hostDown ? 'computer not answering' : `check failing (${check.error.kind})`;
     return (
       <span className={`state ${styles.toneWarn}`} title={check.error.message}>
         <TriangleAlert aria-hidden="true" size={16} />
-        Check failed ({check.error.kind})
+        {check.process ? `${processText(check.process)} as of ${formatTime(check.answeredAt)}, ${failing}` : `Not known, ${failing}`}
       </span>
     );
   }
-  return check.processRunning ? (
-    <span className={`state ${styles.toneOk}`} title={`${program} found at ${formatTime(check.checkedAt)}`}>
+  const running = check.process?.kind === 'running';
+  return (
+    <span className={`state ${running ? styles.toneOk : styles.toneError}`} title={`${program} on its port, checked ${formatTime(check.checkedAt)}`}>
       <Cpu aria-hidden="true" size={16} />
-      Running
-    </span>
-  ) : (
-    <span className={`state ${styles.toneError}`} title={`No ${program} at ${formatTime(check.checkedAt)}`}>
-      <Cpu aria-hidden="true" size={16} />
-      Not running
+      {check.process ? processText(check.process) : 'Not known'}
     </span>
   );
 }
@@ -159,13 +180,15 @@ export interface EccServerRowProps {
   server: EccServerStatus;
   setup: EccServer | undefined;
   worker: EccServerWorkerStatus | undefined;
+  /** Its computer cannot be reached (shown once, for the computer). */
+  hostDown: boolean;
   readOnly: boolean;
   operation: string | null;
   runNumber: number | null;
   onShowLog: (target: LogTarget) => void;
 }
 
-export const EccServerRow = memo(function EccServerRow({ server, setup, worker, readOnly, operation, runNumber, onShowLog }: EccServerRowProps) {
+export const EccServerRow = memo(function EccServerRow({ server, setup, worker, hostDown, readOnly, operation, runNumber, onShowLog }: EccServerRowProps) {
   const id = useId();
   const step = useMutation('ecc.step');
   const reset = useMutation('ecc.reset');
@@ -207,7 +230,7 @@ export const EccServerRow = memo(function EccServerRow({ server, setup, worker, 
           <Reachability reachable={server.reachable} lastContact={server.lastContact} />
         </td>
         <td>
-          <ProcessCheck check={worker} program="getEccSoapServer" />
+          <ProcessCheck check={worker} program="getEccSoapServer" hostDown={hostDown} />
         </td>
         <td>
           <ConfigSetChooser server={server} setup={setup} facts={facts} />
@@ -301,13 +324,15 @@ export interface EccServersTableProps {
   servers: EccServerStatus[];
   setupById: ReadonlyMap<number, EccServer>;
   workerById: ReadonlyMap<number, EccServerWorkerStatus>;
+  /** The worker computers that cannot be reached, by address. */
+  downHosts: ReadonlySet<string>;
   readOnly: boolean;
   operation: string | null;
   runNumber: number | null;
   onShowLog: (target: LogTarget) => void;
 }
 
-export function EccServersTable({ servers, setupById, workerById, readOnly, operation, runNumber, onShowLog }: EccServersTableProps) {
+export function EccServersTable({ servers, setupById, workerById, downHosts, readOnly, operation, runNumber, onShowLog }: EccServersTableProps) {
   return (
     <StatusTable
       headingId="status-ecc-heading"
@@ -323,6 +348,7 @@ export function EccServersTable({ servers, setupById, workerById, readOnly, oper
           server={server}
           setup={setupById.get(server.id)}
           worker={workerById.get(server.id)}
+          hostDown={downHosts.has(server.address)}
           readOnly={readOnly}
           operation={operation}
           runNumber={runNumber}

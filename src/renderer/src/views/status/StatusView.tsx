@@ -1,6 +1,7 @@
 // The status view: what the shift crew watches. The overall state, the run, the controls for all
 // ECC servers (each saying why when it cannot be used), every ECC server and data router live,
-// host keys to check, the newest log entries, and the after-stop jobs not done yet. Everything comes from subscriptions, whose
+// host keys to check, worker computers that cannot be reached, the newest log entries, and the
+// after-stop jobs not done yet. Everything comes from subscriptions, whose
 // unchanged parts keep their objects (useSubscription): the memoized rows re-render only when
 // what they show changed.
 import { useCallback, useMemo, useState } from 'react';
@@ -17,6 +18,7 @@ import { OverallState, RunInfo } from './Overview';
 import { RecentLog } from './RecentLog';
 import { RemoteLogDialog, type LogTarget } from './RemoteLogDialog';
 import { StartChecklist } from './StartChecklist';
+import { WorkerHosts, downHosts } from './WorkerHosts';
 import type { ControlFacts } from './rules';
 import styles from './status.module.css';
 
@@ -47,6 +49,8 @@ export function StatusView() {
   const routerChecks = useMemo(() => byId<DataRouterWorkerStatus>(workers?.dataRouters), [workers?.dataRouters]);
   const sourceByRouter = useMemo(() => new Map((setup?.dataSources ?? []).map((s) => [s.dataRouterId, s.name])), [setup?.dataSources]);
   const hostKeys = useMemo(() => presentedKeys(workers), [workers]);
+  const unreachable = useMemo(() => downHosts(workers), [workers]);
+  const downAddresses = useMemo(() => new Set(unreachable.map((h) => h.address)), [unreachable]);
 
   const currentRun = runs?.currentRun ?? null;
   const run = currentRun ? sheet?.runs.find((r) => r.id === currentRun.id) : undefined;
@@ -72,10 +76,12 @@ export function StatusView() {
       </div>
       <StartChecklist items={runs?.checklist} readOnly={readOnly} runNumber={currentRun?.number ?? null} />
       <HostKeys keys={hostKeys} readOnly={readOnly} />
+      <WorkerHosts hosts={unreachable} />
       <EccServersTable
         servers={ecc?.servers ?? []}
         setupById={eccSetup}
         workerById={eccWorkers}
+        downHosts={downAddresses}
         readOnly={readOnly}
         operation={ecc?.operation?.name ?? null}
         runNumber={currentRun?.number ?? null}
@@ -86,6 +92,7 @@ export function StatusView() {
           routers={setup?.dataRouters ?? []}
           sourceByRouter={sourceByRouter}
           checkById={routerChecks}
+          downHosts={downAddresses}
           pendingJobs={runs?.pendingJobs ?? 0}
           runGoing={currentRun !== null}
           readOnly={readOnly}
