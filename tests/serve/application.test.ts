@@ -6,7 +6,7 @@ import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { DATABASE_FILE, openApplication, type Application } from '../../src/main/app/application';
-import { DataDirLockedError, LOCK_FILE } from '../../src/main/app/lock';
+import { DataDirLockedError, LOCK_FILE, LOCK_OWNER_FILE } from '../../src/main/app/lock';
 import { TOKEN_FILE } from '../../src/main/app/token';
 import { operator, tempDir } from '../support/store';
 
@@ -38,7 +38,8 @@ describe('openApplication', () => {
     expect(application.token).toMatch(/^[0-9a-f]{64}$/);
     expect(readFileSync(join(dataDir, TOKEN_FILE), 'utf8').trim()).toBe(application.token);
     expect(mode(join(dataDir, TOKEN_FILE))).toBe(0o600);
-    expect(JSON.parse(readFileSync(join(dataDir, LOCK_FILE), 'utf8'))).toMatchObject({ pid: process.pid });
+    expect(existsSync(join(dataDir, LOCK_FILE))).toBe(true);
+    expect(JSON.parse(readFileSync(join(dataDir, LOCK_OWNER_FILE), 'utf8'))).toMatchObject({ pid: process.pid });
   });
 
   it('keeps the same token across restarts', () => {
@@ -79,20 +80,20 @@ describe('openApplication', () => {
     expect(refusal).toBeInstanceOf(DataDirLockedError);
     expect((refusal as Error).message).toContain(`Another instance is using ${dataDir} (pid ${process.pid})`);
     // The refused attempt left the first instance's lock alone.
-    expect(existsSync(join(dataDir, LOCK_FILE))).toBe(true);
+    expect(JSON.parse(readFileSync(join(dataDir, LOCK_OWNER_FILE), 'utf8'))).toMatchObject({ pid: process.pid });
 
     first.close();
-    expect(existsSync(join(dataDir, LOCK_FILE))).toBe(false);
+    expect(existsSync(join(dataDir, LOCK_OWNER_FILE))).toBe(false);
     const second = open(dataDir);
     expect(second.store.db.open).toBe(true);
   });
 
-  it('takes over a lock left by a process that is gone', () => {
+  it('takes over the pid file an earlier version left', () => {
     const dataDir = tempDir();
     const pid = deadPid();
     writeFileSync(join(dataDir, LOCK_FILE), JSON.stringify({ pid, host: hostname(), nonce: 'old' }));
     const application = open(dataDir);
-    expect(JSON.parse(readFileSync(join(dataDir, LOCK_FILE), 'utf8'))).toMatchObject({ pid: process.pid });
+    expect(JSON.parse(readFileSync(join(dataDir, LOCK_OWNER_FILE), 'utf8'))).toMatchObject({ pid: process.pid });
     expect(application.token).toMatch(/^[0-9a-f]{64}$/);
   });
 

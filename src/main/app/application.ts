@@ -84,13 +84,13 @@ export function openApplication(options: ApplicationOptions): Application {
   // Private from the start: it holds the API token. An existing folder is left as it is.
   mkdirSync(dataDir, { recursive: true, mode: 0o700 });
   if (!statSync(dataDir).isDirectory()) throw new Error(`${dataDir} is not a directory`);
-  const lock = lockDataDir(dataDir);
+  const nativeBinding = options.nativeBinding ?? electronNativeBinding();
+  const lock = lockDataDir(dataDir, nativeBinding ? { nativeBinding } : {});
   let store: Store | undefined;
   let gateway: EccGateway | undefined;
   let sshGateway: SshGateway | undefined;
   try {
     const token = readOrCreateToken(dataDir);
-    const nativeBinding = options.nativeBinding ?? electronNativeBinding();
     store = new Store(join(dataDir, DATABASE_FILE), nativeBinding ? { nativeBinding } : {});
     const version = appVersion();
     const openedStore = store;
