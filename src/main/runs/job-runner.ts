@@ -31,6 +31,9 @@ export class JobRunner {
   private readonly backoffMs: (attempts: number) => number;
   private readonly concurrency: number;
   private closed = false;
+  /** Set when the application begins to close: jobs under way end, no new one starts. */
+  private stopping = false;
+  private readonly rounds = new Set<Promise<number>>();
 
   constructor(
     private readonly store: Store,
@@ -52,11 +55,19 @@ export class JobRunner {
   }
 
   /** One round: carries out every due job; resolves with how many were tried. */
-  async runDue(): Promise<number> {
+  runDue(): Promise<number> {
+    const round = this.runRound();
+    this.rounds.add(round);
+    void round.finally(() => this.rounds.delete(round)).catch(() => {});
+    return round;
+  }
+
+  private async runRound(): Promise<number> {
+    if (this.stopping) return 0;
     const jobs = this.dueJobs();
     let next = 0;
     const lane = async (): Promise<void> => {
-      while (next < jobs.length && !this.closed) {
+      while (next < jobs.length && !this.stopping) {
         const job = jobs[next++];
         if (job) await this.runOne(job);
       }
@@ -65,7 +76,18 @@ export class JobRunner {
     return jobs.length;
   }
 
+  /** Starts no more jobs; the ones under way go on (close() makes them write nothing). */
+  stop(): void {
+    this.stopping = true;
+  }
+
+  /** Resolves when the rounds under way have ended. */
+  async idle(): Promise<void> {
+    while (this.rounds.size > 0) await Promise.allSettled([...this.rounds]);
+  }
+
   close(): void {
+    this.stopping = true;
     this.closed = true;
   }
 

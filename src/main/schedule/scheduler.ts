@@ -65,6 +65,11 @@ export class EccScheduler {
     return this.refresh.run();
   }
 
+  /** Resolves when the rounds under way have ended (after stop(), nothing starts again). */
+  async idle(): Promise<void> {
+    await Promise.all([this.refresh.idle(), this.transitions.idle()]);
+  }
+
   stop(): void {
     this.timers.clear();
     this.stopListening?.();
