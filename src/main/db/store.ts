@@ -18,6 +18,7 @@ export const TABLES = [
   'job',
   'ssh_host',
   'demo',
+  'run_journal',
 ] as const;
 /**
  * Topics that change without a database write (live status kept in memory), announced with

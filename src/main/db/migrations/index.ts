@@ -3,6 +3,7 @@
 import * as m001 from './001-initial';
 import * as m002 from './002-jobs';
 import * as m003 from './003-ssh-hosts-and-demo';
+import * as m004 from './004-log-repeats-and-run-journal';
 
 export interface Migration {
   name: string;
@@ -13,6 +14,7 @@ export const migrations: readonly Migration[] = [
   { name: '001-initial', sql: m001.sql },
   { name: '002-jobs', sql: m002.sql },
   { name: '003-ssh-hosts-and-demo', sql: m003.sql },
+  { name: '004-log-repeats-and-run-journal', sql: m004.sql },
 ];
 
 export const SCHEMA_VERSION = migrations.length;
