@@ -126,6 +126,9 @@ export function openApplication(options: ApplicationOptions): Application {
     // Shown by both runs.status (with the live ECC status) and workers.status.
     const routers = new DataRouterCleanliness(() => openedService.invalidate(['ecc_status', 'workers_status']));
     const runs = new RunControl(openedStore, ecc, routers);
+    // A Start all or Stop all the previous process did not live to finish is said at once (the
+    // live states it is shown with come with the first refresh round).
+    runs.journal.markInterrupted();
     const scheduler = new EccScheduler(openedStore, ecc, options.ecc?.schedule || {});
     sshGateway = createSshGateway({ ...options.ssh?.gateway, connect: { ...options.ssh?.connect, dataDir } });
     const openedSshGateway = sshGateway;

@@ -10,17 +10,23 @@ import { stepOrder } from '../../shared/ecc-state-machine';
 import { findActiveExperiment } from '../experiments/queries';
 import { createRun, findCurrentRun, stopRun } from '../runsheet/queries';
 import { listDataRouters } from '../setup/queries';
+import { RunJournal } from './interrupted';
 import { countPendingJobs, queueAfterStopJobs } from './jobs';
 import type { DataRouterCleanliness } from './routers';
 
 const RUNNING: readonly (EccState | null)[] = ['Running', 'Paused'];
 
 export class RunControl {
+  /** What Start all and Stop all are doing, kept so that an interrupted one is found at the next start. */
+  readonly journal: RunJournal;
+
   constructor(
     private readonly store: Store,
     private readonly ecc: EccControl,
     readonly routers: DataRouterCleanliness,
-  ) {}
+  ) {
+    this.journal = new RunJournal(store, ecc, routers);
+  }
 
   status(): RunControlStatus {
     const experiment = findActiveExperiment(this.store);
@@ -42,6 +48,7 @@ export class RunControl {
     const experiment = this.ecc.activeExperiment();
     const current = findCurrentRun(this.store, experiment.id);
     if (current) throw new ApiError('REFUSED', `${name} refused: run ${current.number} is going; stop it first`);
+    this.journal.assertResolved(experiment.id, name);
     const dirty = listDataRouters(this.store, experiment.id).filter((router) => this.routers.get(router.id).clean === false);
     if (dirty.length > 0) {
       throw new ApiError(
@@ -62,16 +69,20 @@ export class RunControl {
     }
     const configName = [...new Set(targets.map((t) => t.configSet?.configure ?? ''))].join(',');
 
-    return this.ecc.startOperation(experiment, name, stepOrder('Start').text, async (operation) => {
+    return this.ecc.startOperation(experiment, name, stepOrder('Start').text, (operation) => this.journal.during('start_all', experiment, null, async (entry) => {
       const failures = await operation.stepOrdered(operation.targets, 'Start');
       if (failures.length > 0) {
         return { ok: false, message: `${name} failed, no run recorded: ${describeFailures(failures)}`, failures };
       }
       // Declared now: every server has been confirmed Running by its state.
       operation.phase('Every ECC server is Running: recording the run');
-      const run = createRun(this.store, { experimentId: experiment.id, configName });
+      const run = this.store.write(['run', 'run_journal'], () => {
+        const created = createRun(this.store, { experimentId: experiment.id, configName });
+        entry.done(created.id, `Run ${created.number} started`);
+        return created;
+      });
       return { ok: true, message: `Run ${run.number} started (config ${configName})`, failures: [] };
-    });
+    }));
   }
 
   stopAll(): Started {
@@ -85,7 +96,7 @@ export class RunControl {
       throw new ApiError('REFUSED', `${name} refused: the state of ${unknown.map((t) => t.name).join(', ')} is not known (refresh first)`);
     }
 
-    return this.ecc.startOperation(experiment, name, stepOrder('Stop').text, async (operation) => {
+    return this.ecc.startOperation(experiment, name, stepOrder('Stop').text, (operation) => this.journal.during('stop_all', experiment, current, async (entry) => {
       const running = operation.targets.filter((t) => RUNNING.includes(this.ecc.status.state(t.id)));
       const others = operation.targets.filter((t) => !running.includes(t));
       if (others.length > 0) {
@@ -97,13 +108,14 @@ export class RunControl {
         return { ok: false, message: `${name} failed, run ${current.number} is still going: ${describeFailures(failures)}`, failures };
       }
       operation.phase(`Every ECC server is stopped: recording the stop of run ${current.number}`);
-      const jobs = this.store.write(['run', 'job'], () => {
+      const jobs = this.store.write(['run', 'job', 'run_journal'], () => {
         stopRun(this.store, current.id);
+        entry.done(current.id, `Run ${current.number} stopped`);
         return queueAfterStopJobs(this.store, experiment.id, current);
       });
       // Files were written since the last check: unknown until checked again.
       for (const router of listDataRouters(this.store, experiment.id)) this.routers.forget(router.id);
       return { ok: true, message: `Run ${current.number} stopped; ${jobs} after-stop job${jobs === 1 ? '' : 's'} queued`, failures: [] };
-    });
+    }));
   }
 }

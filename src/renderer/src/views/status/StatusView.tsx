@@ -12,6 +12,7 @@ import { DataRoutersTable } from './DataRoutersTable';
 import { EccServersTable } from './EccServersTable';
 import { GlobalControls } from './GlobalControls';
 import { HostKeys, presentedKeys } from './HostKeys';
+import { Interrupted } from './Interrupted';
 import { OverallState, RunInfo } from './Overview';
 import { RecentLog } from './RecentLog';
 import { RemoteLogDialog, type LogTarget } from './RemoteLogDialog';
@@ -32,6 +33,7 @@ export function StatusView() {
   const workers = useSubscription('workers.status', {}).data;
   const sheet = useSubscription('runSheet.get', {}).data;
   const log = useSubscription('log.list', { limit: NEWEST_LOG_ENTRIES });
+  const interrupted = useSubscription('runs.interrupted', {}).data;
 
   const [logTarget, setLogTarget] = useState<LogTarget | null>(null);
   const closeLog = useCallback(() => setLogTarget(null), []);
@@ -68,6 +70,7 @@ export function StatusView() {
         </div>
         <GlobalControls facts={facts} />
       </div>
+      <Interrupted operation={interrupted} readOnly={readOnly} />
       <HostKeys keys={hostKeys} readOnly={readOnly} />
       <EccServersTable
         servers={ecc?.servers ?? []}
