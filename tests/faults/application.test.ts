@@ -4,15 +4,20 @@
 // block; the interrupted operation is reported with the servers' states and resolved by the
 // documented action; run numbers are neither reused nor skipped. A Start all that fails part
 // way is reported the same way.
+import { spawn } from 'node:child_process';
+import { chmodSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { DATABASE_FILE } from '../../src/main/app/application';
+import { Store } from '../../src/main/db/store';
+import { ApiError } from '../../src/shared/api/errors';
 import type { InterruptedOperation } from '../../src/shared/api/contract';
 import type { EccSimulator } from '../../src/main/ecc/simulator';
 import { nowIso } from '../../src/main/time';
 import { startServeProcess, type ServeProcess } from '../support/serve-process';
 import { call, closeApp, openApp, rig, waitFor, waitForReport, type Rig } from '../runs/support';
-import { tempDir } from '../support/store';
+import { tempDir, testApi } from '../support/store';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 const childScript = join(root, 'tests/faults/app-child.ts');
@@ -20,6 +25,7 @@ const WAIT_MS = 30_000;
 
 const processes: ServeProcess[] = [];
 afterEach(async () => {
+  vi.restoreAllMocks();
   await Promise.all(processes.splice(0).map((p) => p.stop()));
 });
 
@@ -243,5 +249,57 @@ describe('a Start all that fails part way', { timeout: 90_000 }, () => {
     await call(app, 'runs.resolveInterrupted', { id: failed!.id, action: 'stopServers' });
     await waitFor(app, 'runs.interrupted', {}, (op) => op === null, WAIT_MS);
     expect(states(r.all.map((b) => b.sim))).toEqual(['Ready', 'Ready']);
+  });
+});
+
+describe('the database full (PRAGMA max_page_count)', () => {
+  it('refuses a change with a clear error, writes nothing of it, and takes changes again once there is room', async () => {
+    const printed: string[] = [];
+    vi.spyOn(console, 'error').mockImplementation((...args: unknown[]) => void printed.push(args.map(String).join(' ')));
+    const api = testApi();
+    await api.call('experiments.create', { name: 'e20009' });
+    const pages = api.store.db.pragma('page_count', { simple: true }) as number;
+    api.store.db.pragma(`max_page_count = ${pages}`);
+    // Every page is taken: a change with long text needs new ones.
+    let refusal: ApiError | undefined;
+    const created: string[] = [];
+    for (let i = 0; i < 200 && !refusal; i++) {
+      const name = `ECC${i}`;
+      try {
+        await api.call('eccServers.add', { name: `ECC${i}`, address: '127.0.0.1', port: 8083, logPath: `/log/${'x'.repeat(900)}${i}`, configRoot: '/c', configBackupRoot: '/b' });
+        created.push(name);
+      } catch (error) {
+        refusal = error as ApiError;
+      }
+    }
+    expect(refusal).toBeInstanceOf(ApiError);
+    expect(refusal).toMatchObject({ code: 'INTERNAL', message: expect.stringMatching(/^The database is full \(its disk, or its size limit\): nothing of this change was written\./) });
+    // Said where people look when the log itself cannot take it.
+    expect(printed).toContainEqual(expect.stringMatching(/^The database is full/));
+    // Nothing half-written: exactly the servers that were answered ok, and a sound file.
+    expect(api.store.db.prepare('SELECT count(*) FROM ecc_server').pluck().get()).toBe(created.length);
+    expect(api.store.db.pragma('integrity_check', { simple: true })).toBe('ok');
+
+    api.store.db.pragma('max_page_count = 1073741823');
+    await expect(api.call('eccServers.add', { name: 'ECC_after', address: '127.0.0.1', port: 8083, logPath: '/log', configRoot: '/c', configBackupRoot: '/b' })).resolves.toMatchObject({ name: 'ECC_after' });
+  });
+});
+
+describe('the database file read-only', () => {
+  it('stops the start with a message that says so, before anything runs', async () => {
+    const dataDir = tempDir('daq-fault-');
+    // The data directory as an earlier start left it, its database then made read-only.
+    new Store(join(dataDir, DATABASE_FILE)).close();
+    chmodSync(join(dataDir, DATABASE_FILE), 0o444);
+    chmodSync(dataDir, 0o777);
+    // As root every file is writable: the application runs as nobody, like an operator's account.
+    const asUser = process.getuid?.() === 0 ? ['setpriv', '--reuid=65534', '--regid=65534', '--clear-groups', process.execPath] : [process.execPath];
+    const child = spawn(asUser[0]!, [...asUser.slice(1), '--import=tsx', join(root, 'src/main/serve.ts'), '--data', dataDir, '--port', '0'], { cwd: root });
+    let stderr = '';
+    child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
+    const code = await new Promise<number | null>((resolve) => child.once('exit', resolve));
+    expect(code).toBe(1);
+    expect(stderr).toContain(`Error: The database ${join(dataDir, DATABASE_FILE)} cannot be written (the file is read-only: EACCES).`);
+    expect(stderr).toContain('make the file and its folder writable for this user, or use another data directory');
   });
 });

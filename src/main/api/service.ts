@@ -54,6 +54,16 @@ export function toApiError(error: unknown): ApiError {
     }
     return new ApiError('INVALID_INPUT', `Refused by the database: ${(error as Error).message}`);
   }
+  if (code === 'SQLITE_FULL') {
+    const message = 'The database is full (its disk, or its size limit): nothing of this change was written. Free space on the disk of the data directory, then try again.';
+    console.error(`${message} (${(error as Error).message})`);
+    return new ApiError('INTERNAL', message);
+  }
+  if (code === 'SQLITE_READONLY') {
+    const message = 'The database cannot be written (it became read-only): nothing of this change was written. Make the data directory writable, then try again.';
+    console.error(`${message} (${(error as Error).message})`);
+    return new ApiError('INTERNAL', message);
+  }
   console.error(error);
   return new ApiError('INTERNAL', error instanceof Error ? error.message : String(error));
 }
