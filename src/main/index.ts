@@ -112,9 +112,20 @@ if (!app.requestSingleInstanceLock()) {
   app.on('activate', () => {
     if (application && BrowserWindow.getAllWindows().length === 0) createWindow();
   });
-  app.on('will-quit', () => {
+  // Quitting waits for the application to close (its work under way ends, within the close
+  // bound, before the database closes): the first will-quit is held, the second goes through.
+  let closedForQuit = false;
+  app.on('will-quit', (event) => {
+    if (!application || closedForQuit) return;
+    event.preventDefault();
     stopIpc?.();
-    application?.close();
+    void application
+      .close()
+      .catch((error: unknown) => console.error('Closing failed:', error))
+      .finally(() => {
+        closedForQuit = true;
+        app.quit();
+      });
   });
   // Ctrl+C in the terminal that started it: quit the normal way, closing the database.
   for (const signal of ['SIGINT', 'SIGTERM'] as const) process.on(signal, () => app.quit());

@@ -272,7 +272,12 @@ export interface LogEntry {
   source: string;
   subject: string;
   message: string;
+  /** Of the last occurrence, when it repeated. */
   details: string;
+  /** How many times it happened (1, or more when identical failures repeated). */
+  count: number;
+  /** When it last happened (its `time` when count is 1). */
+  lastAt: string;
 }
 
 export interface AuditEntry {

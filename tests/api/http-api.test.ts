@@ -1,6 +1,7 @@
 // POST /api/<operation>: the contract's results as JSON, errors with their HTTP status.
 import { userInfo } from 'node:os';
 import { describe, expect, it } from 'vitest';
+import { MAX_INPUT_DEPTH } from '../../src/main/api/input-depth';
 import { request, startTestServer } from './support';
 
 describe('POST /api/<operation>', () => {
@@ -16,6 +17,27 @@ describe('POST /api/<operation>', () => {
     const answer = await api('experiments.explode');
     expect(answer.status).toBe(404);
     expect(answer.json?.error?.code).toBe('UNKNOWN_OPERATION');
+  });
+
+  it('answers input nested deeper than 64 levels with 400 INVALID_INPUT, a few thousand levels too, and audits it briefly', async () => {
+    const { url, token, api } = await startTestServer();
+    // The input object is the first level: `name` holds the other 63 (or 64, or 5,000).
+    const nested = (levels: number) => `{"name":${'['.repeat(levels - 1)}${']'.repeat(levels - 1)}}`;
+    const post = (body: string) =>
+      request(`${url}/api/experiments.create`, { method: 'POST', headers: { Authorization: `Bearer ${token}`, 'Content-Type': 'application/json' }, body });
+    const deepest = await post(nested(MAX_INPUT_DEPTH));
+    expect(deepest.status).toBe(400);
+    expect(deepest.json).toMatchObject({ ok: false, error: { code: 'INVALID_INPUT', field: 'name' } });
+    for (const levels of [MAX_INPUT_DEPTH + 1, 5_000, 200_000]) {
+      const answer = await post(nested(levels));
+      expect(answer.status, `${levels} levels`).toBe(400);
+      expect(answer.json).toEqual({
+        ok: false,
+        error: { code: 'INVALID_INPUT', message: 'The input is nested deeper than 64 levels (objects and arrays): no operation takes that' },
+      });
+    }
+    const trail = await api('audit.list', { action: 'experiments.create' });
+    expect((trail.json?.value as { items: unknown[] }).items[0]).toMatchObject({ target: '"(input nested too deeply)"', result: expect.stringMatching(/^INVALID_INPUT: The input is nested deeper/) });
   });
 
   it('answers malformed JSON with 400 INVALID_INPUT', async () => {

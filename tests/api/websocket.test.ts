@@ -53,6 +53,19 @@ describe('the WebSocket', () => {
     expect(await socket.next()).toMatchObject({ type: 'result', id: 'c', result: { ok: false, error: { code: 'UNKNOWN_OPERATION' } } });
   });
 
+  it('answers calls and subscriptions whose input is nested a few thousand levels deep with INVALID_INPUT, and stays open', async () => {
+    const { url, token } = await startTestServer();
+    const socket = await TestSocket.connect(url, { Authorization: `Bearer ${token}` });
+    const input = `{"name":${'['.repeat(5_000)}${']'.repeat(5_000)}}`;
+    const tooDeep = { ok: false, error: { code: 'INVALID_INPUT', message: expect.stringContaining('nested deeper than 64 levels') } };
+    socket.send(`{"type":"call","id":"deep","op":"experiments.create","input":${input}}`);
+    expect(await socket.next()).toMatchObject({ type: 'result', id: 'deep', result: tooDeep });
+    socket.send(`{"type":"subscribe","id":"deep-sub","op":"log.list","input":${input}}`);
+    expect(await socket.next()).toMatchObject({ type: 'data', id: 'deep-sub', result: tooDeep });
+    socket.send({ type: 'call', id: 'still-open', op: 'experiments.list' });
+    expect(await socket.next()).toMatchObject({ type: 'result', id: 'still-open', result: { ok: true } });
+  });
+
   it('answers messages it cannot act on with an error message and stays open', async () => {
     const { url, token } = await startTestServer();
     const socket = await TestSocket.connect(url, { Authorization: `Bearer ${token}` });

@@ -31,6 +31,8 @@ function sshLog(app: Application, address = '127.0.0.1'): LogEntry[] {
     subject: r.subject as string,
     message: r.message as string,
     details: r.details as string,
+    count: r.count as number,
+    lastAt: r.last_at as string,
   }));
 }
 

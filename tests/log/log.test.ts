@@ -2,7 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import type { LogLevel } from '../../src/shared/domain';
 import { ApiError } from '../../src/shared/api/errors';
-import { insertLogEntry } from '../../src/main/log/queries';
+import { LOG_RETENTION_PER_EXPERIMENT, insertLogEntries, insertLogEntry } from '../../src/main/log/queries';
 import { testApi, type TestApi } from '../support/store';
 
 async function logApi() {
@@ -43,6 +43,8 @@ describe('log.list', () => {
       subject: 'ECC0',
       message: 'one',
       details: 'details of one',
+      count: 1,
+      lastAt: page.items[1]?.time,
     });
   });
 
@@ -103,6 +105,72 @@ describe('log.list', () => {
     const { api } = await logApi();
     expect(await rejection(api.call('log.list', { limit: 0 }))).toMatchObject({ code: 'INVALID_INPUT', field: 'limit' });
     expect(await rejection(api.call('log.list', { limit: 1001 }))).toMatchObject({ code: 'INVALID_INPUT', field: 'limit' });
+  });
+});
+
+describe('identical failures repeating', () => {
+  const failure = (experimentId: number | null, time: string, details = '') => ({
+    experimentId,
+    level: 'error' as const,
+    source: 'ecc',
+    subject: 'ECC1',
+    message: 'Cannot read the state of ECC1: connect ECONNREFUSED',
+    details,
+    time,
+  });
+  const minute = (m: number, s = 0) => new Date(Date.UTC(2026, 11, 4, 20, m, s)).toISOString();
+
+  it('are one entry with a count, the time of the last one and its details: 1,000 a minute for 10 minutes stay one row', async () => {
+    const { api, e1 } = await logApi();
+    const flood = Array.from({ length: 10_000 }, (_, i) => failure(e1, new Date(Date.parse(minute(0)) + i * 60).toISOString(), `attempt ${i + 1}`));
+    for (let i = 0; i < flood.length; i += 500) insertLogEntries(api.store, flood.slice(i, i + 500));
+    const page = await api.call('log.list', { experimentId: e1 });
+    expect(page.items).toHaveLength(1);
+    expect(page.items[0]).toMatchObject({ time: minute(0), count: 10_000, lastAt: flood[9_999]?.time, details: 'attempt 10000' });
+  });
+
+  it('are counted on their own entry even when other entries come between', async () => {
+    const { api, e1 } = await logApi();
+    const first = insertLogEntry(api.store, failure(e1, minute(0)));
+    const other = log(api, e1, 'info', 'ecc', 'ECC0 answers again');
+    expect(insertLogEntry(api.store, failure(e1, minute(1)))).toBe(first);
+    const items = (await api.call('log.list', {})).items;
+    expect(items.map((entry) => [entry.id, entry.count])).toEqual([
+      [other, 1],
+      [first, 2],
+    ]);
+  });
+
+  it('are a new entry when anything differs, or after a quiet spell of more than 10 minutes', async () => {
+    const { api, e1, e2 } = await logApi();
+    const first = insertLogEntry(api.store, failure(e1, minute(0)));
+    const ids = [
+      insertLogEntry(api.store, failure(e2, minute(1))),
+      insertLogEntry(api.store, { ...failure(e1, minute(1)), level: 'warning' }),
+      insertLogEntry(api.store, { ...failure(e1, minute(1)), source: 'ssh' }),
+      insertLogEntry(api.store, { ...failure(e1, minute(1)), subject: 'ECC2' }),
+      insertLogEntry(api.store, { ...failure(e1, minute(1)), message: 'Cannot read the state of ECC1: timeout' }),
+    ];
+    expect(new Set([first, ...ids]).size).toBe(6);
+    expect(insertLogEntry(api.store, failure(e1, minute(10)))).toBe(first);
+    expect(insertLogEntry(api.store, failure(e1, minute(20, 1)))).not.toBe(first);
+  });
+
+  it('leave a flood of distinct failures bounded: the newest entries are kept per experiment, the oldest go in the same write', async () => {
+    const { api, e1, e2 } = await logApi();
+    const other = log(api, e2, 'error', 'ecc', 'of the other experiment');
+    const distinct = Array.from({ length: LOG_RETENTION_PER_EXPERIMENT + 300 }, (_, i) => ({ ...failure(e1, minute(0)), message: `failure ${i}` }));
+    insertLogEntries(api.store, distinct);
+    const count = (experimentId: number) => api.store.db.prepare('SELECT count(*) FROM log_entry WHERE experiment_id = ?').pluck().get(experimentId);
+    expect(count(e1)).toBe(LOG_RETENTION_PER_EXPERIMENT);
+    expect((await api.call('log.list', { experimentId: e1, limit: 1 })).items[0]?.message).toBe(`failure ${LOG_RETENTION_PER_EXPERIMENT + 299}`);
+    expect(api.store.db.prepare('SELECT min(message) FROM log_entry WHERE experiment_id = ? AND message = ?').pluck().get(e1, 'failure 299')).toBeNull();
+    expect(api.store.db.prepare('SELECT count(*) FROM log_entry WHERE message = ?').pluck().get('failure 300')).toBe(1);
+    expect(count(e2)).toBe(1);
+    expect(other).toBeGreaterThan(0);
+    // A smaller limit, as a caller may ask for: still exact.
+    insertLogEntries(api.store, [{ ...failure(e2, minute(1)), message: 'one more' }], { retention: 1 });
+    expect(count(e2)).toBe(1);
   });
 });
 

@@ -118,8 +118,8 @@ export function errorLog(app: Application): LogEntry[] {
     .prepare("SELECT * FROM log_entry WHERE level = 'error' ORDER BY id")
     .all()
     .map((row) => {
-      const r = row as { id: number; experiment_id: number | null; time: string; level: 'error'; source: string; subject: string; message: string; details: string };
-      return { id: r.id, experimentId: r.experiment_id, time: r.time, level: r.level, source: r.source, subject: r.subject, message: r.message, details: r.details };
+      const r = row as { id: number; experiment_id: number | null; time: string; level: 'error'; source: string; subject: string; message: string; details: string; count: number; last_at: string };
+      return { id: r.id, experimentId: r.experiment_id, time: r.time, level: r.level, source: r.source, subject: r.subject, message: r.message, details: r.details, count: r.count, lastAt: r.last_at };
     });
 }
 

@@ -6,7 +6,7 @@ import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { DATABASE_FILE, openApplication, type Application } from '../../src/main/app/application';
-import { DataDirLockedError, LOCK_FILE } from '../../src/main/app/lock';
+import { DataDirLockedError, LOCK_FILE, LOCK_OWNER_FILE } from '../../src/main/app/lock';
 import { TOKEN_FILE } from '../../src/main/app/token';
 import { operator, tempDir } from '../support/store';
 
@@ -16,8 +16,8 @@ function open(dataDir: string, readOnly = false): Application {
   opened.push(application);
   return application;
 }
-afterEach(() => {
-  while (opened.length > 0) opened.pop()?.close();
+afterEach(async () => {
+  while (opened.length > 0) await opened.pop()?.close();
 });
 
 const mode = (path: string) => statSync(path).mode & 0o777;
@@ -38,22 +38,23 @@ describe('openApplication', () => {
     expect(application.token).toMatch(/^[0-9a-f]{64}$/);
     expect(readFileSync(join(dataDir, TOKEN_FILE), 'utf8').trim()).toBe(application.token);
     expect(mode(join(dataDir, TOKEN_FILE))).toBe(0o600);
-    expect(JSON.parse(readFileSync(join(dataDir, LOCK_FILE), 'utf8'))).toMatchObject({ pid: process.pid });
+    expect(existsSync(join(dataDir, LOCK_FILE))).toBe(true);
+    expect(JSON.parse(readFileSync(join(dataDir, LOCK_OWNER_FILE), 'utf8'))).toMatchObject({ pid: process.pid });
   });
 
-  it('keeps the same token across restarts', () => {
+  it('keeps the same token across restarts', async () => {
     const dataDir = tempDir();
     const first = open(dataDir);
     const token = first.token;
-    first.close();
+    await first.close();
     const second = open(dataDir);
     expect(second.token).toBe(token);
     expect(mode(join(dataDir, TOKEN_FILE))).toBe(0o600);
   });
 
-  it('makes a token file that was opened up private again', () => {
+  it('makes a token file that was opened up private again', async () => {
     const dataDir = tempDir();
-    open(dataDir).close();
+    await open(dataDir).close();
     chmodSync(join(dataDir, TOKEN_FILE), 0o644);
     open(dataDir);
     expect(mode(join(dataDir, TOKEN_FILE))).toBe(0o600);
@@ -67,7 +68,7 @@ describe('openApplication', () => {
     expect(application.token).toMatch(/^[0-9a-f]{64}$/);
   });
 
-  it('refuses a second instance on the same data directory while the first holds it, and allows it after close', () => {
+  it('refuses a second instance on the same data directory while the first holds it, and allows it after close', async () => {
     const dataDir = tempDir();
     const first = open(dataDir);
     let refusal: unknown;
@@ -79,20 +80,20 @@ describe('openApplication', () => {
     expect(refusal).toBeInstanceOf(DataDirLockedError);
     expect((refusal as Error).message).toContain(`Another instance is using ${dataDir} (pid ${process.pid})`);
     // The refused attempt left the first instance's lock alone.
-    expect(existsSync(join(dataDir, LOCK_FILE))).toBe(true);
+    expect(JSON.parse(readFileSync(join(dataDir, LOCK_OWNER_FILE), 'utf8'))).toMatchObject({ pid: process.pid });
 
-    first.close();
-    expect(existsSync(join(dataDir, LOCK_FILE))).toBe(false);
+    await first.close();
+    expect(existsSync(join(dataDir, LOCK_OWNER_FILE))).toBe(false);
     const second = open(dataDir);
     expect(second.store.db.open).toBe(true);
   });
 
-  it('takes over a lock left by a process that is gone', () => {
+  it('takes over the pid file an earlier version left', () => {
     const dataDir = tempDir();
     const pid = deadPid();
     writeFileSync(join(dataDir, LOCK_FILE), JSON.stringify({ pid, host: hostname(), nonce: 'old' }));
     const application = open(dataDir);
-    expect(JSON.parse(readFileSync(join(dataDir, LOCK_FILE), 'utf8'))).toMatchObject({ pid: process.pid });
+    expect(JSON.parse(readFileSync(join(dataDir, LOCK_OWNER_FILE), 'utf8'))).toMatchObject({ pid: process.pid });
     expect(application.token).toMatch(/^[0-9a-f]{64}$/);
   });
 
@@ -110,16 +111,17 @@ describe('openApplication', () => {
       ok: true,
       value: { version: packageVersion, schemaVersion: first.store.schemaVersion, readOnly: false, dataDir },
     });
-    first.close();
+    await first.close();
     const second = open(dataDir);
     expect(await second.service.call('experiments.list', {}, operator)).toMatchObject({ ok: true, value: [{ name: 'e1' }] });
   });
 
-  it('closes everything on close, and a second close does nothing', () => {
+  it('closes everything on close, and a second close does nothing', async () => {
     const dataDir = tempDir();
     const application = open(dataDir);
-    application.close();
+    await application.close();
     expect(application.store.db.open).toBe(false);
-    expect(() => application.close()).not.toThrow();
+    await expect(application.close()).resolves.toBeUndefined();
+    await application.closed;
   });
 });

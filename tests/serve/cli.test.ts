@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_PORT, UsageError, parseServeArgs, startServe, usage } from '../../src/main/app/cli';
-import { LOCK_FILE } from '../../src/main/app/lock';
+import { LOCK_OWNER_FILE } from '../../src/main/app/lock';
 import { defaultDataDir } from '../../src/main/app/paths';
 import { cookieFrom, onCleanup, request } from '../api/support';
 import { tempDir } from '../support/store';
@@ -129,9 +129,9 @@ describe('startServe', () => {
   it('releases the data directory when stopped', async () => {
     const dataDir = tempDir();
     const running = await startServe({ dataDir, port: 0, host: '127.0.0.1', readOnly: false, help: false }, () => {}, () => {});
-    expect(existsSync(join(dataDir, LOCK_FILE))).toBe(true);
+    expect(existsSync(join(dataDir, LOCK_OWNER_FILE))).toBe(true);
     await running.stop();
-    expect(existsSync(join(dataDir, LOCK_FILE))).toBe(false);
+    expect(existsSync(join(dataDir, LOCK_OWNER_FILE))).toBe(false);
   });
 
   it('refuses to start on a data directory another instance is using, and leaves that one running', async () => {
@@ -193,10 +193,10 @@ describe.skipIf(!existsSync(builtServe))('the built serve command', () => {
     expect(url).not.toBeNull();
     const answer = await request(`${url?.[1]}/api/experiments.list`, { method: 'POST', headers: { Authorization: `Bearer ${url?.[2]}` } });
     expect(answer.json).toEqual({ ok: true, value: [] });
-    expect(existsSync(join(dataDir, LOCK_FILE))).toBe(true);
+    expect(existsSync(join(dataDir, LOCK_OWNER_FILE))).toBe(true);
 
     run.child.kill('SIGINT');
     expect(await run.exited).toBe(0);
-    expect(existsSync(join(dataDir, LOCK_FILE))).toBe(false);
+    expect(existsSync(join(dataDir, LOCK_OWNER_FILE))).toBe(false);
   });
 });

@@ -12,6 +12,13 @@ import { ApiError, fromZodError, type ApiResult } from '../../shared/api/errors'
 import type { Store, Table } from '../db/store';
 import { insertAuditEntry } from '../log/queries';
 import type { Caller, HandlerContext, Handlers, MutationHandler, QueryHandler } from './handler';
+import { MAX_INPUT_DEPTH, nestedDeeperThan } from './input-depth';
+
+class InputTooDeepError extends ApiError {
+  constructor() {
+    super('INVALID_INPUT', `The input is nested deeper than ${MAX_INPUT_DEPTH} levels (objects and arrays): no operation takes that`);
+  }
+}
 
 export interface ApiServiceOptions {
   store: Store;
@@ -47,6 +54,16 @@ export function toApiError(error: unknown): ApiError {
     }
     return new ApiError('INVALID_INPUT', `Refused by the database: ${(error as Error).message}`);
   }
+  if (code === 'SQLITE_FULL') {
+    const message = 'The database is full (its disk, or its size limit): nothing of this change was written. Free space on the disk of the data directory, then try again.';
+    console.error(`${message} (${(error as Error).message})`);
+    return new ApiError('INTERNAL', message);
+  }
+  if (code === 'SQLITE_READONLY') {
+    const message = 'The database cannot be written (it became read-only): nothing of this change was written. Make the data directory writable, then try again.';
+    console.error(`${message} (${(error as Error).message})`);
+    return new ApiError('INTERNAL', message);
+  }
   console.error(error);
   return new ApiError('INTERNAL', error instanceof Error ? error.message : String(error));
 }
@@ -72,6 +89,7 @@ export class ApiService {
 
   private parse(name: string, input: unknown): { name: OperationName; input: unknown } {
     if (!isOperationName(name)) throw new ApiError('UNKNOWN_OPERATION', `There is no operation "${name}"`);
+    if (nestedDeeperThan(input)) throw new InputTooDeepError();
     const parsed = operations[name].input.safeParse(input ?? {});
     if (!parsed.success) throw fromZodError(parsed.error);
     return { name, input: parsed.data };
@@ -100,6 +118,8 @@ export class ApiService {
       return { ok: true, value };
     } catch (error) {
       const apiError = toApiError(error);
+      // Not copied into the audit trail: its copy would be as deep (and the trail says what it was).
+      if (error instanceof InputTooDeepError) input = '(input nested too deeply)';
       // Refused or failed actions are part of the trail too; calls that never named a real
       // operation, and reads, are not operator actions.
       if (parsedName !== undefined ? !isQuery(parsedName) : isOperationName(name) && !isQuery(name)) {

@@ -29,11 +29,30 @@ import { appVersion } from './paths';
 import { readOrCreateToken } from './token';
 
 export const DATABASE_FILE = 'daq.sqlite';
+export const DEFAULT_CLOSE_TIMEOUT_MS = 10_000;
+
+/** Whether `work` settled within `ms`. */
+async function settlesWithin(work: Promise<unknown>, ms: number): Promise<boolean> {
+  let timer: NodeJS.Timeout | undefined;
+  const bound = new Promise<false>((resolve) => {
+    timer = setTimeout(() => resolve(false), ms);
+  });
+  try {
+    return await Promise.race([work.then(() => true), bound]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
 
 export interface ApplicationOptions {
   dataDir: string;
   /** Every caller of every transport is read-only: the application can watch but not change anything. */
   readOnly?: boolean;
+  /**
+   * How long closing waits for work under way before it closes the database anyway (default
+   * 10 s: a refresh round's hard limit). A hung peer never keeps the application from quitting.
+   */
+  closeTimeoutMs?: number;
   /** better-sqlite3's addon; by default Electron's build inside Electron, node_modules' build in Node. */
   nativeBinding?: string;
   /** ECC control: the gateway's limits and threads, how steps are followed, the schedule. */
@@ -71,10 +90,13 @@ export interface Application {
   readonly remoteLogs: RemoteLogs;
   readonly demo: Demo;
   /**
-   * Stops the schedules and ECC control, closes the service and the database and releases the
-   * data directory; the ECC and SSH worker threads end in the background (`closed`). Safe to call twice.
+   * Stops the schedules, refuses new requests, waits for the work under way (refresh rounds,
+   * steps and operations, SSH checks, after-stop jobs, remote log reads) for at most
+   * `closeTimeoutMs`, then closes the service and the database and releases the data directory.
+   * Resolves once the database is closed; the ECC and SSH worker threads end after (`closed`).
+   * Work still under way at the bound writes nothing when its answer comes. Safe to call twice.
    */
-  close(): void;
+  close(): Promise<void>;
   /** Resolves once close() has ended everything, the ECC and SSH worker threads included. */
   readonly closed: Promise<void>;
 }
@@ -85,13 +107,13 @@ export function openApplication(options: ApplicationOptions): Application {
   // Private from the start: it holds the API token. An existing folder is left as it is.
   mkdirSync(dataDir, { recursive: true, mode: 0o700 });
   if (!statSync(dataDir).isDirectory()) throw new Error(`${dataDir} is not a directory`);
-  const lock = lockDataDir(dataDir);
+  const nativeBinding = options.nativeBinding ?? electronNativeBinding();
+  const lock = lockDataDir(dataDir, nativeBinding ? { nativeBinding } : {});
   let store: Store | undefined;
   let gateway: EccGateway | undefined;
   let sshGateway: SshGateway | undefined;
   try {
     const token = readOrCreateToken(dataDir);
-    const nativeBinding = options.nativeBinding ?? electronNativeBinding();
     store = new Store(join(dataDir, DATABASE_FILE), nativeBinding ? { nativeBinding } : {});
     const version = appVersion();
     const openedStore = store;
@@ -105,6 +127,9 @@ export function openApplication(options: ApplicationOptions): Application {
     // Shown by both runs.status (with the live ECC status) and workers.status.
     const routers = new DataRouterCleanliness(() => openedService.invalidate(['ecc_status', 'workers_status']));
     const runs = new RunControl(openedStore, ecc, routers, () => workers.status(), () => openedService.invalidate(['checklist_overrides']));
+    // A Start all or Stop all the previous process did not live to finish is said at once (the
+    // live states it is shown with come with the first refresh round).
+    runs.journal.markInterrupted();
     const scheduler = new EccScheduler(openedStore, ecc, options.ecc?.schedule || {});
     sshGateway = createSshGateway({ ...options.ssh?.gateway, connect: { ...options.ssh?.connect, dataDir } });
     const openedSshGateway = sshGateway;
@@ -140,9 +165,39 @@ export function openApplication(options: ApplicationOptions): Application {
     void demo.resume();
     if (options.ecc?.schedule !== false) scheduler.start();
     if (options.ssh?.schedule !== false) sshScheduler.start();
-    let closed = false;
+    let closing: Promise<void> | undefined;
     let markClosed!: () => void;
     const whenClosed = new Promise<void>((resolve) => (markClosed = resolve));
+    const closeTimeoutMs = Math.max(0, options.closeTimeoutMs ?? DEFAULT_CLOSE_TIMEOUT_MS);
+    const close = async (): Promise<void> => {
+      try {
+        // Nothing new starts: no timer, no subscription, no request (ECC control refuses them).
+        scheduler.stop();
+        sshScheduler.stop();
+        openedService.close();
+        ecc.beginClose();
+        jobs.stop();
+        leftovers.close();
+        const remoteReads = remoteLogs.idle();
+        remoteLogs.close();
+        // The work under way ends within its own time limits; what it found is written.
+        const inFlight = Promise.allSettled([scheduler.idle(), sshScheduler.idle(), ecc.idle(), workers.idle(), jobs.idle(), remoteReads]);
+        if (!(await settlesWithin(inFlight, closeTimeoutMs))) {
+          console.warn(`Closing: work under way after ${closeTimeoutMs} ms is abandoned (it writes nothing when it ends)`);
+        }
+      } finally {
+        // From here on, answers that come late write nothing; then the database closes.
+        try {
+          workers.close();
+          jobs.close();
+          ecc.close();
+          openedStore.close();
+        } finally {
+          lock.release();
+          void Promise.allSettled([openedGateway.close(), openedSshGateway.close(), demo.close()]).then(markClosed);
+        }
+      }
+    };
     return {
       dataDir,
       readOnly: options.readOnly ?? false,
@@ -160,23 +215,8 @@ export function openApplication(options: ApplicationOptions): Application {
       demo,
       closed: whenClosed,
       close() {
-        if (closed) return;
-        closed = true;
-        try {
-          // Nothing new starts, and work still under way writes nothing once the database closes.
-          scheduler.stop();
-          sshScheduler.stop();
-          workers.close();
-          jobs.close();
-          leftovers.close();
-          remoteLogs.close();
-          ecc.close();
-          openedService.close();
-          openedStore.close();
-        } finally {
-          lock.release();
-          void Promise.allSettled([openedGateway.close(), openedSshGateway.close(), demo.close()]).then(markClosed);
-        }
+        closing ??= close();
+        return closing;
       },
     };
   } catch (error) {

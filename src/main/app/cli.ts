@@ -121,7 +121,10 @@ export function startupLines(dataDir: string, url: string, token: string, readOn
 export interface RunningServer {
   application: Application;
   server: HttpServer;
-  /** Closes the server, the service and the database, and releases the data directory. */
+  /**
+   * Closes the server, then the application: its work under way ends (within the close bound)
+   * before the database closes and the data directory is released.
+   */
   stop(): Promise<void>;
 }
 
@@ -155,7 +158,7 @@ export async function startServe(
       ...(staticDir ? { staticDir } : {}),
     });
   } catch (error) {
-    application.close();
+    await application.close();
     throw error;
   }
   if (!isLoopback(options.host)) {
@@ -171,7 +174,7 @@ export async function startServe(
     application,
     server,
     stop() {
-      stopping ??= server.close().finally(() => application.close());
+      stopping ??= server.close().finally(() => application.close().then(() => application.closed));
       return stopping;
     },
   };

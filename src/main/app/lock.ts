@@ -1,28 +1,33 @@
-// One instance per data directory: a lock file holding the owner's pid, created atomically.
-// Two processes writing the same database would each believe their run numbers and live
-// status; the second one is refused with a message naming the first.
+// One instance per data directory, held by a lock the kernel keeps: an exclusive SQLite write
+// lock (fcntl) on daq.lock, held open for the life of the process. The kernel drops it when the
+// process ends in any way (a crash, kill -9, a power cut), so nothing can be left behind that
+// blocks the next start; a second live instance, in another process or this one, is refused.
+// The owner's pid and host are written beside it only to name the owner in that refusal.
 import { randomBytes } from 'node:crypto';
-import { linkSync, readFileSync, renameSync, rmSync, unlinkSync, writeFileSync } from 'node:fs';
+import { closeSync, linkSync, openSync, readFileSync, readSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
+import Database from 'better-sqlite3';
 
 export const LOCK_FILE = 'daq.lock';
+/** Who holds the lock (pid, host), for the refusal's message; removed when the holder ends cleanly. */
+export const LOCK_OWNER_FILE = 'daq.lock.owner';
+
+const SQLITE_HEADER = 'SQLite format 3\0';
 
 export class DataDirLockedError extends Error {
   constructor(
     readonly dataDir: string,
-    readonly pid: number,
+    /** The holder's pid as it wrote it, or null when it has not written it yet. */
+    readonly pid: number | null,
     readonly lockFile: string,
   ) {
-    super(
-      `Another instance is using ${dataDir} (pid ${pid}). ` +
-        `Close it first; if no such instance is running, delete ${lockFile}.`,
-    );
+    super(`Another instance is using ${dataDir} (pid ${pid ?? 'not known yet'}). Close it first.`);
     this.name = 'DataDirLockedError';
   }
 }
 
-interface LockContent {
+interface LockOwner {
   pid: number;
   host: string;
   nonce: string;
@@ -30,8 +35,13 @@ interface LockContent {
 
 export interface DataDirLock {
   readonly file: string;
-  /** Removes the lock file if it is still ours. Safe to call twice. */
+  /** Lets the lock go (the kernel would at exit anyway) and removes the owner file if it is ours. Safe to call twice. */
   release(): void;
+}
+
+export interface LockOptions {
+  /** better-sqlite3's addon (Electron's build inside Electron), as for the Store. */
+  nativeBinding?: string;
 }
 
 function readText(file: string): string | undefined {
@@ -42,43 +52,43 @@ function readText(file: string): string | undefined {
   }
 }
 
-function parseLock(text: string | undefined): LockContent | undefined {
+function readOwner(file: string): LockOwner | undefined {
   try {
-    const data = JSON.parse(text ?? '') as Partial<LockContent>;
+    const data = JSON.parse(readText(file) ?? '') as Partial<LockOwner>;
     if (typeof data.pid === 'number' && Number.isInteger(data.pid) && data.pid > 0) {
       return { pid: data.pid, host: String(data.host ?? ''), nonce: String(data.nonce ?? '') };
     }
   } catch {
-    // Unreadable: no valid owner.
+    // Unreadable or not written yet: no owner to name.
   }
   return undefined;
 }
 
-/** Puts the lock in place unless one exists; false when one does. */
-function tryCreate(temp: string, file: string, text: string): boolean {
+/** The first bytes of a file, or '' when it is missing or empty. */
+function header(file: string): string {
+  let fd: number;
   try {
-    linkSync(temp, file);
-    return true;
-  } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    if (code === 'EEXIST') return false;
-    // File systems without hard links: exclusive create instead (the content is one small write).
-    if (code !== 'EPERM' && code !== 'ENOTSUP' && code !== 'EOPNOTSUPP' && code !== 'ENOSYS') throw error;
+    fd = openSync(file, 'r');
+  } catch {
+    return '';
   }
   try {
-    writeFileSync(file, text, { flag: 'wx', mode: 0o600 });
-    return true;
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'EEXIST') return false;
-    throw error;
+    const bytes = Buffer.alloc(SQLITE_HEADER.length);
+    const read = readSync(fd, bytes, 0, bytes.length, 0);
+    return bytes.subarray(0, read).toString('latin1');
+  } finally {
+    closeSync(fd);
   }
 }
 
 /**
- * Removes a stale lock, but only the one we examined: it is first moved aside atomically, and
- * if what we moved is not what we read (another starter replaced it meanwhile), it goes back.
+ * Earlier versions wrote a pid file under the same name. It is not a database, and the pid in it
+ * proves nothing (it may linger, or be reused after a reboot): it is moved aside and removed, but
+ * only the file examined (if another starter put the real lock in place meanwhile, it goes back).
  */
-function removeIfUnchanged(file: string, seen: string, aside: string): void {
+function removeLegacyPidFile(file: string, aside: string): void {
+  const seen = readText(file);
+  if (seen === undefined) return;
   try {
     renameSync(file, aside);
   } catch {
@@ -88,50 +98,50 @@ function removeIfUnchanged(file: string, seen: string, aside: string): void {
     try {
       linkSync(aside, file);
     } catch {
-      // Someone holds the place again: our next attempt will see it.
+      // Someone holds the place again: opening it will tell.
     }
   }
   rmSync(aside, { force: true });
 }
 
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    // EPERM: the process exists but belongs to someone else.
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
-  }
+function isBusy(error: unknown): boolean {
+  const code = (error as { code?: unknown }).code;
+  return code === 'SQLITE_BUSY' || code === 'SQLITE_LOCKED';
 }
 
-/**
- * Takes the lock of a data directory, or throws DataDirLockedError while a live process holds
- * it. A lock left by a process that is gone (a crash, a power cut) is taken over.
- */
-export function lockDataDir(dataDir: string): DataDirLock {
+/** Takes the lock of a data directory, or throws DataDirLockedError while another instance holds it. */
+export function lockDataDir(dataDir: string, options: LockOptions = {}): DataDirLock {
   const file = join(dataDir, LOCK_FILE);
-  const content: LockContent = { pid: process.pid, host: hostname(), nonce: randomBytes(8).toString('hex') };
-  // Written completely under a private name, then linked into place: link() fails if the lock
-  // exists, so no other process can ever read a half-written lock.
-  const temp = join(dataDir, `.${LOCK_FILE}.${process.pid}.${content.nonce}`);
-  const text = `${JSON.stringify(content)}\n`;
-  writeFileSync(temp, text, { mode: 0o600 });
+  const ownerFile = join(dataDir, LOCK_OWNER_FILE);
+  const owner: LockOwner = { pid: process.pid, host: hostname(), nonce: randomBytes(8).toString('hex') };
+  const found = header(file);
+  if (found !== '' && found !== SQLITE_HEADER) removeLegacyPidFile(file, join(dataDir, `.${LOCK_FILE}.${owner.nonce}.legacy`));
+
+  const db = new Database(file, { timeout: 0, ...(options.nativeBinding ? { nativeBinding: options.nativeBinding } : {}) });
   try {
-    for (let attempt = 0; ; attempt++) {
-      if (tryCreate(temp, file, text)) break;
-      // Other starters keep racing us for a stale lock (or it cannot be read): give up rather than spin.
-      if (attempt >= 5) throw new Error(`Could not take the lock ${file}: it keeps changing, or cannot be read`);
-      const seen = readText(file);
-      if (seen === undefined) continue; // Removed meanwhile: try again.
-      const owner = parseLock(seen);
-      // On another host (a shared file system) the pid means nothing here: assume it is alive.
-      if (owner && (owner.host !== content.host || isAlive(owner.pid))) {
-        throw new DataDirLockedError(dataDir, owner.pid, file);
-      }
-      removeIfUnchanged(file, seen, `${temp}.stale`);
-    }
-  } finally {
+    // EXCLUSIVE locking mode keeps every lock taken until the connection closes, and BEGIN
+    // EXCLUSIVE takes the strongest one now: no other connection, in any process, can even read.
+    // Nothing is ever written, so the file stays empty, and the journal stays in memory: no file
+    // is left to recover after a crash.
+    db.pragma('locking_mode = EXCLUSIVE');
+    db.pragma('journal_mode = MEMORY');
+    db.exec('BEGIN EXCLUSIVE');
+  } catch (error) {
+    db.close();
+    if (!isBusy(error)) throw error;
+    throw new DataDirLockedError(dataDir, readOwner(ownerFile)?.pid ?? null, file);
+  }
+
+  // Written completely under a private name, then renamed into place: a refused starter never
+  // reads half an owner.
+  const temp = join(dataDir, `.${LOCK_OWNER_FILE}.${owner.nonce}`);
+  try {
+    writeFileSync(temp, `${JSON.stringify(owner)}\n`, { mode: 0o600 });
+    renameSync(temp, ownerFile);
+  } catch (error) {
     rmSync(temp, { force: true });
+    db.close();
+    throw error;
   }
 
   let released = false;
@@ -139,15 +149,13 @@ export function lockDataDir(dataDir: string): DataDirLock {
     if (released) return;
     released = true;
     process.off('exit', release);
-    if (parseLock(readText(file))?.nonce === content.nonce) {
-      try {
-        unlinkSync(file);
-      } catch {
-        // Already gone.
-      }
-    }
+    // The owner file first, while the lock still keeps the next instance from writing its own.
+    if (readOwner(ownerFile)?.nonce === owner.nonce) rmSync(ownerFile, { force: true });
+    // The lock file itself stays: removing it would let a starter that has opened it already
+    // lock a file nobody else can find any more, beside a new one.
+    db.close();
   };
-  // A normal exit without close() (an uncaught error) still leaves no lock behind.
+  // A normal exit without close() (an uncaught error) still removes the owner file.
   process.on('exit', release);
   return { file, release };
 }

@@ -1,6 +1,8 @@
 // The application's SQLite database: opening it (WAL, foreign keys, migrations) and the one way
 // to write, which runs in a transaction and then tells subscribers which tables changed.
 import { EventEmitter } from 'node:events';
+import { accessSync, constants, existsSync } from 'node:fs';
+import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
 import { SCHEMA_VERSION, migrations, type Migration } from './migrations/index';
 
@@ -19,6 +21,7 @@ export const TABLES = [
   'ssh_host',
   'demo',
   'app_setting',
+  'run_journal',
 ] as const;
 /**
  * Topics that change without a database write (live status kept in memory), announced with
@@ -40,6 +43,33 @@ export class SchemaTooNewError extends Error {
     );
     this.name = 'SchemaTooNewError';
   }
+}
+
+/** The database file (or its folder, where SQLite keeps its WAL files) cannot be written. */
+export class DatabaseNotWritableError extends Error {
+  constructor(
+    readonly file: string,
+    reason: string,
+  ) {
+    super(
+      `The database ${file} cannot be written (${reason}). The application writes it all the time (states, runs, the log): ` +
+        'make the file and its folder writable for this user, or use another data directory.',
+    );
+    this.name = 'DatabaseNotWritableError';
+  }
+}
+
+/** Why `file` (or its folder) cannot be written by this process, or null when it can. */
+function notWritable(file: string): string | null {
+  for (const path of existsSync(file) ? [file, dirname(file)] : [dirname(file)]) {
+    try {
+      accessSync(path, constants.W_OK);
+    } catch (error) {
+      const code = (error as NodeJS.ErrnoException).code;
+      return `${path === file ? 'the file' : 'its folder'} is ${code === 'EROFS' ? 'on a read-only file system' : 'read-only'}: ${code}`;
+    }
+  }
+  return null;
 }
 
 export interface OpenOptions {
@@ -78,6 +108,10 @@ export class Store {
   private depth = 0;
 
   constructor(readonly file: string, options: OpenOptions = {}) {
+    // SQLite would open a read-only file for reading without a word, and the first write
+    // (a state, a log entry) would fail: said at once instead.
+    const refused = options.readonly ? null : notWritable(file);
+    if (refused) throw new DatabaseNotWritableError(file, refused);
     this.db = new Database(file, {
       ...(options.nativeBinding ? { nativeBinding: options.nativeBinding } : {}),
       ...(options.readonly ? { readonly: true, fileMustExist: true } : {}),

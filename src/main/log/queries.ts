@@ -15,25 +15,76 @@ export interface NewLogEntry {
   time?: string;
 }
 
-export function insertLogEntry(store: Store, entry: NewLogEntry): number {
-  return insertLogEntries(store, [entry])[0] as number;
+/**
+ * A failure that repeats within this long of its last occurrence is counted on its entry rather
+ * than written again: a flood is one entry, yet something that comes back after a quiet spell is
+ * news and shows at the top of the log again.
+ */
+export const LOG_REPEAT_WINDOW_MS = 10 * 60_000;
+/** The newest entries kept per experiment (and of no experiment); older ones go as new ones come. */
+export const LOG_RETENTION_PER_EXPERIMENT = 50_000;
+
+export interface LogWriteOptions {
+  /** Entries kept per experiment (default LOG_RETENTION_PER_EXPERIMENT). */
+  retention?: number;
 }
 
-/** Writes several entries in one transaction, in order; returns their ids. */
-export function insertLogEntries(store: Store, entries: readonly NewLogEntry[]): number[] {
+/** Writes an entry, or counts it on the entry it repeats; returns that entry's id. */
+export function insertLogEntry(store: Store, entry: NewLogEntry, options: LogWriteOptions = {}): number {
+  return insertLogEntries(store, [entry], options)[0] as number;
+}
+
+/**
+ * Writes several entries in one transaction, in order; returns their ids. An entry identical to
+ * a recent one (same experiment, level, source, subject and message) is not written again: the
+ * recent one's count goes up and its last time (and details) become this one's. The oldest
+ * entries beyond the retention limit are removed in the same transaction.
+ */
+export function insertLogEntries(store: Store, entries: readonly NewLogEntry[], options: LogWriteOptions = {}): number[] {
   if (entries.length === 0) return [];
+  const retention = Math.max(1, options.retention ?? LOG_RETENTION_PER_EXPERIMENT);
   return store.write(['log_entry'], () => {
     const insert = store.db.prepare(
-      `INSERT INTO log_entry (experiment_id, time, level, source, subject, message, details)
-       VALUES (?, ?, ?, ?, ?, ?, ?)`,
+      `INSERT INTO log_entry (experiment_id, time, level, source, subject, message, details, count, last_at)
+       VALUES (?, ?, ?, ?, ?, ?, ?, 1, ?)`,
     );
-    return entries.map((entry) =>
-      Number(
-        insert.run(entry.experimentId, entry.time ?? nowIso(), entry.level, entry.source, entry.subject ?? '', entry.message, entry.details ?? '')
-          .lastInsertRowid,
-      ),
+    const repeated = store.db.prepare<unknown[], { id: number }>(
+      `SELECT id FROM log_entry
+       WHERE experiment_id IS ? AND message = ? AND source = ? AND subject = ? AND level = ? AND last_at >= ?
+       ORDER BY id DESC LIMIT 1`,
     );
+    const count = store.db.prepare('UPDATE log_entry SET count = count + 1, last_at = max(last_at, ?), details = ? WHERE id = ?');
+    const touched = new Set<number | null>();
+    const ids = entries.map((entry) => {
+      const time = entry.time ?? nowIso();
+      const since = new Date(Date.parse(time) - LOG_REPEAT_WINDOW_MS).toISOString();
+      const subject = entry.subject ?? '';
+      const details = entry.details ?? '';
+      const previous = repeated.get(entry.experimentId, entry.message, entry.source, subject, entry.level, since);
+      if (previous) {
+        count.run(time, details, previous.id);
+        return previous.id;
+      }
+      touched.add(entry.experimentId);
+      return Number(insert.run(entry.experimentId, time, entry.level, entry.source, subject, entry.message, details, time).lastInsertRowid);
+    });
+    for (const experimentId of touched) pruneLog(store, experimentId, retention);
+    return ids;
   });
+}
+
+/** Removes an experiment's entries older than its newest `keep`. */
+function pruneLog(store: Store, experimentId: number | null, keep: number): void {
+  // Cheap when nothing is to go (the usual case): fewer ids between the oldest and the newest
+  // entry than the limit means fewer entries.
+  const span = store.db
+    .prepare<unknown[], { oldest: number | null; newest: number | null }>('SELECT min(id) AS oldest, max(id) AS newest FROM log_entry WHERE experiment_id IS ?')
+    .get(experimentId);
+  if (!span || span.oldest === null || span.newest === null || span.newest - span.oldest < keep) return;
+  const first = store.db
+    .prepare<unknown[], { id: number }>('SELECT id FROM log_entry WHERE experiment_id IS ? ORDER BY id DESC LIMIT 1 OFFSET ?')
+    .get(experimentId, keep);
+  if (first) store.db.prepare('DELETE FROM log_entry WHERE experiment_id IS ? AND id <= ?').run(experimentId, first.id);
 }
 
 export interface NewAuditEntry {
@@ -64,6 +115,8 @@ interface LogEntryRow {
   subject: string;
   message: string;
   details: string;
+  count: number;
+  last_at: string;
 }
 
 interface AuditEntryRow {
@@ -86,6 +139,8 @@ function toLogEntry(row: LogEntryRow): LogEntry {
     subject: row.subject,
     message: row.message,
     details: row.details,
+    count: row.count,
+    lastAt: row.last_at,
   };
 }
 

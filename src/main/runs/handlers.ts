@@ -39,6 +39,16 @@ export function runControlHandlers(control: RunControl | null, jobs: JobRunner |
         return need().stopAll();
       },
     },
+    'runs.interrupted': {
+      reads: ['run_journal', 'run', 'ecc_status', 'ecc_server_state', 'experiment'],
+      run: () => (control ? control.journal.interrupted() : null),
+    },
+    'runs.resolveInterrupted': {
+      run: (input, { auditTarget }) => {
+        auditTarget(`${input.action} for interrupted operation #${input.id}`);
+        return need().journal.resolve(input.id, input.action);
+      },
+    },
     'jobs.list': {
       reads: ['job', 'job_phase', 'experiment'],
       run: (input, { store }) => {

@@ -55,6 +55,9 @@ export class JobRunner {
   private readonly phases = new Map<number, string>();
   private readonly closing = new AbortController();
   private closed = false;
+  /** Set when the application begins to close: jobs under way end, no new one starts. */
+  private stopping = false;
+  private readonly rounds = new Set<Promise<number>>();
 
   constructor(
     private readonly store: Store,
@@ -94,29 +97,52 @@ export class JobRunner {
     return this.phases.get(jobId) ?? null;
   }
 
+  /** One round: carries out every due job; resolves with how many were tried. */
+  runDue(): Promise<number> {
+    const round = this.runRound();
+    this.rounds.add(round);
+    void round.finally(() => this.rounds.delete(round)).catch(() => {});
+    return round;
+  }
+
   /**
-   * One round: carries out every due job; resolves with how many were tried. A job that waits
-   * for its router holds one lane for a while, so a lane that is free looks again for jobs
-   * pending since (queued, or asked to be tried again) rather than leaving them to the next
-   * round; failed ones whose pause is over wait for the next round.
+   * A job that waits for its router holds one lane for a while, so a lane that is free looks
+   * again for jobs pending since (queued, or asked to be tried again) rather than leaving them
+   * to the next round; failed ones whose pause is over wait for the next round.
    */
-  async runDue(): Promise<number> {
+  private async runRound(): Promise<number> {
+    if (this.stopping) return 0;
     const taken = new Set<number>();
     const first = this.dueJobs();
     const nextJob = (): DueJob | undefined => {
-      if (this.closed) return undefined;
+      if (this.stopping) return undefined;
       const job = first.find((j) => !taken.has(j.id)) ?? this.dueJobs().find((j) => j.status === 'pending' && !taken.has(j.id));
       if (job) taken.add(job.id);
       return job;
     };
     const lane = async (): Promise<void> => {
-      for (let job = nextJob(); job && !this.closed; job = nextJob()) await this.runOne(job);
+      for (let job = nextJob(); job && !this.stopping; job = nextJob()) await this.runOne(job);
     };
     await Promise.all(Array.from({ length: Math.min(this.concurrency, first.length) }, lane));
     return taken.size;
   }
 
+  /**
+   * Starts no more jobs; the ones under way go on (close() makes them write nothing), but one
+   * waiting for its router to finish writing gives up at once (it is tried again at the next start).
+   */
+  stop(): void {
+    this.stopping = true;
+    this.closing.abort();
+  }
+
+  /** Resolves when the rounds under way have ended. */
+  async idle(): Promise<void> {
+    while (this.rounds.size > 0) await Promise.allSettled([...this.rounds]);
+  }
+
   close(): void {
+    this.stopping = true;
     this.closed = true;
     this.closing.abort();
   }
@@ -208,7 +234,7 @@ export class JobRunner {
   private async waitForStillFiles(job: DueJob, host: SshHost, stagingDirectory: string, giveUpAt: number): Promise<StillFiles> {
     const watch = new SettleWatch(this.settleMs);
     for (;;) {
-      if (this.closed) return { kind: 'closed' };
+      if (this.stopping) return { kind: 'closed' };
       const files = await this.gateway.snapshotStaging(host, stagingDirectory);
       const now = Date.now();
       const verdict = watch.observe(files, now);

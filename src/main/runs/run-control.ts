@@ -15,6 +15,7 @@ import { listDataRouters } from '../setup/queries';
 import { nowIso } from '../time';
 import { runFolderName } from '../worker-node/remote-paths';
 import { blockingItems, describeBlocking, startChecklist, type Override } from './checklist';
+import { RunJournal } from './interrupted';
 import { countPendingJobs, queueAfterStopJobs, unfinishedJobsOfRun } from './jobs';
 import type { DataRouterCleanliness } from './routers';
 
@@ -23,6 +24,8 @@ const RUNNING: readonly (EccState | null)[] = ['Running', 'Paused'];
 export class RunControl {
   /** Operators' overrides of checklist items, for the next Start all only. */
   private readonly overrides = new Map<string, Override>();
+  /** What Start all and Stop all are doing, kept so that an interrupted one is found at the next start. */
+  readonly journal: RunJournal;
 
   constructor(
     private readonly store: Store,
@@ -31,7 +34,9 @@ export class RunControl {
     /** The last SSH checks of the worker computers (none where this process runs no checks). */
     private readonly workers: (() => WorkersStatus) | null = null,
     private readonly announce: () => void = () => {},
-  ) {}
+  ) {
+    this.journal = new RunJournal(store, ecc, routers);
+  }
 
   status(): RunControlStatus {
     const experiment = findActiveExperiment(this.store);
@@ -94,6 +99,7 @@ export class RunControl {
     const experiment = this.ecc.activeExperiment();
     const current = findCurrentRun(this.store, experiment.id);
     if (current) throw new ApiError('REFUSED', `${name} refused: run ${current.number} is going; stop it first`);
+    this.journal.assertResolved(experiment.id, name);
     const targets = this.ecc.targets(experiment.id);
     if (targets.length === 0) throw new ApiError('REFUSED', `${name} refused: the active experiment has no ECC server`);
     const checklist = this.checklist(experiment);
@@ -103,21 +109,25 @@ export class RunControl {
     }
     const configName = [...new Set(targets.map((t) => t.configSet?.configure ?? ''))].join(',');
 
-    return this.ecc.startOperation(experiment, name, stepOrder('Start').text, async (operation) => {
+    return this.ecc.startOperation(experiment, name, stepOrder('Start').text, (operation) => this.journal.during('start_all', experiment, null, async (entry) => {
       const failures = await operation.stepOrdered(operation.targets, 'Start');
       if (failures.length > 0) {
         return { ok: false, message: `${name} failed, no run recorded: ${describeFailures(failures)}`, failures };
       }
       // Declared now: every server has been confirmed Running by its state.
       operation.phase('Every ECC server is Running: recording the run');
-      const run = createRun(this.store, { experimentId: experiment.id, configName, startChecklist: checklist });
+      const run = this.store.write(['run', 'run_journal'], () => {
+        const created = createRun(this.store, { experimentId: experiment.id, configName, startChecklist: checklist });
+        entry.done(created.id, `Run ${created.number} started`);
+        return created;
+      });
       // The overrides were for this start: the next one is checked afresh.
       this.overrides.clear();
       this.announce();
       const overridden = checklist.filter((i) => i.override !== null).length;
       const note = overridden > 0 ? `; ${overridden} checklist item${overridden === 1 ? '' : 's'} overridden (kept with the run)` : '';
       return { ok: true, message: `Run ${run.number} started (config ${configName})${note}`, failures: [] };
-    });
+    }));
   }
 
   /**
@@ -134,7 +144,7 @@ export class RunControl {
     if (!current) throw new ApiError('REFUSED', `${name} refused: no run is going`);
     const board = this.ecc.status;
 
-    return this.ecc.startOperation(experiment, name, stepOrder('Stop').text, async (operation) => {
+    return this.ecc.startOperation(experiment, name, stepOrder('Stop').text, (operation) => this.journal.during('stop_all', experiment, current, async (entry) => {
       const silent = operation.targets.filter((t) => !board.answering(t.id));
       const running = operation.targets.filter((t) => board.answering(t.id) && RUNNING.includes(board.state(t.id)));
       const idle = operation.targets.filter((t) => board.answering(t.id) && !running.includes(t));
@@ -153,8 +163,9 @@ export class RunControl {
       }
       const unconfirmed = [...silent, ...running.filter((t) => !board.answering(t.id))];
       operation.phase(`Stopped: recording the stop of run ${current.number}`);
-      const jobs = this.store.write(['run', 'job'], () => {
+      const jobs = this.store.write(['run', 'job', 'run_journal'], () => {
         stopRun(this.store, current.id, undefined, unconfirmed.map((t) => t.name));
+        entry.done(current.id, `Run ${current.number} stopped`);
         return queueAfterStopJobs(this.store, experiment.id, current);
       });
       // Not known any more: a server that did not answer may still be running.
@@ -175,6 +186,6 @@ export class RunControl {
         message: `Run ${current.number} stopped without ${names}, which ${unconfirmed.length === 1 ? 'does' : 'do'} not answer (state unknown: check ${unconfirmed.length === 1 ? 'it' : 'them'}); ${queued}`,
         failures: notStopped,
       };
-    });
+    }));
   }
 }

@@ -36,6 +36,11 @@ export class Round {
     return this.current !== null;
   }
 
+  /** Resolves when the round under way (and a follow-up it started) has ended; at once when none runs. */
+  async idle(): Promise<void> {
+    while (this.current) await this.current;
+  }
+
   /** Starts a round unless one runs; resolves when the round started here ends (at once when skipped). */
   run(): Promise<void> {
     if (this.current) {

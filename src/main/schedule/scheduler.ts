@@ -88,6 +88,11 @@ export class EccScheduler {
     this.refreshTimer.every(ms, () => void this.refreshRound());
   }
 
+  /** Resolves when the rounds under way have ended (after stop(), nothing starts again). */
+  async idle(): Promise<void> {
+    await Promise.all([this.refresh.idle(), this.transitions.idle()]);
+  }
+
   stop(): void {
     this.refreshTimer.clear();
     this.timers.clear();

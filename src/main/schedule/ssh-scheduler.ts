@@ -68,6 +68,11 @@ export class SshScheduler {
     return this.jobs.run();
   }
 
+  /** Resolves when the rounds under way have ended (after stop(), nothing starts again). */
+  async idle(): Promise<void> {
+    await Promise.all([this.checks.idle(), this.jobs.idle()]);
+  }
+
   stop(): void {
     this.timers.clear();
     this.stopListening?.();

@@ -47,6 +47,7 @@ export class WorkerChecks {
   private readonly serverChecks = new Map<number, WorkerCheck>();
   private readonly hostChecks = new Map<string, WorkerHostStatus>();
   private closed = false;
+  private readonly rounds = new Set<Promise<void>>();
 
   constructor(
     private readonly store: Store,
@@ -93,7 +94,19 @@ export class WorkerChecks {
   }
 
   /** One round: every data router and ECC server of the active experiment at once. */
-  async checkActive(): Promise<void> {
+  checkActive(): Promise<void> {
+    const round = this.checkRound();
+    this.rounds.add(round);
+    void round.finally(() => this.rounds.delete(round)).catch(() => {});
+    return round;
+  }
+
+  /** Resolves when the rounds under way have ended. */
+  async idle(): Promise<void> {
+    while (this.rounds.size > 0) await Promise.allSettled([...this.rounds]);
+  }
+
+  private async checkRound(): Promise<void> {
     const experiment = findActiveExperiment(this.store);
     if (!experiment || this.closed) return;
     const routers = listDataRouters(this.store, experiment.id);

@@ -137,6 +137,11 @@ export class RemoteLogs {
     return this.followed.size;
   }
 
+  /** Resolves when the reads under way have ended (they write nothing: their answers are only shown). */
+  async idle(): Promise<void> {
+    await Promise.allSettled([...this.followed.values()].flatMap((entry) => (entry.reading ? [entry.reading] : [])));
+  }
+
   close(): void {
     this.closed = true;
     for (const entry of this.followed.values()) clearTimeout(entry.timer);

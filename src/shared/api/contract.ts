@@ -201,6 +201,33 @@ export interface RunControlStatus {
   checklist: ChecklistItem[];
 }
 
+export const INTERRUPTED_ACTIONS = ['recordRun', 'stopServers', 'closeRun'] as const;
+/** recordRun, stopServers: an interrupted or failed Start all; closeRun: an interrupted Stop all. */
+export type InterruptedAction = (typeof INTERRUPTED_ACTIONS)[number];
+
+/** A Start all or Stop all the application did not finish (it ended during it), or a Start all that failed part way. */
+export interface InterruptedOperation {
+  /** Its journal entry (runs.resolveInterrupted names it). */
+  id: number;
+  operation: 'startAll' | 'stopAll';
+  /** interrupted: the application ended during it; failed: it failed part way and left servers to resolve. */
+  kind: 'interrupted' | 'failed';
+  experimentId: number;
+  /** Start all: the number the run gets if it is recorded (the next one); Stop all: the run it was stopping. */
+  runNumber: number;
+  startedAt: string;
+  /** Start all: when every server was seen Running; Stop all: when none was Running any more; null when not seen. */
+  impliedTime: string | null;
+  /** Every ECC server of the experiment and its state now (null: not read yet). */
+  servers: { id: number; name: string; state: EccState | null }[];
+  /** What happened and what the servers do now, e.g. "Start all was interrupted at 20:31:05: ECC1, ECC2 Running, ECC_mutant Ready, no run recorded." */
+  message: string;
+  /** Why a failed Start all failed (its report), or '' when it was interrupted. */
+  failure: string;
+  /** What resolves it now; empty while the servers' states do not allow any (e.g. not read yet). */
+  actions: InterruptedAction[];
+}
+
 /** A host key a worker computer presented and the application does not know (to compare, then trust). */
 export interface PresentedHostKeyInfo {
   host: string;
@@ -668,6 +695,20 @@ export const operations = {
       'Stop the current run in the background: the MuTAnT first, then the CoBos; never blocked by a server that does not answer (it is named on the run and in the report, its state unknown); then the run gets its stop time and the after-stop jobs are queued.',
     input: z.object({}),
     output: returns<Started>(),
+  },
+  'runs.interrupted': {
+    kind: 'query',
+    summary:
+      "The active experiment's Start all or Stop all that the application did not finish (it was killed or lost power during it), or a Start all that failed part way, with the servers' states now and the actions that resolve it; null when there is none.",
+    input: z.object({}),
+    output: returns<InterruptedOperation | null>(),
+  },
+  'runs.resolveInterrupted': {
+    kind: 'mutation',
+    summary:
+      'Resolve an interrupted or failed operation (runs.interrupted): recordRun records the run with the reserved number and the start time the servers imply; stopServers stops the Running servers in the Stop order, then configures a broken-up MuTAnT back to Ready (in the background); closeRun closes the run of an interrupted Stop all and queues its after-stop jobs.',
+    input: z.object({ id, action: z.enum(INTERRUPTED_ACTIONS, { error: `Must be one of ${INTERRUPTED_ACTIONS.join(', ')}` }) }),
+    output: returns<{ message: string }>(),
   },
   'jobs.list': {
     kind: 'query',

@@ -4,6 +4,7 @@ import * as m001 from './001-initial';
 import * as m002 from './002-jobs';
 import * as m003 from './003-ssh-hosts-and-demo';
 import * as m004 from './004-run-checklist-and-settings';
+import * as m005 from './005-log-repeats-and-run-journal';
 
 export interface Migration {
   name: string;
@@ -15,6 +16,7 @@ export const migrations: readonly Migration[] = [
   { name: '002-jobs', sql: m002.sql },
   { name: '003-ssh-hosts-and-demo', sql: m003.sql },
   { name: '004-run-checklist-and-settings', sql: m004.sql },
+  { name: '005-log-repeats-and-run-journal', sql: m005.sql },
 ];
 
 export const SCHEMA_VERSION = migrations.length;

@@ -75,6 +75,8 @@ export function describeFailures(failures: readonly EccFailure[]): string {
 
 export class EccControl {
   private closed = false;
+  /** Set when the application begins to close: requests are refused, work under way goes on. */
+  private closing = false;
   private readonly tasks = new Set<Promise<void>>();
   /** The kind of the last refresh failure per server, so that a server down is logged once, not every round. */
   private readonly refreshFailure = new Map<number, string>();
@@ -273,7 +275,7 @@ export class EccControl {
   // --- One step on one server -----------------------------------------------------------------
 
   private assertOpen(): void {
-    if (this.closed) throw new ApiError('REFUSED', 'The application is closing');
+    if (this.closed || this.closing) throw new ApiError('REFUSED', 'The application is closing');
   }
 
   /** Why `step` cannot be sent to the server now, or null when it can. */
@@ -649,6 +651,11 @@ export class EccControl {
     const server = findEccServer(this.store, target.id) as EccServer;
     const set = server.configSets.find((s) => s.id === configSetId);
     return { server, label: `${target.name}: ${set ? configSetLabel(set) : configSetId}` };
+  }
+
+  /** Refuses every new request from now on; what is under way goes on, and idle() says when it has ended. */
+  beginClose(): void {
+    this.closing = true;
   }
 
   /** Writes what is pending, then stops taking requests and writing; background work ends as the gateway closes. */

@@ -10,6 +10,7 @@ import { FormError, FormSuccess } from '../../components/Field';
 import { ConfirmDialog } from '../../components/ConfirmDialog';
 import { plural } from '../../components/counts';
 import { LevelBadge } from '../../components/LevelBadge';
+import { Repeats } from '../../components/Repeats';
 import { EntryTable, EntryTime, FilterSelect, PageSizeSelect, Pager, usePagedEntries, type EntryFeatures } from './EntryTable';
 
 const SEVERITY: Record<LogLevel, number> = { debug: 0, info: 1, warning: 2, error: 3 };
@@ -30,10 +31,18 @@ const COLUMNS = column.columns([
     enableSorting: false,
     cell: (info) => {
       const entry = info.row.original;
-      if (!entry.details) return <span className="log-message">{entry.message}</span>;
+      if (!entry.details) {
+        return (
+          <span className="log-message">
+            {entry.message} <Repeats entry={entry} />
+          </span>
+        );
+      }
       return (
         <details className="log-details">
-          <summary className="log-message">{entry.message}</summary>
+          <summary className="log-message">
+            {entry.message} <Repeats entry={entry} />
+          </summary>
           <pre>{entry.details}</pre>
         </details>
       );

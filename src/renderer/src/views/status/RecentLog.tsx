@@ -3,6 +3,7 @@
 import { memo } from 'react';
 import type { LogEntry } from '../../../../shared/domain';
 import { LevelBadge } from '../../components/LevelBadge';
+import { Repeats } from '../../components/Repeats';
 import { formatTime } from '../../components/time';
 import styles from './status.module.css';
 
@@ -15,7 +16,9 @@ const Entry = memo(function Entry({ entry }: { entry: LogEntry }) {
         {entry.source}
         {entry.subject ? ` · ${entry.subject}` : ''}
       </span>
-      <span className={styles.logMessage}>{entry.message}</span>
+      <span className={styles.logMessage}>
+        {entry.message} <Repeats entry={entry} />
+      </span>
     </>
   );
   return (

@@ -14,6 +14,7 @@ import { DataRoutersTable } from './DataRoutersTable';
 import { EccServersTable } from './EccServersTable';
 import { GlobalControls } from './GlobalControls';
 import { HostKeys, presentedKeys } from './HostKeys';
+import { Interrupted } from './Interrupted';
 import { OverallState, RunInfo } from './Overview';
 import { RecentLog } from './RecentLog';
 import { RemoteLogDialog, type LogTarget } from './RemoteLogDialog';
@@ -36,6 +37,7 @@ export function StatusView() {
   const workers = useSubscription('workers.status', {}).data;
   const sheet = useSubscription('runSheet.get', {}).data;
   const log = useSubscription('log.list', { limit: NEWEST_LOG_ENTRIES });
+  const interrupted = useSubscription('runs.interrupted', {}).data;
 
   const [logTarget, setLogTarget] = useState<LogTarget | null>(null);
   const closeLog = useCallback(() => setLogTarget(null), []);
@@ -74,6 +76,7 @@ export function StatusView() {
         </div>
         <GlobalControls facts={facts} />
       </div>
+      <Interrupted operation={interrupted} readOnly={readOnly} />
       <StartChecklist items={runs?.checklist} readOnly={readOnly} runNumber={currentRun?.number ?? null} />
       <HostKeys keys={hostKeys} readOnly={readOnly} />
       <WorkerHosts hosts={unreachable} />
