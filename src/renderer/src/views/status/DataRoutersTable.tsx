@@ -225,6 +225,7 @@ export interface DataRoutersTableProps {
 export function DataRoutersTable({ routers, sourceByRouter, checkById, downHosts, pendingJobs, runGoing, readOnly, onShowLog }: DataRoutersTableProps) {
   return (
     <StatusTable
+      className={styles.wide}
       headingId="status-routers-heading"
       title="Data routers"
       count={routers.length}
