@@ -8,6 +8,7 @@ import { useMutation, useSubscription } from '../../api/hooks';
 import { READ_ONLY_REASON } from './rules';
 import { StatusTable } from './StatusTable';
 import styles from './status.module.css';
+import { Refusal } from './Refusal';
 
 const COLUMNS = ['Job', 'Run', 'Status', 'Tries', ''] as const;
 const OPEN: readonly Job['status'][] = ['pending', 'running', 'failed'];
@@ -67,11 +68,7 @@ const JobRow = memo(function JobRow({ job, readOnly }: { job: Job; readOnly: boo
             Try again
           </button>
         ) : null}
-        {retry.error ? (
-          <p className={styles.refusal} role="alert">
-            Refused: {retry.error.message}
-          </p>
-        ) : null}
+        <Refusal error={retry.error} />
       </td>
     </tr>
   );

@@ -16,6 +16,7 @@ import { StatusTable } from './StatusTable';
 import { plural } from '../../components/counts';
 import { formatTime } from '../../components/time';
 import styles from './status.module.css';
+import { Refusal } from './Refusal';
 
 const COLUMNS = ['Router', 'Process', 'Staging directory', 'Checked', 'Log'] as const;
 
@@ -97,11 +98,7 @@ function MoveLeftovers({ router, check, readOnly }: { router: DataRouter; check:
       >
         Move leftovers aside
       </ConfirmButton>
-      {move.error ? (
-        <p className={styles.refusal} role="alert">
-          Refused: {move.error.message}
-        </p>
-      ) : null}
+      <Refusal error={move.error} />
     </>
   );
 }

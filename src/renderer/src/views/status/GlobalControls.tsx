@@ -20,6 +20,7 @@ import {
 } from './rules';
 import { formatTime } from '../../components/time';
 import styles from './status.module.css';
+import { Refusal } from './Refusal';
 
 interface ControlRowProps {
   label: string;
@@ -53,11 +54,7 @@ function ControlRow({ label, icon: Icon, validity, hint, onRun, pending, error, 
         <p id={`${id}-why`} className={validity.enabled ? styles.hint : styles.reason}>
           {validity.enabled ? hint : validity.reason}
         </p>
-        {error ? (
-          <p id={`${id}-error`} className={styles.refusal} role="alert">
-            Refused: {error.message}
-          </p>
-        ) : null}
+        <Refusal error={error} id={`${id}-error`} />
       </div>
     </li>
   );

@@ -8,6 +8,7 @@ import { useMutation } from '../../api/hooks';
 import { ConfirmButton } from './ConfirmButton';
 import { READ_ONLY_REASON } from './rules';
 import styles from './status.module.css';
+import { Refusal } from './Refusal';
 
 interface Presented extends PresentedHostKeyInfo {
   /** The ECC servers and data routers on that computer whose checks met the key. */
@@ -69,11 +70,7 @@ const HostKeyRow = memo(function HostKeyRow({ entry, readOnly }: { entry: Presen
       >
         Trust this key
       </ConfirmButton>
-      {trust.error ? (
-        <p className={styles.refusal} role="alert">
-          Refused: {trust.error.message}
-        </p>
-      ) : null}
+      <Refusal error={trust.error} />
     </li>
   );
 });

@@ -8,6 +8,7 @@ import { formatTime } from '../../components/time';
 import { ConfirmButton } from './ConfirmButton';
 import { READ_ONLY_REASON } from './rules';
 import styles from './status.module.css';
+import { Refusal } from './Refusal';
 
 const ACTIONS: Record<InterruptedAction, { label: string; confirm: (op: InterruptedOperation) => string }> = {
   recordRun: {
@@ -49,11 +50,7 @@ export function Interrupted({ operation, readOnly }: { operation: InterruptedOpe
           </ConfirmButton>
         ))}
       </div>
-      {resolve.error ? (
-        <p className={styles.refusal} role="alert">
-          Refused: {resolve.error.message}
-        </p>
-      ) : null}
+      <Refusal error={resolve.error} />
     </section>
   );
 }

@@ -7,6 +7,7 @@ import type { ChecklistItem } from '../../../../shared/domain';
 import { useMutation } from '../../api/hooks';
 import { formatTime } from '../../components/time';
 import styles from './status.module.css';
+import { Refusal } from './Refusal';
 
 const STATUS_TEXT = { pass: 'Passed', fail: 'Failed', unknown: 'Not known' } as const;
 
@@ -60,11 +61,7 @@ const Item = memo(function Item({ item, readOnly }: { item: ChecklistItem; readO
             </button>
           </form>
         ) : null}
-        {override.error ? (
-          <p className={styles.refusal} role="alert">
-            Refused: {override.error.message}
-          </p>
-        ) : null}
+        <Refusal error={override.error} />
       </div>
       {!readOnly && item.overridable && item.status !== 'pass' && !asking ? (
         item.override ? (
