@@ -247,6 +247,13 @@ test('a server that stops answering: its last state shown as history with its ag
   await expect(await serverCell(page, 'ECC3', 'State')).toHaveText('Not known');
   await expect(control(page, 'Start all')).toHaveAccessibleDescription(/needs the state of every ECC server; not known yet: ECC3/);
 
+  // The run sheet keeps both: the overrides it was started with, and the server it was stopped without.
+  await page.getByRole('tab', { name: 'Run sheet', exact: true }).click();
+  const run2 = page.getByRole('table', { name: 'Runs of e-status' }).locator('tr').filter({ has: page.getByRole('rowheader', { name: 'Run 2', exact: true }) });
+  await expect(run2).toContainText('Stopped without ECC3 (not answering)');
+  await expect(run2).toContainText(/\d+ checklist items overridden/);
+  await page.getByRole('tab', { name: 'Status', exact: true }).click();
+
   // Restarted, it shows what it really is: Idle.
   await sims.byName('ECC3').restart();
   await expect(await serverCell(page, 'ECC3', 'State')).toHaveText('Idle', STATE_WAIT);

@@ -40,12 +40,30 @@ function LiveDuration({ startTime }: { startTime: string }) {
   return <>{formatDuration(runDurationMs({ startTime, stopTime: null }, now))}</>;
 }
 
+/** The start, and the checklist items an operator overrode to start it (kept with the run). */
+function StartCell({ run }: { run: Run }) {
+  const overridden = run.startChecklist.filter((i) => i.override !== null);
+  return (
+    <>
+      <time dateTime={run.startTime}>{formatDateTime(run.startTime)}</time>
+      {overridden.length > 0 ? (
+        <div className={styles.unstopped} title={overridden.map((i) => `${i.label}: ${i.override?.reason ?? ''} (${i.override?.by ?? ''})`).join('\n')}>
+          {overridden.length} checklist item{overridden.length === 1 ? '' : 's'} overridden
+        </div>
+      ) : null}
+    </>
+  );
+}
+
 function StopCell({ run, currentRunId }: { run: Run; currentRunId: number | null }) {
   if (run.stopTime !== null) {
     return (
       <>
         <time dateTime={run.stopTime}>{formatDateTime(run.stopTime)}</time>{' '}
         <span className="muted">({formatDuration(runDurationMs(run, 0))})</span>
+        {run.stopUnconfirmed.length > 0 ? (
+          <div className={styles.unstopped}>Stopped without {run.stopUnconfirmed.join(', ')} (not answering)</div>
+        ) : null}
       </>
     );
   }
@@ -106,7 +124,7 @@ export const RunTable = memo(function RunTable({ experimentName, runs, observabl
       helper.accessor('startTime', {
         header: 'Start',
         sortFn: 'alphanumeric',
-        cell: (info) => <time dateTime={info.getValue()}>{formatDateTime(info.getValue())}</time>,
+        cell: (info) => <StartCell run={info.row.original} />,
       }),
       // ISO times sort as text; a run without a stop time is the latest.
       helper.accessor((run) => run.stopTime ?? '\uffff', {
