@@ -1,9 +1,12 @@
 // The application as a real process for the fault tests: what serve mode runs (the application
 // and its HTTP/WebSocket server on loopback), with the test schedule (ECC states read every
-// 200 ms, no SSH checks or jobs by themselves). Prints the "Open:" line serve mode prints.
-// Run with `node --import tsx tests/faults/app-child.ts <data directory>`.
+// 200 ms). Without `--ssh-home`, no SSH checks or jobs run by themselves; with it, the worker
+// computers are reached as that home's ~/.ssh/config says, checked every 500 ms, and after-stop
+// jobs are looked for every 200 ms (their settle time the operator's setting). Prints the
+// "Open:" line serve mode prints.
+// Run with `node --import tsx tests/faults/app-child.ts <data directory> [--ssh-home <home>]`.
 import { startHttpServer } from '../../src/main/api/http-server';
-import { openApplication } from '../../src/main/app/application';
+import { openApplication, type ApplicationOptions } from '../../src/main/app/application';
 
 // The limits of tests/runs/support.ts (which imports the test framework, so not from here).
 const LIMITS = {
@@ -11,8 +14,17 @@ const LIMITS = {
   step: { softMs: 1_000, hardMs: 3_000 },
 };
 
-const dataDir = process.argv[2];
-if (!dataDir) throw new Error('usage: app-child.ts <data directory>');
+const [dataDir, flag, home] = process.argv.slice(2);
+if (!dataDir || (flag !== undefined && (flag !== '--ssh-home' || !home))) throw new Error('usage: app-child.ts <data directory> [--ssh-home <home>]');
+// As tests/faults/organize.test.ts reaches its OpenSSH server (limits for a loaded machine).
+const ssh: ApplicationOptions['ssh'] = home
+  ? {
+      connect: { sshConfig: { home, env: {} } },
+      gateway: { checkLimits: { softMs: 5_000, hardMs: 15_000 }, fileLimits: { softMs: 5_000, hardMs: 15_000 } },
+      jobs: { maxAttempts: 3, backoffMs: () => 200, settlePollMs: 200 },
+      schedule: { checkIntervalMs: 500, jobIntervalMs: 200 },
+    }
+  : { schedule: false };
 const application = openApplication({
   dataDir,
   ecc: {
@@ -20,7 +32,7 @@ const application = openApplication({
     control: { followIntervalMs: 50 },
     schedule: { refreshIntervalMs: 200, transitionIntervalMs: 100 },
   },
-  ssh: { schedule: false },
+  ssh,
 });
 const server = await startHttpServer({ application, host: '127.0.0.1', port: 0 });
 console.log(`  Open:  ${server.url}/?token=${application.token}`);

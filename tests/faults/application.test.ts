@@ -5,19 +5,23 @@
 // documented action; run numbers are neither reused nor skipped. A Start all that fails part
 // way is reported the same way.
 import { spawn } from 'node:child_process';
-import { chmodSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, readFileSync, readdirSync, realpathSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { afterEach, describe, expect, it, vi } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { DATABASE_FILE } from '../../src/main/app/application';
 import { Store } from '../../src/main/db/store';
 import { ApiError } from '../../src/shared/api/errors';
-import type { InterruptedOperation } from '../../src/shared/api/contract';
+import type { InterruptedOperation, Job } from '../../src/shared/api/contract';
 import type { EccSimulator } from '../../src/main/ecc/simulator';
 import { nowIso } from '../../src/main/time';
+import { trustHostKey } from '../../src/main/worker-node/known-hosts';
+import { startGrawWriter, type GrawWriter } from '../support/graw-writer';
 import { startServeProcess, type ServeProcess } from '../support/serve-process';
 import { call, closeApp, openApp, overrideChecklist as overrideRigChecklist, rig, waitFor, waitForReport, type Rig } from '../runs/support';
+import { freePort, sshdAvailable, sshdUnavailableReason, startSshd, type TestSshd } from '../support/sshd';
 import { tempDir, testApi } from '../support/store';
+import { fakePrograms, type FakePrograms } from '../worker-node/programs';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 const childScript = join(root, 'tests/faults/app-child.ts');
@@ -29,10 +33,10 @@ afterEach(async () => {
   await Promise.all(processes.splice(0).map((p) => p.stop()));
 });
 
-/** The application as a real process on `dataDir` (the sources, run with tsx). */
-async function startApp(dataDir: string): Promise<ServeProcess> {
+/** The application as a real process on `dataDir` (the sources, run with tsx); `extra`: app-child.ts's options. */
+async function startApp(dataDir: string, extra: readonly string[] = []): Promise<ServeProcess> {
   // node --import=tsx <child> <dataDir>: startServeProcess runs `node <script> <args>`.
-  const started = await startServeProcess({ script: '--import=tsx', args: [childScript, dataDir], cwd: root, startTimeoutMs: 60_000 });
+  const started = await startServeProcess({ script: '--import=tsx', args: [childScript, dataDir, ...extra], cwd: root, startTimeoutMs: 60_000 });
   processes.push(started);
   return started;
 }
@@ -63,15 +67,15 @@ async function overrideChecklist(app: ServeProcess): Promise<void> {
 }
 
 /** Asks `name` again until its answer satisfies `done` (the application reports the state we wait for). */
-async function until<T>(app: ServeProcess, name: string, done: (value: T) => boolean, what: string): Promise<T> {
-  const deadline = Date.now() + WAIT_MS;
+async function until<T>(app: ServeProcess, name: string, done: (value: T) => boolean, what: string, waitMs = WAIT_MS): Promise<T> {
+  const deadline = Date.now() + waitMs;
   let last: T | undefined;
   while (Date.now() < deadline) {
     last = await api<T>(app, name);
     if (done(last)) return last;
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
-  throw new Error(`${what}: not reached within ${WAIT_MS} ms; last ${name}: ${JSON.stringify(last)}\n${app.output()}`);
+  throw new Error(`${what}: not reached within ${waitMs} ms; last ${name}: ${JSON.stringify(last)}\n${app.output()}`);
 }
 
 interface RunsStatus {
@@ -217,6 +221,95 @@ describe('the application killed with SIGKILL during Stop all', { timeout: 90_00
     const sheet = await api<{ runs: SheetRun[] }>(second, 'runSheet.get');
     expect(sheet.runs).toEqual([expect.objectContaining({ number: 0, stopTime: expect.any(String) })]);
     expect(await api(second, 'runs.interrupted')).toBeNull();
+  });
+});
+
+describe.skipIf(!sshdAvailable())(`the application killed with SIGKILL during organizing ${sshdUnavailableReason() ?? ''}`, { timeout: 180_000 }, () => {
+  let sshd: TestSshd;
+  let programs: FakePrograms;
+  const writers: GrawWriter[] = [];
+
+  beforeAll(async () => {
+    sshd = await startSshd();
+    programs = fakePrograms();
+  });
+  afterEach(() => {
+    for (const writer of writers.splice(0)) if (writer.running()) writer.child.kill('SIGKILL');
+  });
+  afterAll(async () => {
+    programs?.close();
+    await sshd?.close();
+  });
+
+  const graw = (folder: string) => (existsSync(folder) ? readdirSync(folder).filter((n) => n.endsWith('.graw')).sort() : []);
+  /** Every `.graw` file below `folder`, by its path relative to it: a file moved twice would be in two places, or gone. */
+  const grawTree = (folder: string): string[] =>
+    readdirSync(folder, { recursive: true, withFileTypes: true })
+      .filter((entry) => entry.isFile() && entry.name.endsWith('.graw'))
+      .map((entry) => join(entry.parentPath, entry.name).slice(folder.length + 1))
+      .sort();
+
+  it('starts again at once, tries the organize job again, and every file of the run ends up in run_0000 once, the log saying what happened', async () => {
+    const dataDir = tempDir('daq-fault-');
+    trustHostKey(join(dataDir, 'known_hosts'), sshd.host, sshd.port, Buffer.from(sshd.hostPublicKey.split(' ')[1] ?? '', 'base64'));
+    const home = tempDir('daq-home-');
+    mkdirSync(join(home, '.ssh'));
+    writeFileSync(join(home, '.ssh', 'config'), `Host 127.0.0.1\n  Port ${sshd.port}\n  User ${sshd.user}\n  IdentityFile ${sshd.privateKeyPath}\n`);
+    // A CoBo whose data router is a real dataRouter process in its own staging folder, every
+    // server Ready, files settled after 2 s (the operator's setting): set up, then closed.
+    const setup = openApp(dataDir);
+    const r = await rig({ cobos: 1, app: setup });
+    const staging = realpathSync(tempDir('daq-staging-'));
+    const port = await freePort();
+    await programs.start('dataRouter', { cwd: staging, port });
+    await call(setup, 'dataRouters.update', { id: r.cobos[0]!.dataRouterId, port });
+    await call(setup, 'settings.update', { settleSeconds: 2 });
+    const since = nowIso();
+    await call(setup, 'ecc.bringAllToReady', {});
+    expect(await waitForReport(setup, since, WAIT_MS)).toMatchObject({ ok: true });
+    await closeApp(setup);
+
+    const withSsh = ['--ssh-home', home];
+    const first = await startApp(dataDir, withSsh);
+    await until<{ overall: string | null }>(first, 'ecc.status', (s) => s.overall === 'Ready', 'every server read Ready');
+    await until<{ dataRouters: { clean: boolean | null }[] }>(first, 'runs.status', (s) => s.dataRouters[0]?.clean === true, 'the router checked clean', 60_000);
+    await overrideChecklist(first);
+    await api(first, 'runs.startAll');
+    await until<RunsStatus>(first, 'runs.status', (s) => s.currentRun?.number === 0, 'run 0 going');
+    writeFileSync(join(staging, 'a.graw'), 'written during the run\n');
+    // 60 writes of 200 ms: the router goes on writing for 12 s after Stop, over the kill and the restart.
+    const writer = startGrawWriter(staging, 60);
+    writers.push(writer);
+    await api(first, 'runs.stopAll');
+    await until<Job[]>(
+      first,
+      'jobs.list',
+      (jobs) => jobs.some((j) => j.kind === 'organize_files' && j.phase === 'waiting for DataRouter0 to finish writing'),
+      'the organize job waiting for the router',
+    );
+    await kill(first);
+    const run = join(staging, 'e20009', 'run_0000');
+    expect(graw(run)).toEqual([]);
+
+    const second = await startApp(dataDir, withSsh);
+    const done = await until<Job[]>(second, 'jobs.list', (jobs) => jobs.some((j) => j.kind === 'organize_files' && j.status === 'done'), 'the organize job done', 90_000);
+    // The killed try counted, the second one did it.
+    expect(done.find((j) => j.kind === 'organize_files')).toMatchObject({ runNumber: 0, attempts: 2, lastError: '', phase: null });
+    // The writer never found a file of its moved while it grew, and every write is in the run folder.
+    expect(await writer.exited).toEqual({ code: 0, output: 'done' });
+    expect(grawTree(staging)).toEqual(['e20009/run_0000/a.graw', 'e20009/run_0000/b.graw', 'e20009/run_0000/c.graw']);
+    expect(readFileSync(join(run, 'a.graw'), 'utf8')).toBe('written during the run\n');
+    expect(readFileSync(join(run, 'b.graw'), 'utf8').split('\n').filter(Boolean)).toHaveLength(60);
+    expect(readFileSync(join(run, 'c.graw'), 'utf8').split('\n').filter(Boolean)).toHaveLength(30);
+    // The log says what happened: the try cut short, then the files moved.
+    const log = await api<{ items: { level: string; subject: string; message: string; details: string }[] }>(second, 'log.list', { levels: ['warning', 'info'], limit: 1000 });
+    const router = log.items.filter((e) => e.subject === 'DataRouter0').map((e) => [e.level, e.message]);
+    expect(router).toContainEqual(['warning', 'Organizing the files of run 0 on DataRouter0 was under way when the application ended: tried again']);
+    expect(router).toContainEqual(['info', `Organizing the files of run 0 on DataRouter0: 3 file(s) moved to ${run}`]);
+    // The run itself was closed before the kill: nothing to resolve, and the router is clean again.
+    expect(await api(second, 'runs.interrupted')).toBeNull();
+    expect((await api<{ runs: SheetRun[] }>(second, 'runSheet.get')).runs).toEqual([expect.objectContaining({ number: 0, stopTime: expect.any(String) })]);
+    await until<{ dataRouters: { clean: boolean | null }[] }>(second, 'runs.status', (s) => s.dataRouters[0]?.clean === true, 'the router clean again');
   });
 });
 

@@ -4,13 +4,14 @@
 // stops, and the job says it is waiting meanwhile. A run folder the SSH user cannot write: the
 // job fails with the reason after its tries, nothing is lost, and once the folder is mended
 // jobs.retry finishes it. Leftover files moved aside by an operator, the router clean afterwards.
-import { spawn, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, readdirSync, realpathSync, statSync, writeFileSync, chmodSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { Application } from '../../src/main/app/application';
 import { trustHostKey } from '../../src/main/worker-node/known-hosts';
 import { nowIso } from '../../src/main/time';
+import { startGrawWriter, type GrawWriter } from '../support/graw-writer';
 import { tempDir } from '../support/store';
 import { freePort, sshdAvailable, sshdUnavailableReason, startSshd, type TestSshd } from '../support/sshd';
 import { fakePrograms, type FakePrograms } from '../worker-node/programs';
@@ -45,42 +46,11 @@ function unwritable(folder: string): () => void {
   return () => chmodSync(folder, 0o755);
 }
 
-/**
- * A real writer, as a data router emptying its buffers: appends to `<staging>/b.graw` every
- * 200 ms, `writes` times, and from the middle on also to a new `<staging>/c.graw`. Before each
- * write it checks that the file it writes is still in the staging folder: a file moved while
- * growing makes it exit 3 naming it. Files are written through open handles, as a router does.
- */
-function startWriter(staging: string, writes: number) {
-  const script = `
-    const fs = require('fs'); const path = require('path');
-    const [dir, count] = [process.argv[1], Number(process.argv[2])];
-    const open = {};
-    const write = (name, i) => {
-      const file = path.join(dir, name);
-      if (open[name] !== undefined && !fs.existsSync(file)) { console.log('moved while growing: ' + name); process.exit(3); }
-      if (open[name] === undefined) open[name] = fs.openSync(file, 'a');
-      fs.writeSync(open[name], 'chunk ' + i + '\\n');
-    };
-    let i = 0;
-    const timer = setInterval(() => {
-      write('b.graw', i);
-      if (i >= count / 2) write('c.graw', i);
-      if (++i >= count) { clearInterval(timer); for (const fd of Object.values(open)) fs.closeSync(fd); console.log('done'); }
-    }, 200);
-  `;
-  const child = spawn(process.execPath, ['-e', script, staging, String(writes)], { stdio: ['ignore', 'pipe', 'inherit'] });
-  let output = '';
-  child.stdout.setEncoding('utf8').on('data', (chunk: string) => (output += chunk));
-  const exited = new Promise<{ code: number | null; output: string }>((resolve) => child.once('exit', (code) => resolve({ code, output: output.trim() })));
-  return { child, exited, running: () => child.exitCode === null && child.signalCode === null };
-}
-
 describe.skipIf(!sshdAvailable())(`after Stop, on a worker computer over SSH ${sshdUnavailableReason() ?? ''}`, () => {
   let sshd: TestSshd;
   let programs: FakePrograms;
   const mends: (() => void)[] = [];
-  const writers: ReturnType<typeof startWriter>[] = [];
+  const writers: GrawWriter[] = [];
 
   beforeAll(async () => {
     sshd = await startSshd();
@@ -135,7 +105,7 @@ describe.skipIf(!sshdAvailable())(`after Stop, on a worker computer over SSH ${s
     expect(await operation(w.app, 'runs.startAll')).toMatchObject({ ok: true });
     writeFileSync(join(w.staging, 'a.graw'), 'written during the run\n');
     // 30 writes of 200 ms: six seconds of writing after Stop, three times the settle time.
-    const writer = startWriter(w.staging, 30);
+    const writer = startGrawWriter(w.staging, 30);
     writers.push(writer);
     expect(await operation(w.app, 'runs.stopAll')).toMatchObject({ ok: true });
 

@@ -211,10 +211,30 @@ export interface DueJob {
   status: 'pending' | 'failed';
 }
 
-/** Jobs left 'running' by an application that ended mid-way become pending again. */
+/**
+ * Jobs left 'running' by an application that ended mid-way (killed, a power cut) become pending
+ * again, each said in the log: the operator sees why a job is tried once more. A try cut short
+ * leaves nothing half done: a file is moved by one rename, and the next try moves what is left.
+ */
 export function resetRunningJobs(store: Store): void {
-  if (!store.db.prepare("SELECT 1 FROM job WHERE status = 'running' LIMIT 1").get()) return;
-  store.write(['job'], () => store.db.prepare("UPDATE job SET status = 'pending' WHERE status = 'running'").run());
+  const running = store.db
+    .prepare("SELECT id, kind, experiment_id, run_number, target_name, attempts, started_at FROM job WHERE status = 'running' ORDER BY id")
+    .all() as { id: number; kind: JobKind; experiment_id: number; run_number: number; target_name: string; attempts: number; started_at: string | null }[];
+  if (running.length === 0) return;
+  store.write(['job', 'log_entry'], () => {
+    const reset = store.db.prepare("UPDATE job SET status = 'pending' WHERE id = ? AND status = 'running'");
+    for (const job of running) {
+      reset.run(job.id);
+      insertLogEntry(store, {
+        experimentId: job.experiment_id,
+        level: 'warning',
+        source: 'ssh',
+        subject: job.target_name,
+        message: `${describeJob({ kind: job.kind, runNumber: job.run_number, targetName: job.target_name })} was under way when the application ended: tried again`,
+        details: `job #${job.id}, attempt ${job.attempts} started at ${job.started_at ?? 'an unknown time'}`,
+      });
+    }
+  });
 }
 
 /** Pending jobs, and failed ones tried fewer than `maxAttempts` times whose pause is over at `now`. */

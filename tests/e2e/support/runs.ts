@@ -16,6 +16,8 @@ const WAIT_MS = 30_000;
 
 export interface RunRig {
   simulators: EccSimulator[];
+  /** The MuTAnT's server, when asked for (also the last of `simulators`). */
+  mutant: EccSimulator | null;
   close: () => Promise<void>;
 }
 
@@ -43,16 +45,17 @@ async function waitForOverall(request: APIRequestContext, server: RunningServer,
 
 /**
  * Makes the active experiment (created when `experiment` is given) ready to run on `coboCount`
- * simulated ECC servers: easy setup, config sets read and selected, every server Ready.
+ * simulated ECC servers (and a MuTAnT's, with `mutant`): easy setup, config sets read and
+ * selected, every server Ready.
  */
 export async function readyToRun(
   request: APIRequestContext,
   server: RunningServer,
-  options: { experiment?: string; coboCount?: number } = {},
+  options: { experiment?: string; coboCount?: number; mutant?: boolean } = {},
 ): Promise<RunRig> {
   const coboCount = options.coboCount ?? 2;
-  const sims = await startEasySetupSims({ cobos: coboCount, mutant: false, stepMs: 20, log: () => {} });
-  const rig: RunRig = { simulators: sims.all, close: () => sims.close() };
+  const sims = await startEasySetupSims({ cobos: coboCount, mutant: options.mutant ?? false, stepMs: 20, log: () => {} });
+  const rig: RunRig = { simulators: sims.all, mutant: sims.mutant, close: () => sims.close() };
   try {
     if (options.experiment) await apiValue(request, server, 'experiments.create', { name: options.experiment });
     await apiValue(request, server, 'setup.easy', easySetupInput(sims.easySetup));
