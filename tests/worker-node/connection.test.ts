@@ -207,6 +207,25 @@ describe.skipIf(!sshdAvailable())(`SSH connections to a real OpenSSH server ${ss
     expect((await second.exec(['true'])).code).toBe(0);
   });
 
+  it('does not make the next command wait behind commands that timed out and still run there', async () => {
+    // OpenSSH holds a session until its command ends (a timed-out one is not killed: the
+    // signal request goes unanswered), so each holds one of the connection's channels.
+    const { options, appFile, overrides } = setting(sshd, { maxChannels: 2 });
+    trustHostKey(appFile, sshd.host, sshd.port, hostKeyBlob(sshd));
+    const ssh = connections(options);
+    const stuck = await Promise.all([0, 1].map(() => failure(ssh.exec(sshd.host, ['sleep', '20'], { overrides, timeoutMs: 300 }))));
+    expect(stuck.map((e) => e.kind)).toEqual(['timeout', 'timeout']);
+    let bound: NodeJS.Timeout | undefined;
+    const waited = new Promise<never>((_resolve, reject) => {
+      bound = setTimeout(() => reject(new Error('the next command waited for a channel held by the timed-out ones')), 10_000);
+    });
+    try {
+      expect(await Promise.race([ssh.exec(sshd.host, ['echo', 'next'], { overrides, timeoutMs: 5_000 }), waited])).toMatchObject({ stdout: 'next\n', code: 0 });
+    } finally {
+      clearTimeout(bound);
+    }
+  }, 30_000);
+
   it('resolves a host alias through ~/.ssh/config', async () => {
     const config = `Host worker1\n  HostName 127.0.0.1\n  Port ${sshd.port}\n  User ${sshd.user}\n  IdentityFile ${sshd.privateKeyPath}\n`;
     const { options, appFile } = setting(sshd, {}, config);
