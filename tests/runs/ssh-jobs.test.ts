@@ -110,7 +110,15 @@ describe.skipIf(!sshdAvailable())(`the worker computers over SSH ${sshdUnavailab
 
   it('shows the fingerprint of an unknown host key in the status and the log, changing nothing else', async () => {
     const r = await rig({ cobos: 1, app: openApp(tempDir('daq-ssh-'), sshOptions()) });
-    const status = await waitFor(r.app, 'workers.status', {}, (s) => s.dataRouters[0]?.hostKey !== null && s.eccServers[0]?.hostKey !== null, WAIT_MS);
+    // The computer's own entry too: its round has ended and its log entry is written (each
+    // program's failure shows as soon as it comes, before the round's summary).
+    const status = await waitFor(
+      r.app,
+      'workers.status',
+      {},
+      (s) => s.dataRouters[0]?.hostKey !== null && s.eccServers[0]?.hostKey !== null && s.hosts[0]?.hostKey?.fingerprint === sshd.hostKeyFingerprint,
+      WAIT_MS,
+    );
     expect(status.dataRouters[0]).toMatchObject({
       error: { kind: 'unknown-host' },
       hostKey: { host: sshd.host, port: sshd.port, fingerprint: sshd.hostKeyFingerprint },

@@ -67,6 +67,14 @@ export interface TestSshd {
   stop(): Promise<void>;
   /** Starts it again after stop(), on the same port with the same host key. */
   start(): Promise<void>;
+  /**
+   * Makes the connections open now hang like a worker computer that stopped answering mid-
+   * connection: their sshd processes are stopped (SIGSTOP), so their TCP peer holds the socket
+   * and says nothing; new connections are served as before. Returns the stopped pids (empty when
+   * no connection is open). resumeConnections() (and close()) lets them go on (SIGCONT).
+   */
+  hangConnections(): number[];
+  resumeConnections(): void;
   /** Stops the server and removes its folder. Safe to call twice. */
   close(): Promise<void>;
 }
@@ -323,6 +331,17 @@ export async function startSshd(options: SshdOptions = {}): Promise<TestSshd> {
     }
   }
 
+  const stopped = new Set<number>();
+  function signalStopped(signal: NodeJS.Signals): void {
+    for (const pid of stopped) {
+      try {
+        process.kill(pid, signal);
+      } catch {
+        // Already gone.
+      }
+    }
+  }
+
   let closed = false;
   const sshd: TestSshd = {
     host: '127.0.0.1',
@@ -351,6 +370,17 @@ export async function startSshd(options: SshdOptions = {}): Promise<TestSshd> {
       if (child) return;
       await launch(port);
     },
+    hangConnections() {
+      if (closed) throw new Error('hangConnections: the server is closed');
+      const pids = child?.pid !== undefined ? connectionPids(child.pid) : [];
+      for (const pid of pids) stopped.add(pid);
+      signalStopped('SIGSTOP');
+      return pids;
+    },
+    resumeConnections() {
+      signalStopped('SIGCONT');
+      stopped.clear();
+    },
     async rotateHostKey() {
       if (closed) throw new Error('rotateHostKey: the server is closed');
       await stop();
@@ -360,6 +390,7 @@ export async function startSshd(options: SshdOptions = {}): Promise<TestSshd> {
     async close() {
       if (closed) return;
       closed = true;
+      sshd.resumeConnections();
       await stop();
       rmSync(dir, { recursive: true, force: true });
     },

@@ -168,6 +168,64 @@ describe.skipIf(!sshdAvailable())(`SSH connections to a real OpenSSH server ${ss
     expect((await second.exec(['true'])).code).toBe(0);
   });
 
+  it('gives a connection a task timed out on to no new task, keeps it for the tasks still on it, and closes it after the last', async () => {
+    const { options, appFile, overrides } = setting(sshd);
+    trustHostKey(appFile, sshd.host, sshd.port, hostKeyBlob(sshd));
+    const ssh = connections(options);
+    const timedOut = ssh.lease(sshd.host, overrides);
+    const stillRunning = ssh.lease(sshd.host, overrides);
+    const suspect = await timedOut.connection;
+    expect(await stillRunning.connection).toBe(suspect);
+
+    timedOut.release(true);
+    const next = ssh.lease(sshd.host, overrides);
+    const fresh = await next.connection;
+    expect(fresh).not.toBe(suspect);
+    // The other task on it goes on undisturbed.
+    expect((await suspect.exec(['echo', 'still here'])).stdout).toBe('still here\n');
+    const closed = new Promise<void>((resolve) => suspect.onClose(resolve));
+    stillRunning.release();
+    await closed;
+    expect(suspect.closed).toBe(true);
+
+    // A task that ended well leaves its connection for the next.
+    next.release();
+    const after = ssh.lease(sshd.host, overrides);
+    expect(await after.connection).toBe(fresh);
+    after.release();
+    expect(fresh.closed).toBe(false);
+  });
+
+  it('connects afresh after a command that timed out', async () => {
+    const { options, appFile, overrides } = setting(sshd);
+    trustHostKey(appFile, sshd.host, sshd.port, hostKeyBlob(sshd));
+    const ssh = connections(options);
+    const first = await ssh.connection(sshd.host, overrides);
+    expect((await failure(ssh.exec(sshd.host, ['sleep', '30'], { overrides, timeoutMs: 500 }))).kind).toBe('timeout');
+    const second = await ssh.connection(sshd.host, overrides);
+    expect(second).not.toBe(first);
+    expect((await second.exec(['true'])).code).toBe(0);
+  });
+
+  it('does not make the next command wait behind commands that timed out and still run there', async () => {
+    // OpenSSH holds a session until its command ends (a timed-out one is not killed: the
+    // signal request goes unanswered), so each holds one of the connection's channels.
+    const { options, appFile, overrides } = setting(sshd, { maxChannels: 2 });
+    trustHostKey(appFile, sshd.host, sshd.port, hostKeyBlob(sshd));
+    const ssh = connections(options);
+    const stuck = await Promise.all([0, 1].map(() => failure(ssh.exec(sshd.host, ['sleep', '20'], { overrides, timeoutMs: 300 }))));
+    expect(stuck.map((e) => e.kind)).toEqual(['timeout', 'timeout']);
+    let bound: NodeJS.Timeout | undefined;
+    const waited = new Promise<never>((_resolve, reject) => {
+      bound = setTimeout(() => reject(new Error('the next command waited for a channel held by the timed-out ones')), 10_000);
+    });
+    try {
+      expect(await Promise.race([ssh.exec(sshd.host, ['echo', 'next'], { overrides, timeoutMs: 5_000 }), waited])).toMatchObject({ stdout: 'next\n', code: 0 });
+    } finally {
+      clearTimeout(bound);
+    }
+  }, 30_000);
+
   it('resolves a host alias through ~/.ssh/config', async () => {
     const config = `Host worker1\n  HostName 127.0.0.1\n  Port ${sshd.port}\n  User ${sshd.user}\n  IdentityFile ${sshd.privateKeyPath}\n`;
     const { options, appFile } = setting(sshd, {}, config);

@@ -200,7 +200,11 @@ export class WorkerChecks {
     const now = nowIso();
     for (const [address, all] of byAddress) {
       const previous = this.hostChecks.get(address);
-      const down = all.every((o) => o.failure !== null && isConnectionFailure(o.failure)) ? all[0]?.failure ?? null : null;
+      // The computer's reason is an answer when one program got one (an unknown host key, a refused
+      // login), not another program's timeout in the same round: that one names what to do.
+      const down = all.every((o) => o.failure !== null && isConnectionFailure(o.failure))
+        ? ((all.find((o) => o.failure?.kind !== 'timeout') ?? all[0])?.failure ?? null)
+        : null;
       if (down) {
         this.hostChecks.set(address, { address, reachable: false, error: { kind: down.kind, message: down.message }, checkedAt: now, hostKey: keyInfo(down) });
         if (previous?.error?.message !== down.message) {

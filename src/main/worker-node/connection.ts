@@ -68,13 +68,19 @@ export interface ConnectOptions {
   connectTimeoutMs?: number;
   /** Channels (commands, SFTP sessions) open at once per connection (default 8; OpenSSH allows 10). */
   maxChannels?: number;
-  /** SSH keepalives, so a dead worker computer is noticed (default every 15 s, 3 missed). */
+  /**
+   * SSH keepalives, so a worker computer that died under an idle connection is noticed: the
+   * connection closes after KEEPALIVE_COUNT_MAX + 1 unanswered ones (default every 5 s: 15 s).
+   */
   keepaliveIntervalMs?: number;
 }
 
 const DEFAULT_READY_TIMEOUT_MS = 10_000;
 const DEFAULT_EXEC_TIMEOUT_MS = 30_000;
 const DEFAULT_MAX_CHANNELS = 8;
+const DEFAULT_KEEPALIVE_INTERVAL_MS = 5_000;
+/** ssh2 gives up after this many unanswered keepalives plus one: with 5 s, 15 s of silence, one check period. */
+const KEEPALIVE_COUNT_MAX = 2;
 
 /**
  * One argument for a POSIX shell (sh, bash, zsh: the remote login shell runs the command line):
@@ -324,6 +330,17 @@ export class SshConnection {
     this.markClosed();
     this.ssh.dispose();
   }
+
+  /**
+   * Closes it at once, without the polite goodbye of close(): a peer that stopped answering
+   * would never answer that either, and the half-closed socket would stay open for good
+   * (keepalives stop once the socket is ended).
+   */
+  destroy(): void {
+    this.markClosed();
+    this.client.destroy();
+    this.ssh.dispose();
+  }
 }
 
 /** Opens one connection: resolve the host, check its key, authenticate; errors as SshError. */
@@ -337,8 +354,8 @@ export async function openConnection(alias: string, overrides: HostOverrides, op
   return openResolved(target, options);
 }
 
-/** Opens one connection to a host already resolved (see openConnection). */
-async function openResolved(target: SshTarget, options: ConnectOptions): Promise<SshConnection> {
+/** Opens one connection to a host already resolved (see openConnection); `abandon` gives it up while it is still connecting. */
+async function openResolved(target: SshTarget, options: ConnectOptions, abandon?: AbortSignal): Promise<SshConnection> {
   const entries = readKnownHosts(options.knownHostsFiles ?? defaultKnownHostsFiles(options.dataDir, options.sshConfig?.home));
   const readyTimeoutMs = options.readyTimeoutMs ?? DEFAULT_READY_TIMEOUT_MS;
   const connectTimeoutMs = options.connectTimeoutMs ?? readyTimeoutMs + 5_000;
@@ -352,8 +369,8 @@ async function openResolved(target: SshTarget, options: ConnectOptions): Promise
     username: target.user,
     authHandler: [],
     readyTimeout: readyTimeoutMs,
-    keepaliveInterval: options.keepaliveIntervalMs ?? 15_000,
-    keepaliveCountMax: 3,
+    keepaliveInterval: options.keepaliveIntervalMs ?? DEFAULT_KEEPALIVE_INTERVAL_MS,
+    keepaliveCountMax: KEEPALIVE_COUNT_MAX,
     ...(algorithms ? { algorithms } : {}),
     hostVerifier: (key: Buffer): boolean => {
       const verdict = checkHostKey(entries, target.host, target.port, key);
@@ -363,27 +380,89 @@ async function openResolved(target: SshTarget, options: ConnectOptions): Promise
     },
   };
   let timer: NodeJS.Timeout | undefined;
+  let onAbandon: (() => void) | undefined;
   try {
     config.authHandler = authMethods(target);
     const limit = new Promise<never>((_resolve, reject) => {
       timer = setTimeout(() => reject(new SshError('timeout', `Connecting to ${target.alias} took longer than ${connectTimeoutMs} ms`)), connectTimeoutMs);
+      onAbandon = () => reject(new SshError('timeout', `Connecting to ${target.alias} was given up: no task waits for it any more`));
+      if (abandon?.aborted) onAbandon();
+      else abandon?.addEventListener('abort', onAbandon, { once: true });
     });
     await Promise.race([ssh.connect(config), limit]);
   } catch (error) {
+    // At once, not politely: a peer that says nothing would keep a half-closed socket until ssh2's readyTimeout.
+    ssh.connection?.destroy();
     ssh.dispose();
     throw refusal ?? normalizeConnectError(error, target);
   } finally {
     clearTimeout(timer);
+    if (onAbandon) abandon?.removeEventListener('abort', onAbandon);
   }
   return new SshConnection(target, ssh, options.maxChannels ?? DEFAULT_MAX_CHANNELS);
 }
 
+/** One task's use of a host's connection (SshConnections.lease). */
+export interface ConnectionLease {
+  /** The host's connection, opened for this task or reused. */
+  readonly connection: Promise<SshConnection>;
+  /**
+   * The task has ended. `suspect`: it got no answer in time (timed out), so the connection may
+   * be hung: it is given to no other task, and closed as soon as no task uses it. Once only.
+   */
+  release(suspect?: boolean): void;
+}
+
+/** A host's connection as SshConnections keeps it: connecting or open, and the tasks using it. */
+class HostConnection {
+  users = 0;
+  /** Given to no new task (a task using it timed out); closed once `users` is 0. */
+  retired = false;
+  readonly ready: Promise<SshConnection>;
+  private readonly abandon = new AbortController();
+
+  constructor(
+    readonly key: string,
+    target: SshTarget,
+    options: ConnectOptions,
+  ) {
+    this.ready = openResolved(target, options, this.abandon.signal);
+  }
+
+  /** Closes it whatever its state: a connect under way is given up, an open connection destroyed. */
+  destroy(): void {
+    this.abandon.abort();
+    this.ready.then(
+      (conn) => conn.destroy(),
+      () => {},
+    );
+  }
+
+  /** Closes an open connection politely (on quit); a connect under way is given up. */
+  close(): void {
+    this.abandon.abort();
+    this.ready.then(
+      (conn) => conn.close(),
+      () => {},
+    );
+  }
+}
+
 /**
- * One connection per host (user@host:port), opened on first use and reused; a closed one is
- * opened again on the next call. Concurrent first calls share one connect.
+ * One connection per host (user@host:port), opened on first use and reused by every task; a
+ * closed one is opened again on the next call. Concurrent first calls share one connect.
+ *
+ * A connection that a task got no answer on is never reused (issue 11): it may belong to a peer
+ * that stopped answering (a hung computer, a stopped sshd, a network that drops everything),
+ * which the keepalives would notice only later, while every task handed the same connection
+ * would time out. The next task connects afresh; tasks still running on the suspect one keep it
+ * until they end, then it is closed. The same goes for a connect that did not finish in time.
  */
 export class SshConnections {
-  private readonly open = new Map<string, Promise<SshConnection>>();
+  /** The connection each host's next task gets. */
+  private readonly open = new Map<string, HostConnection>();
+  /** Every connection not closed yet, retired ones too (closed on close()). */
+  private readonly live = new Set<HostConnection>();
   private isClosed = false;
 
   constructor(private readonly options: ConnectOptions) {}
@@ -393,7 +472,8 @@ export class SshConnections {
     return appKnownHostsFile(this.options.dataDir);
   }
 
-  async connection(alias: string, overrides: HostOverrides = {}): Promise<SshConnection> {
+  /** The host's connection for one task, to be released when the task ends (see ConnectionLease). */
+  lease(alias: string, overrides: HostOverrides = {}): ConnectionLease {
     if (this.isClosed) throw new SshError('other', 'The SSH connections are closed');
     let target: SshTarget;
     try {
@@ -403,36 +483,89 @@ export class SshConnections {
     }
     // The keys are part of it: after a change of identity file, a connection made with the old one is not reused.
     const key = `${target.user}@${knownHostsName(target.host, target.port)} ${target.identityFiles.join('\0')}`;
-    let pending = this.open.get(key);
-    if (!pending) {
-      // ~/.ssh/config is read once per task (a change applies to the next one), not again to connect.
-      pending = openResolved(target, this.options);
-      this.open.set(key, pending);
-      pending.then(
-        (conn) => conn.onClose(() => this.open.get(key) === pending && this.open.delete(key)),
-        () => this.open.get(key) === pending && this.open.delete(key),
-      );
-    }
-    const conn = await pending;
-    if (conn.closed) {
-      if (this.open.get(key) === pending) this.open.delete(key);
-      return this.connection(alias, overrides);
-    }
-    return conn;
+    // ~/.ssh/config is read once per task (a change applies to the next one), not again to connect.
+    let host = this.take(key, target);
+    let released = false;
+    const connection = (async () => {
+      const conn = await host.ready;
+      if (!conn.closed || released) return conn;
+      // It closed between its connect and this task (the computer went away): one fresh try.
+      this.give(host, false);
+      if (this.isClosed) throw new SshError('other', 'The SSH connections are closed');
+      host = this.take(key, target);
+      return host.ready;
+    })();
+    // The task sees the failure through its own await; a task released before it looks needs no report.
+    connection.catch(() => {});
+    return {
+      connection,
+      release: (suspect = false) => {
+        if (released) return;
+        released = true;
+        this.give(host, suspect);
+      },
+    };
+  }
+
+  /**
+   * A host's connection without a task's end (for a caller that keeps it): reused like the
+   * others, and closed by close(), by the peer, or once retired and no task uses it.
+   */
+  connection(alias: string, overrides: HostOverrides = {}): Promise<SshConnection> {
+    return this.lease(alias, overrides).connection;
   }
 
   /** Runs a program with arguments on a host over its shared connection. */
   async exec(alias: string, argv: readonly string[], options: ExecOptions & { overrides?: HostOverrides } = {}): Promise<ExecResult> {
-    const conn = await this.connection(alias, options.overrides);
-    return conn.exec(argv, options);
+    const lease = this.lease(alias, options.overrides);
+    let suspect = false;
+    try {
+      return await (await lease.connection).exec(argv, options);
+    } catch (error) {
+      suspect = error instanceof SshError && error.kind === 'timeout';
+      throw error;
+    } finally {
+      lease.release(suspect);
+    }
   }
 
   /** Closes every connection (on quit); further calls are refused. */
   async close(): Promise<void> {
     this.isClosed = true;
-    const pending = [...this.open.values()];
+    const all = [...this.live];
     this.open.clear();
-    const settled = await Promise.allSettled(pending);
-    for (const result of settled) if (result.status === 'fulfilled') result.value.close();
+    this.live.clear();
+    for (const host of all) host.close();
+    await Promise.allSettled(all.map((host) => host.ready));
+  }
+
+  private take(key: string, target: SshTarget): HostConnection {
+    let host = this.open.get(key);
+    if (!host) {
+      const created = new HostConnection(key, target, this.options);
+      host = created;
+      this.open.set(key, created);
+      this.live.add(created);
+      const forget = (): void => {
+        if (this.open.get(key) === created) this.open.delete(key);
+        this.live.delete(created);
+      };
+      // A failed connect is never kept: the next task tries again.
+      created.ready.then((conn) => conn.onClose(forget), forget);
+    }
+    host.users++;
+    return host;
+  }
+
+  private give(host: HostConnection, suspect: boolean): void {
+    host.users--;
+    if (suspect && !host.retired) {
+      host.retired = true;
+      if (this.open.get(host.key) === host) this.open.delete(host.key);
+    }
+    if (host.retired && host.users === 0) {
+      this.live.delete(host);
+      host.destroy();
+    }
   }
 }

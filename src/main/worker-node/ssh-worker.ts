@@ -1,13 +1,14 @@
 // The SSH worker module run by the Piscina pool (ssh-pool.ts): each named export is a task taking
 // and returning plain data. Every failure comes back as `{ ok: false, kind, message, hostKey? }`
 // rather than a thrown error (class instances do not cross threads). Each thread keeps one
-// connection per host (SshConnections), reused by every task that thread carries.
+// connection per host (SshConnections), reused by every task that thread carries, except after a
+// task on it timed out: then the next task connects afresh.
 //
 // Every process check is of ONE instance: the program listening on the component's port (a data
 // router's data port, an ECC server's SOAP port), since several run on one computer.
 import type { SFTPWrapper } from 'ssh2';
 import type { DiskSpace, ProcessOnPort } from '../../shared/api/contract';
-import { SshConnections, SshError, type ConnectOptions, type PresentedHostKey, type SshConnection, type SshErrorKind } from './connection';
+import { SshConnections, SshError, type ConnectionLease, type ConnectOptions, type PresentedHostKey, type SshConnection, type SshErrorKind } from './connection';
 import { diskSpaceCommand, parseDiskSpace } from './disk';
 import {
   backupConfigFiles,
@@ -157,26 +158,31 @@ function connections(settings: SshConnectSettings): SshConnections {
   return found;
 }
 
-/** Runs a task under its soft limit, every failure as plain data. */
+/**
+ * Runs a task under its soft limit, every failure as plain data. A task that timed out gives its
+ * connection back as suspect: the next task to that host connects afresh (connection.ts).
+ */
 async function settle<T>(task: SshTask, work: (conn: SshConnection, deadline: number) => Promise<T>): Promise<SshTaskResult<T>> {
   const deadline = Date.now() + task.timeoutMs;
   const seen: { conn: SshConnection | null } = { conn: null };
   let timer: NodeJS.Timeout | undefined;
+  let lease: ConnectionLease | undefined;
+  let suspect = false;
   const limit = new Promise<never>((_resolve, reject) => {
     timer = setTimeout(() => reject(new SshError('timeout', `No answer from ${task.target.alias} within ${task.timeoutMs} ms`)), task.timeoutMs);
   });
   try {
+    lease = connections(task.connect).lease(task.target.alias, task.target.overrides);
     const value = await Promise.race([
-      connections(task.connect)
-        .connection(task.target.alias, task.target.overrides)
-        .then((conn) => {
-          seen.conn = conn;
-          return work(conn, deadline);
-        }),
+      lease.connection.then((conn) => {
+        seen.conn = conn;
+        return work(conn, deadline);
+      }),
       limit,
     ]);
     return { ok: true, value };
   } catch (error) {
+    suspect = error instanceof SshError && error.kind === 'timeout';
     const connecting = seen.conn === null;
     // The connection dropped under the task (an SFTP session or a channel ended with it): the
     // computer went away, whatever the piece that noticed first says.
@@ -189,6 +195,7 @@ async function settle<T>(task: SshTask, work: (conn: SshConnection, deadline: nu
     return { ok: false, kind: 'other', message: error instanceof Error ? error.message : String(error), connecting };
   } finally {
     clearTimeout(timer);
+    lease?.release(suspect);
   }
 }
 
