@@ -207,7 +207,7 @@ export class WorkerChecks {
         : null;
       if (down) {
         this.hostChecks.set(address, { address, reachable: false, error: { kind: down.kind, message: down.message }, checkedAt: now, hostKey: keyInfo(down) });
-        if (previous?.error?.message !== down.message) {
+        if (!sameProblem(previous?.error ?? null, down)) {
           entries.push({
             experimentId,
             level: 'error',
@@ -250,6 +250,19 @@ export class WorkerChecks {
 /** The worker computers of a setup: every router's and server's address, once each, in setup order. */
 function addresses(routers: readonly { address: string }[], servers: readonly { address: string }[]): string[] {
   return [...new Set([...routers.map((r) => r.address), ...servers.map((s) => s.address)])];
+}
+
+/**
+ * Whether a computer's failure is the one already logged. A computer that cannot be reached
+ * says so in words that vary from round to round ("connection refused", "closed during the
+ * task", a timeout): one problem, one entry. An authentication or host-key failure's words name
+ * what to mend, so another message is another entry.
+ */
+function sameProblem(previous: { kind: string; message: string } | null, now: SshError): boolean {
+  if (!previous) return false;
+  const vague = (kind: string) => kind === 'unreachable' || kind === 'timeout';
+  if (vague(previous.kind) && vague(now.kind)) return true;
+  return previous.kind === now.kind && previous.message === now.message;
 }
 
 function keyInfo(e: SshError): PresentedHostKeyInfo | null {
