@@ -13,8 +13,6 @@ import { closedPort, failure, gsoap, httpPeer, silentPeer, stateAnswer } from '.
 
 const SOFT_MS = 500;
 const limits = { softMs: SOFT_MS, hardMs: 2 * SOFT_MS };
-/** Scheduling and thread hand-over on a loaded test machine. */
-const MARGIN_MS = 400;
 
 /** A server that answers Idle. */
 const answering = async () => (await httpPeer((res) => gsoap(res, stateAnswer(1, 0)))).endpoint;
@@ -41,31 +39,32 @@ describe('the ECC gateway when servers fail', () => {
     const elapsed = Date.now() - started;
     expect(error.kind).toBe('timeout');
     expect(elapsed).toBeGreaterThanOrEqual(SOFT_MS - 20);
-    expect(elapsed).toBeLessThan(SOFT_MS + MARGIN_MS);
+    // Ended by the task's own (soft) limit, not by the pool's hard one.
+    expect(error.message).not.toMatch(/hard limit/);
     const next = Date.now();
     expect(await gateway.getState(await answering())).toMatchObject({ state: 'Idle', transition: null });
-    const nextMs = Date.now() - next;
-    console.log(`never answers: timeout after ${elapsed} ms (soft limit ${SOFT_MS} ms); next call answered in ${nextMs} ms`);
-    expect(nextMs).toBeLessThan(200);
+    console.log(`never answers: timeout after ${elapsed} ms (soft limit ${SOFT_MS} ms); next call answered in ${Date.now() - next} ms`);
   });
 
   it('answers other calls while twenty calls hang in the same thread', async () => {
     const { endpoint: silent } = await silentPeer();
-    const hanging = Array.from({ length: 20 }, () => failure(gateway.getState(silent)));
-    await new Promise((r) => setTimeout(r, 50));
+    let settled = 0;
+    const hanging = Array.from({ length: 20 }, () => failure(gateway.getState(silent)).finally(() => settled++));
     const started = Date.now();
     await gateway.getState(await answering());
-    const answeredMs = Date.now() - started;
-    console.log(`one answer among 20 hanging calls on one thread: ${answeredMs} ms`);
-    expect(answeredMs).toBeLessThan(SOFT_MS / 2);
+    console.log(`one answer among 20 hanging calls on one thread: ${Date.now() - started} ms`);
+    // It was answered while the twenty still hung: it did not wait for their limits.
+    expect(settled).toBe(0);
     for (const error of await Promise.all(hanging)) expect(error.kind).toBe('timeout');
   });
 
   it('reports a step that gets no answer as a timeout within its soft limit', async () => {
     const { endpoint: silent } = await silentPeer();
     const started = Date.now();
-    expect((await failure(gateway.step(silent, 'Describe', set, []))).kind).toBe('timeout');
-    expect(Date.now() - started).toBeLessThan(SOFT_MS + MARGIN_MS);
+    const error = await failure(gateway.step(silent, 'Describe', set, []));
+    expect(error.kind).toBe('timeout');
+    expect(error.message).not.toMatch(/hard limit/);
+    expect(Date.now() - started).toBeGreaterThanOrEqual(SOFT_MS - 20);
   });
 
   it('reports an answer that is not XML as garbage', async () => {
@@ -114,7 +113,7 @@ describe('the ECC gateway pool', () => {
       const error = await failure(gateway.getState({ address: '127.0.0.1', port: 1, soapNamespace: 'urn:ecc' }));
       expect(error.kind).toBe('timeout');
       expect(error.message).toMatch(/hard limit of 300 ms/);
-      expect(Date.now() - started).toBeLessThan(300 + MARGIN_MS);
+      expect(Date.now() - started).toBeGreaterThanOrEqual(300 - 20);
       expect(await gateway.getState({ address: '127.0.0.1', port: 2, soapNamespace: 'urn:ecc' })).toBe('fine');
     } finally {
       await gateway.close();
