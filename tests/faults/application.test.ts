@@ -5,7 +5,7 @@
 // documented action; run numbers are neither reused nor skipped. A Start all that fails part
 // way is reported the same way.
 import { spawn } from 'node:child_process';
-import { chmodSync, existsSync, mkdirSync, readFileSync, readdirSync, realpathSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, readFileSync, readdirSync, realpathSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
@@ -15,11 +15,10 @@ import { ApiError } from '../../src/shared/api/errors';
 import type { InterruptedOperation, Job } from '../../src/shared/api/contract';
 import type { EccSimulator } from '../../src/main/ecc/simulator';
 import { nowIso } from '../../src/main/time';
-import { trustHostKey } from '../../src/main/worker-node/known-hosts';
 import { startGrawWriter, type GrawWriter } from '../support/graw-writer';
 import { startServeProcess, type ServeProcess } from '../support/serve-process';
 import { call, closeApp, openApp, overrideChecklist as overrideRigChecklist, rig, waitFor, waitForReport, type Rig } from '../runs/support';
-import { freePort, sshdAvailable, sshdUnavailableReason, startSshd, type TestSshd } from '../support/sshd';
+import { dataDirTrusting, freePort, sshHomeFor, sshdAvailable, sshdUnavailableReason, startSshd, type TestSshd } from '../support/sshd';
 import { tempDir, testApi } from '../support/store';
 import { fakePrograms, type FakePrograms } from '../worker-node/programs';
 
@@ -250,11 +249,8 @@ describe.skipIf(!sshdAvailable())(`the application killed with SIGKILL during or
       .sort();
 
   it('starts again at once, tries the organize job again, and every file of the run ends up in run_0000 once, the log saying what happened', async () => {
-    const dataDir = tempDir('daq-fault-');
-    trustHostKey(join(dataDir, 'known_hosts'), sshd.host, sshd.port, Buffer.from(sshd.hostPublicKey.split(' ')[1] ?? '', 'base64'));
-    const home = tempDir('daq-home-');
-    mkdirSync(join(home, '.ssh'));
-    writeFileSync(join(home, '.ssh', 'config'), `Host 127.0.0.1\n  Port ${sshd.port}\n  User ${sshd.user}\n  IdentityFile ${sshd.privateKeyPath}\n`);
+    const dataDir = dataDirTrusting(sshd, 'daq-fault-');
+    const home = sshHomeFor(sshd);
     // A CoBo whose data router is a real dataRouter process in its own staging folder, every
     // server Ready, files settled after 2 s (the operator's setting): set up, then closed.
     const setup = openApp(dataDir);

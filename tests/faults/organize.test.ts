@@ -9,11 +9,10 @@ import { existsSync, mkdirSync, readFileSync, readdirSync, realpathSync, statSyn
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { Application } from '../../src/main/app/application';
-import { trustHostKey } from '../../src/main/worker-node/known-hosts';
 import { nowIso } from '../../src/main/time';
 import { startGrawWriter, type GrawWriter } from '../support/graw-writer';
 import { tempDir } from '../support/store';
-import { freePort, sshdAvailable, sshdUnavailableReason, startSshd, type TestSshd } from '../support/sshd';
+import { dataDirTrusting, freePort, sshHomeFor, sshdAvailable, sshdUnavailableReason, startSshd, type TestSshd } from '../support/sshd';
 import { fakePrograms, type FakePrograms } from '../worker-node/programs';
 import { call, errorLog, openApp, refusal, rig, waitFor, waitForReport, type AppOptions } from '../runs/support';
 
@@ -66,9 +65,7 @@ describe.skipIf(!sshdAvailable())(`after Stop, on a worker computer over SSH ${s
   });
 
   function sshOptions(jobs: NonNullable<AppOptions['ssh']>['jobs'] = {}): AppOptions {
-    const home = tempDir('daq-home-');
-    mkdirSync(join(home, '.ssh'));
-    writeFileSync(join(home, '.ssh', 'config'), `Host 127.0.0.1\n  Port ${sshd.port}\n  User ${sshd.user}\n  IdentityFile ${sshd.privateKeyPath}\n`);
+    const home = sshHomeFor(sshd);
     return {
       ssh: {
         connect: { sshConfig: { home, env: {} } },
@@ -81,8 +78,7 @@ describe.skipIf(!sshdAvailable())(`after Stop, on a worker computer over SSH ${s
 
   /** The application with one CoBo whose data router (a real process) works in a fresh staging folder. */
   async function world(jobs?: NonNullable<AppOptions['ssh']>['jobs']) {
-    const dataDir = tempDir('daq-faults-');
-    trustHostKey(join(dataDir, 'known_hosts'), sshd.host, sshd.port, Buffer.from(sshd.hostPublicKey.split(' ')[1] ?? '', 'base64'));
+    const dataDir = dataDirTrusting(sshd, 'daq-faults-');
     const r = await rig({ cobos: 1, app: openApp(dataDir, sshOptions(jobs)) });
     const routerId = r.cobos[0]!.dataRouterId;
     const staging = realpathSync(tempDir('daq-staging-'));

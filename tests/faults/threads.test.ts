@@ -4,16 +4,15 @@
 // fails as an error of that server or check, in its row and the log; Piscina replaces the
 // thread, and the next rounds answer again. The worker modules are the product's, wrapped so a
 // test can make a task end its thread (crashing-worker.ts).
-import { mkdirSync, realpathSync, writeFileSync } from 'node:fs';
+import { realpathSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { resolveEccWorker } from '../../src/main/ecc/pool';
 import type { WorkersStatus } from '../../src/shared/api/contract';
 import { nowIso } from '../../src/main/time';
-import { trustHostKey } from '../../src/main/worker-node/known-hosts';
 import { resolveSshWorker } from '../../src/main/worker-node/ssh-pool';
 import { LIMITS, call, errorLog, openApp, rig, waitFor, waitForReport, waitForStatus } from '../runs/support';
-import { freePort, sshdAvailable, sshdUnavailableReason, startSshd, type TestSshd } from '../support/sshd';
+import { dataDirTrusting, freePort, sshHomeFor, sshdAvailable, sshdUnavailableReason, startSshd, type TestSshd } from '../support/sshd';
 import { tempDir } from '../support/store';
 import { fakePrograms, type FakePrograms } from '../worker-node/programs';
 import { CRASH_EXIT_CODE } from './crashing-worker';
@@ -110,11 +109,8 @@ describe.skipIf(!sshdAvailable())(`an SSH worker thread that crashes ${sshdUnava
   });
 
   it("fails the check it carried, the router's row and the log saying so with its last answer kept, and the next check answers on a new thread", async () => {
-    const dataDir = tempDir('daq-faults-');
-    trustHostKey(join(dataDir, 'known_hosts'), sshd.host, sshd.port, Buffer.from(sshd.hostPublicKey.split(' ')[1] ?? '', 'base64'));
-    const home = tempDir('daq-home-');
-    mkdirSync(join(home, '.ssh'));
-    writeFileSync(join(home, '.ssh', 'config'), `Host 127.0.0.1\n  Port ${sshd.port}\n  User ${sshd.user}\n  IdentityFile ${sshd.privateKeyPath}\n`);
+    const dataDir = dataDirTrusting(sshd, 'daq-faults-');
+    const home = sshHomeFor(sshd);
     const app = openApp(dataDir, {
       ssh: {
         connect: { sshConfig: { home, env: {} } },

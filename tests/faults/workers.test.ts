@@ -3,7 +3,7 @@
 // whole application (workers.status as the Status view reads it, the log in its database). Each
 // waits for the state the application reports, then checks what is kept and how it recovers.
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, realpathSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { ChildProcess } from 'node:child_process';
@@ -12,10 +12,9 @@ import type { Application } from '../../src/main/app/application';
 import type { WorkersStatus } from '../../src/shared/api/contract';
 import type { LogEntry } from '../../src/shared/domain';
 import { diskSpaceCommand, parseDiskSpace } from '../../src/main/worker-node/disk';
-import { trustHostKey } from '../../src/main/worker-node/known-hosts';
 import { call, openApp, refusal, waitFor, type AppOptions } from '../runs/support';
 import { tempDir } from '../support/store';
-import { fingerprintOf, freePort, sshdAvailable, sshdUnavailableReason, startSshd, type TestSshd } from '../support/sshd';
+import { dataDirTrusting, fingerprintOf, freePort, sshHomeFor, sshdAvailable, sshdUnavailableReason, startSshd, type TestSshd } from '../support/sshd';
 import { fakePrograms, runLocally, type FakePrograms } from '../worker-node/programs';
 
 // Each SSH command costs up to ~1 s on a loaded machine.
@@ -60,11 +59,8 @@ describe.skipIf(!sshdAvailable())(`worker computer faults over a real OpenSSH se
 
   /** The application checking often, its data directory trusting the server's key, 127.0.0.1 reached through ~/.ssh/config. */
   function app(server: TestSshd, options: { trusted?: boolean } = {}): Application {
-    const dataDir = tempDir('daq-faults-');
-    if (options.trusted !== false) trustHostKey(join(dataDir, 'known_hosts'), server.host, server.port, Buffer.from(server.hostPublicKey.split(' ')[1] ?? '', 'base64'));
-    const home = tempDir('daq-home-');
-    mkdirSync(join(home, '.ssh'));
-    writeFileSync(join(home, '.ssh', 'config'), `Host 127.0.0.1\n  Port ${server.port}\n  User ${server.user}\n  IdentityFile ${server.privateKeyPath}\n`);
+    const dataDir = options.trusted === false ? tempDir('daq-faults-') : dataDirTrusting(server, 'daq-faults-');
+    const home = sshHomeFor(server);
     const ssh: AppOptions['ssh'] = {
       connect: { sshConfig: { home, env: {} } },
       gateway: { checkLimits: { softMs: 5_000, hardMs: 15_000 } },

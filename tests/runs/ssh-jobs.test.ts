@@ -8,10 +8,9 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Application } from '../../src/main/app/application';
 import type { Job } from '../../src/shared/api/contract';
-import { trustHostKey } from '../../src/main/worker-node/known-hosts';
 import { nowIso } from '../../src/main/time';
 import { tempDir } from '../support/store';
-import { freePort, sshdAvailable, sshdUnavailableReason, startSshd, type TestSshd } from '../support/sshd';
+import { dataDirTrusting, freePort, sshHomeFor, sshdAvailable, sshdUnavailableReason, startSshd, type TestSshd } from '../support/sshd';
 import { fakePrograms, type FakePrograms } from '../worker-node/programs';
 import { call, errorLog, openApp, overrideChecklist, refusal, rig, waitFor, waitForReport, type AppOptions } from './support';
 
@@ -39,9 +38,7 @@ describe.skipIf(!sshdAvailable())(`the worker computers over SSH ${sshdUnavailab
 
   function sshOptions(): AppOptions {
     // The routers' address, 127.0.0.1, is resolved through ~/.ssh/config like a real alias.
-    const home = tempDir('daq-home-');
-    mkdirSync(join(home, '.ssh'));
-    writeFileSync(join(home, '.ssh', 'config'), `Host 127.0.0.1\n  Port ${sshd.port}\n  User ${sshd.user}\n  IdentityFile ${sshd.privateKeyPath}\n`);
+    const home = sshHomeFor(sshd);
     return {
       ssh: {
         connect: { sshConfig: { home, env: {} } },
@@ -54,8 +51,7 @@ describe.skipIf(!sshdAvailable())(`the worker computers over SSH ${sshdUnavailab
   }
 
   function trustedDataDir(): string {
-    const dataDir = tempDir('daq-ssh-');
-    trustHostKey(join(dataDir, 'known_hosts'), sshd.host, sshd.port, Buffer.from(sshd.hostPublicKey.split(' ')[1] ?? '', 'base64'));
+    const dataDir = dataDirTrusting(sshd, 'daq-ssh-');
     return dataDir;
   }
 
