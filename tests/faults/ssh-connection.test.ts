@@ -10,20 +10,12 @@ import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { SshError } from '../../src/main/worker-node/connection';
 import { trustHostKey } from '../../src/main/worker-node/known-hosts';
 import { createSshGateway, type SshGateway } from '../../src/main/worker-node/ssh-pool';
 import type { SshConnectSettings, SshHost } from '../../src/main/worker-node/ssh-worker';
 import { freePort, sshdAvailable, sshdUnavailableReason, startSshd, type TestSshd } from '../support/sshd';
+import { failure } from '../support/ssh-failure';
 
-async function failure(promise: Promise<unknown>): Promise<SshError> {
-  const error = await promise.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  expect(error).toBeInstanceOf(SshError);
-  return error as SshError;
-}
 
 /** True while the process exists and is not a zombie (ENVIRONMENT.md: `kill -0` succeeds on one). */
 function alive(pid: number): boolean {

@@ -25,7 +25,6 @@ import { createServer } from 'node:net';
 import { tmpdir, userInfo } from 'node:os';
 import { join } from 'node:path';
 import { trustHostKey } from '../../src/main/worker-node/known-hosts';
-import { tempDir } from './store';
 
 export const SSHD_PATH = '/usr/sbin/sshd';
 const SSH_KEYGEN = 'ssh-keygen';
@@ -400,20 +399,23 @@ export async function startSshd(options: SshdOptions = {}): Promise<TestSshd> {
   return sshd;
 }
 
+// The two below make their folders inside the server's own (removed by its close()): this module
+// is also the benchmark's (bench/scenarios/organize.ts), which runs outside vitest.
+
 /**
  * A home folder whose ~/.ssh/config reaches `server` under the name the setups give the worker
  * computer, 127.0.0.1, as a real alias would (its port, user and key); for `sshConfig.home`.
  */
-export function sshHomeFor(server: Pick<TestSshd, 'port' | 'user' | 'privateKeyPath'>): string {
-  const home = tempDir('daq-home-');
+export function sshHomeFor(server: Pick<TestSshd, 'dir' | 'port' | 'user' | 'privateKeyPath'>): string {
+  const home = mkdtempSync(join(server.dir, 'home-'));
   mkdirSync(join(home, '.ssh'));
   writeFileSync(join(home, '.ssh', 'config'), `Host 127.0.0.1\n  Port ${server.port}\n  User ${server.user}\n  IdentityFile ${server.privateKeyPath}\n`);
   return home;
 }
 
 /** A fresh data directory whose known_hosts trusts `server`'s host key (as an operator's Trust would). */
-export function dataDirTrusting(server: Pick<TestSshd, 'host' | 'port' | 'hostPublicKey'>, prefix = 'daq-ssh-'): string {
-  const dataDir = tempDir(prefix);
+export function dataDirTrusting(server: Pick<TestSshd, 'dir' | 'host' | 'port' | 'hostPublicKey'>, prefix = 'daq-ssh-'): string {
+  const dataDir = mkdtempSync(join(server.dir, prefix));
   trustHostKey(join(dataDir, 'known_hosts'), server.host, server.port, Buffer.from(server.hostPublicKey.split(' ')[1] ?? '', 'base64'));
   return dataDir;
 }

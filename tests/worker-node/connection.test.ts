@@ -10,6 +10,7 @@ import { trustHostKey } from '../../src/main/worker-node/known-hosts';
 import type { HostOverrides } from '../../src/main/worker-node/ssh-config';
 import { tempDir } from '../support/store';
 import { freePort, sshdAvailable, sshdUnavailableReason, startSshd, type TestSshd } from '../support/sshd';
+import { failure } from '../support/ssh-failure';
 
 /** A data directory and a home (with no ~/.ssh/config, known_hosts or agent) for one test. */
 function setting(sshd: TestSshd, extra: Partial<ConnectOptions> = {}, config?: string): { options: ConnectOptions; appFile: string; overrides: HostOverrides } {
@@ -28,14 +29,6 @@ function hostKeyBlob(sshd: TestSshd): Buffer {
   return Buffer.from(sshd.hostPublicKey.split(' ')[1] ?? '', 'base64');
 }
 
-async function failure(promise: Promise<unknown>): Promise<SshError> {
-  const error = await promise.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  expect(error).toBeInstanceOf(SshError);
-  return error as SshError;
-}
 
 const open: SshConnections[] = [];
 function connections(options: ConnectOptions): SshConnections {

@@ -5,22 +5,14 @@ import { tmpdir } from 'node:os';
 import { createServer, type Server, type Socket } from 'node:net';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { SshError } from '../../src/main/worker-node/connection';
 import { trustHostKey } from '../../src/main/worker-node/known-hosts';
 import { createSshGateway, resolveSshWorker, type SshGateway } from '../../src/main/worker-node/ssh-pool';
 import type { SshConnectSettings, SshHost } from '../../src/main/worker-node/ssh-worker';
 import { tempDir } from '../support/store';
 import { freePort, sshdAvailable, sshdUnavailableReason, startSshd, type TestSshd } from '../support/sshd';
 import { fakePrograms, type FakePrograms } from './programs';
+import { failure } from '../support/ssh-failure';
 
-async function failure(promise: Promise<unknown>): Promise<SshError> {
-  const error = await promise.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  expect(error).toBeInstanceOf(SshError);
-  return error as SshError;
-}
 
 it('finds its worker module: ssh-worker.ts from the sources', () => {
   expect(resolveSshWorker().filename).toBe(join(__dirname, '../../src/main/worker-node/ssh-worker.ts'));

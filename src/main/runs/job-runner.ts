@@ -83,8 +83,9 @@ export class JobRunner {
     return this.fixedSettleMs ?? readSettings(this.store).settleSeconds * 1000;
   }
 
-  private get settleTimeoutMs(): number {
-    return Math.max(this.settleMs, this.settleTimeoutOption ?? DEFAULT_SETTLE_TIMEOUT_MS);
+  /** The bound on a router still writing, never below the settle time it waits for. */
+  private settleTimeoutFor(settleMs: number): number {
+    return Math.max(settleMs, this.settleTimeoutOption ?? DEFAULT_SETTLE_TIMEOUT_MS);
   }
 
   /** The jobs due now: pending, or failed with tries left and their pause over. */
@@ -188,11 +189,14 @@ export class JobRunner {
     const staging = await this.gateway.locateStaging(host, details.port);
     if (staging.kind !== 'found') return { ok: false, message: `staging directory not found: ${describeStagingAnswer(staging)}` };
     const stagingDirectory = staging.directory;
-    const giveUpAt = Date.now() + this.settleTimeoutMs;
+    // Read once per job: the waits and the messages of one job keep the settle time it began with.
+    const settleMs = this.settleMs;
+    const settleTimeoutMs = this.settleTimeoutFor(settleMs);
+    const giveUpAt = Date.now() + settleTimeoutMs;
     let moved = 0;
     let destination = '';
     for (;;) {
-      const still = await this.waitForStillFiles(job, host, stagingDirectory, giveUpAt);
+      const still = await this.waitForStillFiles(job, host, stagingDirectory, settleMs, giveUpAt);
       if (still.kind === 'closed') return { ok: false, message: 'the application closed while waiting' };
       if (still.kind === 'writing') {
         const names = still.changing.length > 0 ? still.changing.join(', ') : 'none named';
@@ -200,7 +204,7 @@ export class JobRunner {
           ok: false,
           message:
             `${moved} file(s) moved; ${job.targetName} did not finish writing: its .graw files were still changing after ` +
-            `${duration(this.settleTimeoutMs)} (last changed: ${names}), left in place`,
+            `${duration(settleTimeoutMs)} (last changed: ${names}), left in place`,
         };
       }
       const files = still.files;
@@ -221,7 +225,7 @@ export class JobRunner {
       if (after.length === 0) break;
       // Files that settle and change again at every move are still being written: bounded too.
       if (Date.now() >= giveUpAt) {
-        return { ok: false, message: `${moved} file(s) moved; ${job.targetName} was still writing after ${duration(this.settleTimeoutMs)}: ${after.map((f) => f.name).join(', ')} left in place` };
+        return { ok: false, message: `${moved} file(s) moved; ${job.targetName} was still writing after ${duration(settleTimeoutMs)}: ${after.map((f) => f.name).join(', ')} left in place` };
       }
     }
     return { ok: true, message: moved === 0 && destination === '' ? 'no file to move' : `${moved} file(s) moved to ${destination}` };
@@ -231,8 +235,8 @@ export class JobRunner {
    * Lists the staging folder every settlePollMs until its `.graw` files have stood still for
    * settleMs (each listing a short SSH task of its own), or until `giveUpAt` or the runner closes.
    */
-  private async waitForStillFiles(job: DueJob, host: SshHost, stagingDirectory: string, giveUpAt: number): Promise<StillFiles> {
-    const watch = new SettleWatch(this.settleMs);
+  private async waitForStillFiles(job: DueJob, host: SshHost, stagingDirectory: string, settleMs: number, giveUpAt: number): Promise<StillFiles> {
+    const watch = new SettleWatch(settleMs);
     for (;;) {
       if (this.stopping) return { kind: 'closed' };
       const files = await this.gateway.snapshotStaging(host, stagingDirectory);
@@ -241,7 +245,7 @@ export class JobRunner {
       if (verdict.settled) return { kind: 'still', files };
       if (now >= giveUpAt) return { kind: 'writing', changing: verdict.changing };
       this.setPhase(job, `waiting for ${job.targetName} to finish writing`);
-      await sleep(Math.min(this.settlePollMs, Math.max(0, verdict.stillSince + this.settleMs - now)), this.closing.signal);
+      await sleep(Math.min(this.settlePollMs, Math.max(0, verdict.stillSince + settleMs - now)), this.closing.signal);
     }
   }
 
