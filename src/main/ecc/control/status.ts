@@ -63,12 +63,6 @@ export class EccStatusBoard {
     return this.live.get(id)?.reachable === true;
   }
 
-  /** The state only while it is current; null while not read or while the server does not answer. */
-  currentState(id: number): EccState | null {
-    const live = this.live.get(id);
-    return live?.reachable === true ? live.state : null;
-  }
-
   /** `Ready 40 s ago, not answering` / `not read yet`: how a state that is not current is named in refusals. */
   describeStale(id: number, now = Date.now()): string {
     const live = this.live.get(id);
