@@ -97,8 +97,6 @@ describe('closing the application', () => {
     expect(app.workers.status().dataRouters[0]?.checkedAt).toBeNull();
 
     await app.close();
-    // Ended by the bound, long before any of the calls' limits.
-    expect(Date.now() - since).toBeLessThan(limits.softMs);
     await app.closed;
 
     expect(output.lines().filter((line) => /not open|database/i.test(line))).toEqual([]);

@@ -2,19 +2,19 @@
 // simulated servers received and when, Bring all to Ready and its report of a failure, and the
 // config sets as GetConfigIDs lists them.
 import { describe, expect, it } from 'vitest';
-import type { EccSimulator } from '../../src/main/ecc/simulator';
+import type { EccRequestRecord, EccSimulator } from '../../src/main/ecc/simulator';
 import { nowIso } from '../../src/main/time';
 import type { EccStep } from '../../src/shared/domain';
 import { call, errorLog, refusal, rig, stepRequests, waitFor, waitForReport, waitForStatus, type Rig } from '../runs/support';
 
 const STEP_MS = 150;
 
-/** When each simulator received `step` (ms). */
-function received(sims: EccSimulator[], step: EccStep): number[] {
+/** Each simulator's last `step` request: when it arrived and when it was answered. */
+function received(sims: EccSimulator[], step: EccStep): EccRequestRecord[] {
   return sims.map((sim) => {
     const request = stepRequests(sim).filter((r) => r.operation === step).at(-1);
     if (!request) throw new Error(`A server did not receive ${step}`);
-    return request.time;
+    return request;
   });
 }
 
@@ -24,14 +24,15 @@ async function stepAll(r: Rig, step: 'Describe' | 'Prepare' | 'Configure' | 'Bre
   return waitForReport(r.app, since);
 }
 
-/** `later` were sent only after each of `earlier` had finished its step. */
-function expectAfter(later: number[], earlier: number[]): void {
-  for (const t of later) for (const e of earlier) expect(t).toBeGreaterThanOrEqual(e + STEP_MS);
+/** `later` were sent only after each of `earlier` had been answered. */
+function expectAfter(later: EccRequestRecord[], earlier: EccRequestRecord[]): void {
+  for (const l of later) for (const e of earlier) expect(l.time).toBeGreaterThanOrEqual(e.answeredAt ?? Infinity);
 }
 
-/** All sent together: within less than one step's duration. */
-function expectTogether(times: number[]): void {
-  expect(Math.max(...times) - Math.min(...times)).toBeLessThan(STEP_MS);
+/** All sent together: each arrived before any of them was answered (their steps overlapped). */
+function expectTogether(requests: EccRequestRecord[]): void {
+  const firstAnswer = Math.min(...requests.map((r) => r.answeredAt ?? Infinity));
+  for (const r of requests) expect(r.time).toBeLessThan(firstAnswer);
 }
 
 describe('steps on all ECC servers', () => {

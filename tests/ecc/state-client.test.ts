@@ -14,8 +14,6 @@ import { closedPort, ENVELOPE_OPEN, envelope, failure, faultAnswer, gsoap, httpP
 const WSDL = join(import.meta.dirname, '../../resources/ecc.wsdl');
 const SOFT_MS = 500;
 const limit = { timeoutMs: SOFT_MS };
-/** Scheduling on a loaded test machine. */
-const MARGIN_MS = 300;
 
 const simulators: EccSimulator[] = [];
 afterEach(() => closeEccSimulators(simulators.splice(0)));
@@ -26,7 +24,6 @@ async function simulator(options: EccSimulatorOptions = {}): Promise<EccSimulato
   return sim;
 }
 
-const tick = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 describe('GetState as the simulator receives it', () => {
   for (const namespace of ['urn:ecc', 'urn:http://localhost:8083/', `urn:a&b<c>"d'e`]) {
@@ -144,11 +141,11 @@ describe('failures', () => {
     const endpoint = await tcpPeer((socket) => {
       socket.write(`HTTP/1.1 200 OK\r\nContent-Type: text/xml\r\nContent-Length: ${MAX_ANSWER_BYTES + 1}\r\n\r\n<?xml`);
     });
-    const started = Date.now();
+    // The peer never sends the body: only reading the header can end the call as garbage (a wait
+    // for the body would end at the limit, as a timeout).
     const error = await failure(getState(endpoint, { timeoutMs: 5_000 }));
     expect(error.kind).toBe('garbage');
     expect(error.message).toMatch(/larger than/);
-    expect(Date.now() - started).toBeLessThan(1_000);
   });
 
   it('reports HTTP 500 with a SOAP fault as fault, with its faultcode and faultstring', async () => {
@@ -231,9 +228,7 @@ describe('failures', () => {
     const elapsed = Date.now() - started;
     expect(error).toMatchObject({ kind: 'timeout', message: `No answer within ${SOFT_MS} ms` });
     expect(elapsed).toBeGreaterThanOrEqual(SOFT_MS - 20);
-    expect(elapsed).toBeLessThan(SOFT_MS + MARGIN_MS);
-    await tick(100);
-    expect(closedAt).toBeGreaterThan(0);
+    await expect.poll(() => closedAt).toBeGreaterThan(0);
   });
 
   it('ends at the soft limit however slowly the answer trickles in', async () => {
@@ -244,9 +239,8 @@ describe('failures', () => {
       const timer = setInterval(() => res.write(whole.slice(offset, ++offset)), 50);
       res.on('close', () => clearInterval(timer));
     });
-    const started = Date.now();
-    expect((await failure(getState(peer.endpoint, limit))).kind).toBe('timeout');
-    expect(Date.now() - started).toBeLessThan(SOFT_MS + MARGIN_MS);
+    // The whole answer would take over 50 ms a byte; the soft limit ends it (its own message).
+    expect(await failure(getState(peer.endpoint, limit))).toMatchObject({ kind: 'timeout', message: `No answer within ${SOFT_MS} ms` });
   });
 });
 

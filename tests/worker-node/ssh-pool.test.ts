@@ -111,7 +111,7 @@ describe.skipIf(!sshdAvailable())(`the SSH gateway over a real OpenSSH server ${
     expect(error.message).toContain(sshd.hostKeyFingerprint);
   });
 
-  it('answers unreachable for a closed port, and timeout within the limit for a server that never speaks', async () => {
+  it('answers unreachable for a closed port, and a timeout by the task’s own limit for a server that never speaks', async () => {
     const closed = await freePort();
     expect((await failure(gateway.checkEccServerProcess({ alias: '127.0.0.1', overrides: { ...host.overrides, port: closed } }, 8083))).kind).toBe('unreachable');
 
@@ -119,9 +119,9 @@ describe.skipIf(!sshdAvailable())(`the SSH gateway over a real OpenSSH server ${
     await new Promise<void>((resolve) => silentServer?.listen(0, '127.0.0.1', resolve));
     const address = silentServer.address();
     const port = typeof address === 'object' && address ? address.port : 0;
-    const started = Date.now();
     const error = await failure(gateway.checkEccServerProcess({ alias: '127.0.0.1', overrides: { ...host.overrides, port } }, 8083, { softMs: 500, hardMs: 3_000 }));
+    // The task's own limit ended it (its message names it), not the pool's hard limit.
     expect(error.kind).toBe('timeout');
-    expect(Date.now() - started).toBeLessThan(3_000);
+    expect(error.message).toBe('No answer from 127.0.0.1 within 500 ms');
   });
 });

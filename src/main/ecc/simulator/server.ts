@@ -120,6 +120,8 @@ export interface EccRequestRecord {
   outcome?: number | 'hang' | 'dropped';
   /** The answer's body, when one was sent. */
   response?: string;
+  /** When the answer was sent (ms since the epoch): with `time`, tests tell overlapping calls from sequential ones. */
+  answeredAt?: number;
 }
 
 export interface EccSimulator {
@@ -476,6 +478,7 @@ class Simulator implements EccSimulator {
     if (record) {
       record.outcome = answer.status;
       record.response = answer.body;
+      record.answeredAt = Date.now();
     }
     if (res.destroyed || res.headersSent) return;
     res.writeHead(answer.status, {
