@@ -1,9 +1,10 @@
-// The top bar: application name, the active experiment and its switcher, the connection state
-// and the theme toggle.
+// The top bar: application name, the active experiment and its switcher, the Note button (a
+// shift note from any view), the connection state and the theme toggle.
 import type { Experiment } from '../../../shared/domain';
 import { CONNECTION_LABELS, type ConnectionState } from '../api/connection';
 import { useMutation } from '../api/hooks';
 import { useAppStore, useReadOnly } from '../state/app-store';
+import { NoteButton } from './notes/NoteButton';
 
 const CONNECTION_ICONS: Record<ConnectionState, string> = {
   connecting: '◌',
@@ -63,6 +64,7 @@ export function Header({ experiments }: { experiments: Experiment[] | undefined 
     <header className="app-header">
       <h1>AT-TPC DAQ Control</h1>
       {experiments ? <ExperimentSwitcher experiments={experiments} /> : <p className="experiment-none">Loading…</p>}
+      <NoteButton experimentName={experiments?.find((experiment) => experiment.active)?.name} />
       <div className="header-end">
         <ConnectionStatus />
         <button type="button" className="button-quiet" aria-pressed={theme === 'light'} onClick={toggleTheme}>
