@@ -1,5 +1,5 @@
-// The top bar: application name, the active experiment and its switcher, the Note button (a
-// shift note from any view), the connection state and the theme toggle.
+// The top bar: application name, the active experiment and its switcher, the connection state,
+// the theme toggle and the Note button (a shift note from any view).
 import type { Experiment } from '../../../shared/domain';
 import { CONNECTION_LABELS, type ConnectionState } from '../api/connection';
 import { useMutation } from '../api/hooks';
@@ -64,12 +64,13 @@ export function Header({ experiments }: { experiments: Experiment[] | undefined 
     <header className="app-header">
       <h1>AT-TPC DAQ Control</h1>
       {experiments ? <ExperimentSwitcher experiments={experiments} /> : <p className="experiment-none">Loading…</p>}
-      <NoteButton experimentName={experiments?.find((experiment) => experiment.active)?.name} />
       <div className="header-end">
         <ConnectionStatus />
         <button type="button" className="button-quiet" aria-pressed={theme === 'light'} onClick={toggleTheme}>
           Light theme
         </button>
+        {/* Last, so that the keyboard meets the header's controls in the order they had before it. */}
+        <NoteButton experimentName={experiments?.find((experiment) => experiment.active)?.name} />
       </div>
     </header>
   );
