@@ -262,7 +262,33 @@ export interface RunSheet {
   experiment: Experiment;
   observables: Observable[];
   runs: Run[];
+  /** The shift notes that name one of these runs, oldest first (corrected ones too, marked). */
+  notes: ShiftNote[];
 }
+
+/**
+ * A shift note: free text in the experiment's logbook, written once and never changed. A
+ * correction is a new note that names the one it corrects (`corrects`); the corrected note then
+ * names it (`correctedBy`). A note stands while nothing corrects it.
+ */
+export interface ShiftNote {
+  id: number;
+  experimentId: number;
+  /** When it was written (ISO time). */
+  time: string;
+  /** The operating-system user who wrote it (as in the audit trail). */
+  author: string;
+  text: string;
+  /** The run it is about; null when it is about none. */
+  runNumber: number | null;
+  /** The note this one corrects; null for a first entry. */
+  corrects: number | null;
+  /** The note that corrects this one; null while it stands. */
+  correctedBy: number | null;
+}
+
+/** The longest shift note (characters). */
+export const NOTE_MAX_LENGTH = 10_000;
 
 export interface LogEntry {
   id: number;

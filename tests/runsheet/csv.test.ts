@@ -37,9 +37,9 @@ describe('runSheet.exportCsv', () => {
     const { fileName, csv } = await api.call('runSheet.exportCsv', {});
     expect(fileName).toBe('e20009-run-sheet.csv');
     expect(csv).toBe(
-      'Run,Class,Title,Start,Stop,Config,Beam energy (MeV/u),Events\r\n' +
-        '0,Beam,First beam,2025-03-01T12:00:00.000Z,2025-03-01T13:00:00.000Z,"cobo,mutant",10.5,1200\r\n' +
-        '1,Testing,,2025-03-01T14:00:00.000Z,,cobo,,\r\n',
+      'Run,Class,Title,Start,Stop,Config,Beam energy (MeV/u),Events,Notes\r\n' +
+        '0,Beam,First beam,2025-03-01T12:00:00.000Z,2025-03-01T13:00:00.000Z,"cobo,mutant",10.5,1200,\r\n' +
+        '1,Testing,,2025-03-01T14:00:00.000Z,,cobo,,,\r\n',
     );
   });
 
@@ -54,9 +54,9 @@ describe('runSheet.exportCsv', () => {
     });
     const { csv } = await api.call('runSheet.exportCsv', {});
     const [header, row] = csv.split('\r\n');
-    expect(header).toBe('Run,Class,Title,Start,Stop,Config,"Note, short (""free"")"');
+    expect(header).toBe('Run,Class,Title,Start,Stop,Config,"Note, short (""free"")",Notes');
     expect(row).toContain(',"Beam ""tune"", take 2",');
-    expect(csv.endsWith(',"line one\nline two"\r\n')).toBe(true);
+    expect(csv.endsWith(',"line one\nline two",\r\n')).toBe(true);
   });
 
   it('keeps text that a spreadsheet would run as a formula from running, and numbers as they are', async () => {
@@ -71,7 +71,7 @@ describe('runSheet.exportCsv', () => {
     });
     const [, row] = (await api.call('runSheet.exportCsv', {})).csv.split('\r\n');
     expect(row).toContain(`,"'=HYPERLINK(""http://example.invalid"",""click"")",`);
-    expect(row!.endsWith(",'@SUM(1+1),-2.5")).toBe(true);
+    expect(row!.endsWith(",'@SUM(1+1),-2.5,")).toBe(true);
   });
 
   it('orders the observable columns by the display order, after a reorder too', async () => {
@@ -83,8 +83,8 @@ describe('runSheet.exportCsv', () => {
     await api.call('runs.update', { id: run.id, measurements: { [a.id]: 1, [b.id]: 2, [c.id]: 3 } });
     await api.call('observables.reorder', { order: [c.id, a.id, b.id] });
     const lines = (await api.call('runSheet.exportCsv', {})).csv.split('\r\n');
-    expect(lines[0]!.endsWith(',Config,C,A,B')).toBe(true);
-    expect(lines[1]!.endsWith(',3,1,2')).toBe(true);
+    expect(lines[0]!.endsWith(',Config,C,A,B,Notes')).toBe(true);
+    expect(lines[1]!.endsWith(',3,1,2,')).toBe(true);
   });
 
   it('exports the experiment named, and only its runs', async () => {
@@ -93,7 +93,7 @@ describe('runSheet.exportCsv', () => {
     api.run();
     const { fileName, csv } = await api.call('runSheet.exportCsv', { experimentId: other.id });
     expect(fileName).toBe('e21001-run-sheet.csv');
-    expect(csv).toBe('Run,Class,Title,Start,Stop,Config\r\n');
+    expect(csv).toBe('Run,Class,Title,Start,Stop,Config,Notes\r\n');
   });
 
   it('is refused when there is no experiment', async () => {

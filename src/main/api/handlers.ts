@@ -5,6 +5,7 @@ import { eccControlHandlers } from '../ecc/control/handlers';
 import type { EccControl } from '../ecc/control/control';
 import { experimentHandlers } from '../experiments/handlers';
 import { logHandlers } from '../log/handlers';
+import { noteHandlers } from '../notes/handlers';
 import type { JobRunner } from '../runs/job-runner';
 import type { LeftoverFiles } from '../runs/leftovers';
 import type { RunControl } from '../runs/run-control';
@@ -47,6 +48,7 @@ export function createHandlers(services: ControlServices | null): Handlers {
     ...setupHandlers,
     ...runSheetHandlers,
     ...logHandlers,
+    ...noteHandlers,
     ...settingsHandlers(),
     ...eccControlHandlers(services?.ecc ?? null),
     ...runControlHandlers(services?.runs ?? null, services?.jobs ?? null, services?.leftovers ?? null),

@@ -166,9 +166,9 @@ export interface PageRequest {
  * One page of a newest-first listing. `conditions` are fixed SQL fragments whose values are
  * all bound parameters; one row more than the page is read to learn whether more remain.
  */
-function readPage<Row extends { id: number }, T>(
+export function readPage<Row extends { id: number }, T>(
   store: Store,
-  table: 'log_entry' | 'audit_entry',
+  table: 'log_entry' | 'audit_entry' | 'shift_note_entry',
   conditions: { sql: string; params: unknown[] }[],
   page: PageRequest,
   toItem: (row: Row) => T,

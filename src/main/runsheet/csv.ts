@@ -1,5 +1,5 @@
 // The run sheet as CSV (RFC 4180), for spreadsheets and analysis scripts.
-import type { MeasurementValue, Observable, RunSheet } from '../../shared/domain';
+import type { MeasurementValue, Observable, RunSheet, ShiftNote } from '../../shared/domain';
 
 const LINE_END = '\r\n';
 
@@ -31,11 +31,40 @@ function valueText(value: MeasurementValue | undefined): string {
   return typeof value === 'string' ? neutralizeFormula(value) : String(value);
 }
 
-/** The whole sheet: one row per run by number, one column per observable in display order. */
-export function runSheetCsv(sheet: Pick<RunSheet, 'observables' | 'runs'>): string {
+/**
+ * A run's notes in one cell, oldest first, one a line: only those that stand, so a correction
+ * takes the place of the note it corrects (the logbook itself keeps both).
+ */
+export function notesText(notes: readonly ShiftNote[]): string {
+  return notes
+    .filter((note) => note.correctedBy === null)
+    .map((note) => `${note.time} ${note.author}${note.corrects === null ? '' : ` (correcting note ${note.corrects})`}: ${note.text}`)
+    .join('\n');
+}
+
+/**
+ * The whole sheet: one row per run by number, one column per observable in display order, then
+ * the run's notes.
+ */
+export function runSheetCsv(sheet: Pick<RunSheet, 'observables' | 'runs' | 'notes'>): string {
   const observables = [...sheet.observables].sort((a, b) => a.displayOrder - b.displayOrder || a.id - b.id);
   const runs = [...sheet.runs].sort((a, b) => a.number - b.number);
-  const header = ['Run', 'Class', 'Title', 'Start', 'Stop', 'Config', ...observables.map((o) => neutralizeFormula(observableHeading(o)))];
+  const notesByRun = new Map<number | null, ShiftNote[]>();
+  for (const note of [...sheet.notes].sort((a, b) => a.id - b.id)) {
+    const ofRun = notesByRun.get(note.runNumber);
+    if (ofRun) ofRun.push(note);
+    else notesByRun.set(note.runNumber, [note]);
+  }
+  const header = [
+    'Run',
+    'Class',
+    'Title',
+    'Start',
+    'Stop',
+    'Config',
+    ...observables.map((o) => neutralizeFormula(observableHeading(o))),
+    'Notes',
+  ];
   const rows = runs.map((run) => [
     String(run.number),
     run.runClass,
@@ -44,6 +73,7 @@ export function runSheetCsv(sheet: Pick<RunSheet, 'observables' | 'runs'>): stri
     run.stopTime ?? '',
     neutralizeFormula(run.configName),
     ...observables.map((observable) => valueText(run.measurements[observable.id])),
+    neutralizeFormula(notesText(notesByRun.get(run.number) ?? [])),
   ]);
   return toCsv([header, ...rows]);
 }

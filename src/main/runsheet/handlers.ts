@@ -5,6 +5,7 @@ import { parseMeasurement, type Experiment, type Observable, type Run, type Valu
 import { defineHandlers } from '../api/handler';
 import type { Store } from '../db/store';
 import { resolveExperiment, resolveExperimentOrNone } from '../experiments/queries';
+import { listRunNotes } from '../notes/queries';
 import { runSheetCsv, runSheetFileName } from './csv';
 import {
   copyMeasurements,
@@ -81,19 +82,28 @@ const observableTarget = (observable: Pick<Observable, 'id' | 'name'>) => `obser
 
 export const runSheetHandlers = defineHandlers({
   'runSheet.get': {
-    reads: ['experiment', 'run', 'observable', 'measurement'],
+    reads: ['experiment', 'run', 'observable', 'measurement', 'shift_note'],
     run: (input, { store }) => {
       const experiment = resolveExperimentOrNone(store, input.experimentId);
       if (!experiment) return null;
-      return { experiment, observables: listObservables(store, experiment.id), runs: listRuns(store, experiment.id) };
+      return {
+        experiment,
+        observables: listObservables(store, experiment.id),
+        runs: listRuns(store, experiment.id),
+        notes: listRunNotes(store, experiment.id),
+      };
     },
   },
 
   'runSheet.exportCsv': {
-    reads: ['experiment', 'run', 'observable', 'measurement'],
+    reads: ['experiment', 'run', 'observable', 'measurement', 'shift_note'],
     run: (input, { store }) => {
       const experiment = resolveExperiment(store, input.experimentId);
-      const csv = runSheetCsv({ observables: listObservables(store, experiment.id), runs: listRuns(store, experiment.id) });
+      const csv = runSheetCsv({
+        observables: listObservables(store, experiment.id),
+        runs: listRuns(store, experiment.id),
+        notes: listRunNotes(store, experiment.id),
+      });
       return { fileName: runSheetFileName(experiment.name), csv };
     },
   },

@@ -9,6 +9,7 @@ import { Banners } from './views/Banners';
 import { Header } from './views/Header';
 import { AuditView } from './views/log/AuditView';
 import { LogView } from './views/log/LogView';
+import { NotesView } from './views/notes/NotesView';
 import { RunSheetView } from './views/runsheet/RunSheetView';
 import { SetupView } from './views/setup/SetupView';
 import { Notifications } from './views/status/Notifications';
@@ -18,6 +19,7 @@ import { Welcome } from './views/Welcome';
 const VIEWS = [
   { id: 'status', label: 'Status' },
   { id: 'runsheet', label: 'Run sheet' },
+  { id: 'notes', label: 'Notes' },
   { id: 'setup', label: 'Setup' },
   { id: 'log', label: 'Log' },
   { id: 'audit', label: 'Audit trail' },
@@ -72,6 +74,9 @@ export function App() {
           <Tabs.Content value="status">{noExperiment ? <Welcome onCreateOwn={() => showView('setup')} /> : <StatusView />}</Tabs.Content>
           <Tabs.Content value="runsheet">
             <RunSheetView />
+          </Tabs.Content>
+          <Tabs.Content value="notes">
+            <NotesView />
           </Tabs.Content>
           <Tabs.Content value="setup">
             <SetupView />

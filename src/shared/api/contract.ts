@@ -19,6 +19,7 @@ import {
   id,
   logLevel,
   measurementInput,
+  NOTE_MAX_LENGTH,
   observableName,
   port,
   remotePath,
@@ -40,6 +41,7 @@ import {
   type Run,
   type RunSheet,
   type Setup,
+  type ShiftNote,
 } from '../domain';
 import { setupDocument, type SetupDocument } from '../setup-document';
 import { settingsFields, type Settings } from '../settings';
@@ -99,6 +101,8 @@ const pageInput = {
   limit: z.number().int().min(1).max(1000).default(100),
   beforeId: id.optional(),
 };
+
+const runNumber = z.number({ error: 'Must be a run number' }).int('Must be a whole number').min(0, 'Must be 0 or more');
 
 // --- ECC control, runs and jobs: what their operations answer ---------------------------------
 
@@ -552,13 +556,13 @@ export const operations = {
   // --- Run sheet -----------------------------------------------------------------------------
   'runSheet.get': {
     kind: 'query',
-    summary: "An experiment's observables (in display order) and runs with their measurements; null when there is no experiment.",
+    summary: "An experiment's observables (in display order), runs with their measurements, and the shift notes about its runs; null when there is no experiment.",
     input: z.object(experimentRef),
     output: returns<RunSheet | null>(),
   },
   'runSheet.exportCsv': {
     kind: 'query',
-    summary: 'The run sheet as CSV: number, class, title, start, stop, config, then one column per observable in display order.',
+    summary: 'The run sheet as CSV: number, class, title, start, stop, config, one column per observable in display order, then the notes about the run.',
     input: z.object(experimentRef),
     output: returns<{ fileName: string; csv: string }>(),
   },
@@ -602,6 +606,36 @@ export const operations = {
     summary: "Copy the title, class and every measurement of the previous run into this run.",
     input: z.object({ id }),
     output: returns<Run>(),
+  },
+
+  // --- Shift notes ---------------------------------------------------------------------------
+  'notes.add': {
+    kind: 'mutation',
+    summary:
+      "Write a shift note in the experiment's logbook, signed with the operating-system user, optionally about a run; with corrects, it is the correction of an earlier note (never changed itself).",
+    input: z.object({
+      ...experimentRef,
+      text: z
+        .string({ error: 'Required' })
+        .trim()
+        .min(1, 'Required: write what the note says')
+        .max(NOTE_MAX_LENGTH, `At most ${NOTE_MAX_LENGTH} characters`),
+      /** Absent in a correction: the corrected note's run; null: about no run. */
+      runNumber: runNumber.nullable().optional(),
+      corrects: id.optional(),
+    }),
+    output: returns<ShiftNote>(),
+  },
+  'notes.list': {
+    kind: 'query',
+    summary: "The experiment's shift notes, newest first, optionally those about one run or containing a text, a page at a time.",
+    input: z.object({
+      ...experimentRef,
+      search: z.string().trim().max(200, 'At most 200 characters').optional(),
+      runNumber: runNumber.optional(),
+      ...pageInput,
+    }),
+    output: returns<Page<ShiftNote>>(),
   },
 
   // --- ECC control ---------------------------------------------------------------------------

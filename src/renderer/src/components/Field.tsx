@@ -95,6 +95,13 @@ export function SelectField({ label, error, hint, units, className, children, ..
   );
 }
 
+type TextAreaFieldProps = FrameProps & Omit<ComponentProps<'textarea'>, 'id' | 'className'> & { className?: string | undefined };
+
+/** Free text over several lines (a shift note). */
+export function TextAreaField({ label, error, hint, className, ...textarea }: TextAreaFieldProps) {
+  return <FieldFrame label={label} error={error} hint={hint} className={className} control={(control) => <textarea {...control} {...textarea} />} />;
+}
+
 interface CheckboxProps extends Omit<ComponentProps<'input'>, 'id' | 'type'> {
   label: string;
   error?: string | undefined;

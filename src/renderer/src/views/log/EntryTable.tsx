@@ -138,7 +138,7 @@ export function useLastPage<T>(page: Page<T> | undefined): Page<T> | undefined {
   return page ?? last;
 }
 
-type EntryList = 'log.list' | 'audit.list';
+type EntryList = 'log.list' | 'audit.list' | 'notes.list';
 type EntryOf<K extends EntryList> = OutputOf<K> extends Page<infer T> ? T : never;
 
 /** The page of `list` that the pager is on, live while it is the newest; the filters start it again. */

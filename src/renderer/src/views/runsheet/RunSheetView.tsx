@@ -1,11 +1,11 @@
 // The electronic run sheet of the active experiment: every run (newest first) with its
-// measurements, the form of the selected run, the observables (the sheet's columns), a plot of
-// one numeric observable against run number, and the CSV export. Everything is a live
-// subscription; a read-only connection sees it all and can change nothing. A push hands back
-// the runs and observables it did not change as the same objects (useSubscription), so the
-// memoized table, form, observables and plot skip what did not change.
+// measurements and, under it, its shift notes; the form of the selected run, the observables
+// (the sheet's columns), a plot of one numeric observable against run number, and the CSV
+// export. Everything is a live subscription; a read-only connection sees it all and can change
+// nothing. A push hands back the runs and observables it did not change as the same objects
+// (useSubscription), so the memoized table, form, observables and plot skip what did not change.
 import { useCallback, useMemo, useState } from 'react';
-import type { Run } from '../../../../shared/domain';
+import type { Run, ShiftNote } from '../../../../shared/domain';
 import { useSubscription } from '../../api/hooks';
 import { useReadOnly } from '../../state/app-store';
 import { FormError } from '../../components/Field';
@@ -29,6 +29,17 @@ export function RunSheetView() {
 
   const runs = sheet?.runs;
   const runsNewestFirst = useMemo(() => [...(runs ?? [])].sort((a, b) => b.number - a.number), [runs]);
+  const notes = sheet?.notes;
+  const notesByRun = useMemo(() => {
+    const byRun = new Map<number, ShiftNote[]>();
+    for (const note of notes ?? []) {
+      if (note.runNumber === null) continue;
+      const ofRun = byRun.get(note.runNumber);
+      if (ofRun) ofRun.push(note);
+      else byRun.set(note.runNumber, [note]);
+    }
+    return byRun;
+  }, [notes]);
   const onDirtyChange = useCallback((dirty: boolean, runId: number) => {
     setEditorDirty(dirty);
     // The form follows the newest run until something is typed into it: then it stays on its
@@ -79,6 +90,7 @@ export function RunSheetView() {
         currentRunId={currentRunId}
         selectedRunId={selected?.id ?? null}
         onSelect={onSelect}
+        notesByRun={notesByRun}
       />
       <div className={styles.columns}>
         {selected ? (

@@ -1,6 +1,7 @@
 // The runs of the experiment as a table (TanStack Table): number, class, title, start, stop and
 // duration, config, then one column per observable in display order. Newest first; a header
-// button sorts by its column. The run number is the button that opens the run in the form.
+// button sorts by its column. The run number is the button that opens the run in the form. A run's
+// shift notes are shown in a row of their own under it.
 import {
   createColumnHelper,
   createSortedRowModel,
@@ -12,10 +13,11 @@ import {
   type SortingState,
 } from '@tanstack/react-table';
 import { ArrowDownWideNarrow, ArrowUpDown, ArrowUpNarrowWide } from 'lucide-react';
-import { memo, useMemo, useState } from 'react';
-import type { Observable, Run } from '../../../../shared/domain';
+import { Fragment, memo, useMemo, useState } from 'react';
+import type { Observable, Run, ShiftNote } from '../../../../shared/domain';
 import { cx } from '../../components/cx';
 import { formatDateTime, formatDuration, useNow } from '../../components/time';
+import { NoteEntry } from '../notes/NotesView';
 import { observableHeading, runDurationMs, valueText } from './format';
 import styles from './runsheet.module.css';
 
@@ -85,10 +87,12 @@ interface RunTableProps {
   currentRunId: number | null;
   selectedRunId: number | null;
   onSelect: (run: Run) => void;
+  /** The shift notes about each run, by run number, oldest first. */
+  notesByRun: ReadonlyMap<number, ShiftNote[]>;
 }
 
 /** Memoized: a push that changed nothing it shows (runs, observables) leaves it alone. */
-export const RunTable = memo(function RunTable({ experimentName, runs, observables, currentRunId, selectedRunId, onSelect }: RunTableProps) {
+export const RunTable = memo(function RunTable({ experimentName, runs, observables, currentRunId, selectedRunId, onSelect, notesByRun }: RunTableProps) {
   const [sorting, setSorting] = useState<SortingState>([{ id: 'number', desc: true }]);
 
   const columns = useMemo(
@@ -191,23 +195,39 @@ export const RunTable = memo(function RunTable({ experimentName, runs, observabl
               </td>
             </tr>
           ) : (
-            table.getRowModel().rows.map((row) => (
-              <tr key={row.id} className={cx(row.original.id === selectedRunId && styles.selected)}>
-                {row.getAllCells().map((cell) => {
-                  const meta = cell.column.columnDef.meta;
-                  const className = cx(meta?.numeric && 'num', meta?.className);
-                  return meta?.rowHeader ? (
-                    <th key={cell.id} scope="row" className={className}>
-                      <table.FlexRender cell={cell} />
-                    </th>
-                  ) : (
-                    <td key={cell.id} className={className}>
-                      <table.FlexRender cell={cell} />
-                    </td>
-                  );
-                })}
-              </tr>
-            ))
+            table.getRowModel().rows.map((row) => {
+              const notes = notesByRun.get(row.original.number);
+              return (
+                <Fragment key={row.id}>
+                  <tr className={cx(row.original.id === selectedRunId && styles.selected)}>
+                    {row.getAllCells().map((cell) => {
+                      const meta = cell.column.columnDef.meta;
+                      const className = cx(meta?.numeric && 'num', meta?.className);
+                      return meta?.rowHeader ? (
+                        <th key={cell.id} scope="row" className={className}>
+                          <table.FlexRender cell={cell} />
+                        </th>
+                      ) : (
+                        <td key={cell.id} className={className}>
+                          <table.FlexRender cell={cell} />
+                        </td>
+                      );
+                    })}
+                  </tr>
+                  {notes ? (
+                    <tr className={styles.notesRow}>
+                      <td colSpan={columnCount}>
+                        <ol className="notes" aria-label={`Notes of run ${row.original.number}`}>
+                          {notes.map((note) => (
+                            <NoteEntry key={note.id} note={note} />
+                          ))}
+                        </ol>
+                      </td>
+                    </tr>
+                  ) : null}
+                </Fragment>
+              );
+            })
           )}
         </tbody>
       </table>
