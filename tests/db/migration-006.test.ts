@@ -1,4 +1,4 @@
-// Migration 008 (shift notes): it applies on a database of the schema before it with its data,
+// Migration 006 (shift notes): it applies on a database of the schema before it with its data,
 // and the new table refuses notes that break its rules, and any change or removal of a note.
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -7,9 +7,9 @@ import { Store } from '../../src/main/db/store';
 import { tempDir } from '../support/store';
 
 /** The schema version this migration makes (its place in the list: renumbered at merges). */
-const VERSION = migrations.findIndex((migration) => migration.name === '008-shift-notes') + 1;
+const VERSION = migrations.findIndex((migration) => migration.name === '006-shift-notes') + 1;
 
-describe('migration 008: shift_note', () => {
+describe('migration 006: shift_note', () => {
   it('upgrades the schema before it, keeping its data, and enforces the rules of a note', () => {
     expect(VERSION).toBeGreaterThan(5);
     const file = join(tempDir(), 'daq.sqlite');
