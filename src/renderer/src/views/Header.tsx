@@ -1,9 +1,10 @@
-// The top bar: application name, the active experiment and its switcher, the connection state
-// and the theme toggle.
+// The top bar: application name, the active experiment and its switcher, the connection state,
+// the theme toggle and the About dialog.
 import type { Experiment } from '../../../shared/domain';
 import { CONNECTION_LABELS, type ConnectionState } from '../api/connection';
 import { useMutation } from '../api/hooks';
 import { useAppStore, useReadOnly } from '../state/app-store';
+import { AboutButton } from './About';
 
 const CONNECTION_ICONS: Record<ConnectionState, string> = {
   connecting: '◌',
@@ -68,6 +69,7 @@ export function Header({ experiments }: { experiments: Experiment[] | undefined 
         <button type="button" className="button-quiet" aria-pressed={theme === 'light'} onClick={toggleTheme}>
           Light theme
         </button>
+        <AboutButton />
       </div>
     </header>
   );
