@@ -2,13 +2,16 @@
 // over IPC, and Electron's security checklist. Everything else lives in Node-testable modules.
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { BrowserWindow, app, dialog, ipcMain, session, shell, type WebContents } from 'electron';
+import { BrowserWindow, Menu, app, dialog, ipcMain, session, shell, type WebContents } from 'electron';
 import { CONTENT_SECURITY_POLICY } from './api/http-security';
+import { ipcCaller } from './api/caller';
 import { registerIpc } from './api/ipc';
 import { openApplication, type Application } from './app/application';
 import { registerFileDialogs } from './app/file-dialogs';
+import { aboutMessageBox, applicationMenuTemplate } from './app/menu';
 import { defaultDataDir } from './app/paths';
 import { electronNativeBinding } from './native';
+import type { AppInfo } from '../shared/domain';
 
 const mainDir = dirname(fileURLToPath(import.meta.url));
 const devServerUrl = !app.isPackaged ? process.env.ELECTRON_RENDERER_URL : undefined;
@@ -73,6 +76,18 @@ function createWindow(): void {
   else void mainWindow.loadFile(indexHtml);
 }
 
+/** Help > About: the same facts as the interface's About dialog, from app.info. */
+async function showAbout(): Promise<void> {
+  if (!application) return;
+  const info = await application.service.call('app.info', {}, ipcCaller());
+  if (!info.ok) {
+    dialog.showErrorBox('About AT-TPC DAQ Control', info.error.message);
+    return;
+  }
+  const options = aboutMessageBox(info.value as AppInfo);
+  await (mainWindow ? dialog.showMessageBox(mainWindow, options) : dialog.showMessageBox(options));
+}
+
 function start(): void {
   try {
     application = openApplication({ dataDir, nativeBinding: electronNativeBinding({ packaged: app.isPackaged }) });
@@ -95,6 +110,7 @@ function start(): void {
   ses.setPermissionRequestHandler((_contents, _permission, callback) => callback(false));
   ses.setPermissionCheckHandler(() => false);
 
+  Menu.setApplicationMenu(Menu.buildFromTemplate(applicationMenuTemplate(process.platform, () => void showAbout())));
   createWindow();
 }
 

@@ -13,6 +13,15 @@ export interface WorkerFile {
 }
 
 /**
+ * Where a built worker entry may be, seen from the folder of the bundled module that starts it:
+ * that module may be out/main/index.js or a chunk below it (out/main/chunks/). Packaged, the same
+ * folders are inside resources/app.asar, which Electron reads in worker threads too.
+ */
+export function builtWorkerCandidates(callerDir: string, builtName: string): string[] {
+  return [join(callerDir, builtName), join(callerDir, '..', builtName), join(callerDir, '..', '..', builtName)];
+}
+
+/**
  * `sourceName` sits beside the calling module (`moduleUrl`) in the sources; `builtName` is the
  * build entry's file (e.g. `ecc-worker.js`), in out/main next to the bundle.
  */
@@ -23,8 +32,7 @@ export function resolveWorkerFile(moduleUrl: string, sourceName: string, builtNa
     // hook compiles the worker, which Piscina loads with require() first.
     return { filename: join(here, sourceName), execArgv: ['--require', createRequire(moduleUrl).resolve('tsx/cjs')] };
   }
-  // The calling module may be bundled into out/main/index.js or into a chunk below it.
-  const candidates = [join(here, builtName), join(here, '..', builtName), join(here, '..', '..', builtName)];
+  const candidates = builtWorkerCandidates(here, builtName);
   const found = candidates.find((file) => existsSync(file));
   if (!found) throw new Error(`The worker ${builtName} is not next to the main bundle: looked for ${candidates.join(', ')}`);
   return { filename: found, execArgv: [] };

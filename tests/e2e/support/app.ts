@@ -1,5 +1,6 @@
 // Steps the specs share, written the way an operator works: by labels and roles, waiting for
 // what the application shows.
+import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { expect, request as requests, type APIRequestContext, type Locator, type Page } from '@playwright/test';
 import type { ApiResult } from '../../../src/shared/api/errors';
@@ -13,6 +14,16 @@ export async function openApp(page: Page, server: RunningServer, view: ViewName 
   await expect(page.getByRole('heading', { level: 1, name: 'AT-TPC DAQ Control' })).toBeVisible();
   await expect(page.getByRole('status', { name: 'Connection' })).toHaveText(/Connected/);
   await showView(page, view);
+}
+
+/** The About dialog (in the header) says this application's version and the data directory it was given. */
+export async function expectAbout(page: Page, dataDir: string): Promise<void> {
+  const version = (JSON.parse(readFileSync(fileURLToPath(new URL('../../../package.json', import.meta.url)), 'utf8')) as { version: string }).version;
+  await page.getByRole('button', { name: 'About', exact: true }).click();
+  const about = page.getByRole('dialog', { name: 'About AT-TPC DAQ Control' });
+  await expect(about.getByRole('definition')).toHaveText([version, dataDir, /^\d+$/]);
+  await about.getByRole('button', { name: 'Close' }).click();
+  await expect(about).toBeHidden();
 }
 
 /** Shows one of the views through its tab, as an operator does. */

@@ -1,9 +1,10 @@
 // The top bar: application name, the active experiment and its switcher, the connection state,
-// the theme toggle and the Note button (a shift note from any view).
+// the theme toggle, the About dialog and the Note button (a shift note from any view).
 import type { Experiment } from '../../../shared/domain';
 import { CONNECTION_LABELS, type ConnectionState } from '../api/connection';
 import { useMutation } from '../api/hooks';
 import { useAppStore, useReadOnly } from '../state/app-store';
+import { AboutButton } from './About';
 import { NoteButton } from './notes/NoteButton';
 
 const CONNECTION_ICONS: Record<ConnectionState, string> = {
@@ -69,6 +70,7 @@ export function Header({ experiments }: { experiments: Experiment[] | undefined 
         <button type="button" className="button-quiet" aria-pressed={theme === 'light'} onClick={toggleTheme}>
           Light theme
         </button>
+        <AboutButton />
         {/* Last, so that the keyboard meets the header's controls in the order they had before it. */}
         <NoteButton experimentName={experiments?.find((experiment) => experiment.active)?.name} />
       </div>
