@@ -20,6 +20,8 @@ class InputTooDeepError extends ApiError {
   }
 }
 
+const readOnlyRefusal = () => new ApiError('READ_ONLY', 'This connection is read-only: it can watch but not change anything');
+
 export interface ApiServiceOptions {
   store: Store;
   handlers: Handlers;
@@ -103,6 +105,9 @@ export class ApiService {
     // operation cannot mix them up.
     let named: string | undefined;
     try {
+      // A read-only caller (a monitor) is refused any change before its input is even read: every
+      // mutation answers 403, whatever was sent with it.
+      if (caller.readOnly && isOperationName(name) && !isQuery(name) && !nestedDeeperThan(rawInput)) throw readOnlyRefusal();
       ({ name: parsedName, input } = this.parse(name, rawInput));
       const ctx = this.context(caller, (target) => {
         named = target;
@@ -111,7 +116,7 @@ export class ApiService {
         const handler = this.options.handlers[parsedName] as QueryHandler<QueryName>;
         return { ok: true, value: await handler.run(input as never, ctx) };
       }
-      if (caller.readOnly) throw new ApiError('READ_ONLY', 'This connection is read-only: it can watch but not change anything');
+      if (caller.readOnly) throw readOnlyRefusal();
       const handler = this.options.handlers[parsedName] as MutationHandler<never>;
       const value = await handler.run(input as never, ctx);
       this.audit(caller, parsedName, input, true, named, 'ok');
