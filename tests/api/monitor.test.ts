@@ -11,7 +11,10 @@ import { OPERATION_NAMES, isQuery } from '../../src/shared/api/contract';
 import type { ServerMessage } from '../../src/shared/api/transport';
 import { MONITOR_TOKEN_REPLACED_CODE, type MonitorStatus } from '../../src/shared/monitor';
 import { TestSocket, cookieFrom, onCleanup, request, startTestServer, type Answer, type TestServer } from './support';
-import { tempDir } from '../support/store';
+import { ApiService } from '../../src/main/api/service';
+import { handlers } from '../../src/main/api/handlers';
+import type { Handlers, QueryHandler } from '../../src/main/api/handler';
+import { monitor as monitorCaller, operator, tempDir, tempStore } from '../support/store';
 
 type Data = Extract<ServerMessage, { type: 'data' }>;
 type Result = Extract<ServerMessage, { type: 'result' }>;
@@ -295,5 +298,33 @@ describe('the monitor setting', () => {
     onCleanup(() => application.close());
     await application.monitor.opened;
     expect(application.monitor.status()).toMatchObject({ listening: true, source: 'command line', settings: { enabled: true, host: '127.0.0.1', port: 0 } });
+  });
+});
+
+describe('many monitors on one change', () => {
+  it('run each query once per change for all the subscribers with the same input, and push the result to every one', async () => {
+    const store = tempStore();
+    let runs = 0;
+    const settingsGet = handlers['settings.get'] as QueryHandler<'settings.get'>;
+    const counted: Handlers = {
+      ...handlers,
+      'settings.get': { reads: settingsGet.reads, run: (input, ctx) => (runs++, settingsGet.run(input, ctx)) },
+    };
+    const service = new ApiService({ store, handlers: counted, app: { version: 'test', dataDir: '/tmp/test' } });
+    onCleanup(() => service.close());
+    const latest = new Map<number, number>();
+    const callers = [operator, ...Array.from({ length: 20 }, () => monitorCaller)];
+    callers.forEach((caller, i) =>
+      service.subscribe('settings.get', {}, caller, (result) => {
+        if (result.ok) latest.set(i, (result.value as { settleSeconds: number }).settleSeconds);
+      }),
+    );
+    await expect.poll(() => latest.size).toBe(callers.length);
+    const before = runs;
+
+    expect((await service.call('settings.update', { settleSeconds: 42 }, operator)).ok).toBe(true);
+    await expect.poll(() => [...latest.values()].every((value) => value === 42)).toBe(true);
+    // One run for the operator's window, one for all the (read-only) monitors.
+    expect(runs - before).toBe(2);
   });
 });
