@@ -8,6 +8,7 @@ import { fileURLToPath } from 'node:url';
 import { formatTable, machine, writeResults } from './lib/report';
 import type { BenchOptions, Scenario, ScenarioResult } from './lib/scenario';
 import { memory } from './scenarios/memory';
+import { monitors } from './scenarios/monitors';
 import { organize } from './scenarios/organize';
 import { ready } from './scenarios/ready';
 import { refresh } from './scenarios/refresh';
@@ -15,7 +16,7 @@ import { responsive } from './scenarios/responsive';
 import { transition } from './scenarios/transition';
 
 /** In the order of the issue; the transition scenario (a browser) runs last. */
-const SCENARIOS: Scenario[] = [refresh, responsive, ready, organize, memory, transition];
+const SCENARIOS: Scenario[] = [refresh, responsive, ready, organize, memory, monitors, transition];
 
 const RESULTS_DIR = fileURLToPath(new URL('./results/', import.meta.url));
 

@@ -90,7 +90,12 @@ async function showAbout(): Promise<void> {
 
 function start(): void {
   try {
-    application = openApplication({ dataDir, nativeBinding: electronNativeBinding({ packaged: app.isPackaged }) });
+    application = openApplication({
+      dataDir,
+      nativeBinding: electronNativeBinding({ packaged: app.isPackaged }),
+      // The read-only monitors (when Setup opens them) get the built interface this window shows.
+      monitor: devServerUrl ? {} : { staticDir: dirname(indexHtml) },
+    });
   } catch (error) {
     dialog.showErrorBox('AT-TPC DAQ Control cannot start', error instanceof Error ? error.message : String(error));
     app.exit(1);

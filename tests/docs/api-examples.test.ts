@@ -2,12 +2,12 @@
 // fresh data directory. This test starts that server as a real process and runs every example,
 // in order, with bash and curl.
 import { spawnSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startServeProcess, type ServeProcess } from '../support/serve-process';
-import { tempDir } from '../support/store';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 
@@ -35,15 +35,21 @@ describe('the curl examples of docs/api.md', () => {
   let server: ServeProcess | undefined;
   let origin = '';
   let token = '';
+  let dataDir: string | undefined;
 
   beforeAll(async () => {
-    const dataDir = tempDir('daq-docs-');
+    // Its own folder, removed after all the examples: tempDir's would go after the first test,
+    // under the running server (which then cannot write a new file there, e.g. monitor.newToken's).
+    dataDir = mkdtempSync(join(tmpdir(), 'daq-docs-'));
     // As `npm run serve -- --data DIR --port N` (which builds first when needed), on a free port.
     server = await startServeProcess({ script: join(root, 'scripts/serve.mjs'), args: ['--data', dataDir, '--port', '0'], cwd: root, startTimeoutMs: 170_000 });
     ({ origin, token } = server);
   }, 180_000);
 
-  afterAll(() => server?.stop());
+  afterAll(async () => {
+    await server?.stop();
+    if (dataDir) rmSync(dataDir, { recursive: true, force: true });
+  });
 
   it('documents every operation of the contract', async () => {
     const { OPERATION_NAMES } = await import('../../src/shared/api/contract');

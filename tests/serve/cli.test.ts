@@ -34,6 +34,7 @@ describe('parseServeArgs', () => {
       help: false,
     });
     expect(parseServeArgs(['--port=9000', '--data=/x', '--host=[::1]'], env)).toMatchObject({ port: 9000, dataDir: '/x', host: '::1' });
+    expect(parseServeArgs(['--monitor-port', '0', '--monitor-host=[::1]'], env)).toMatchObject({ monitorPort: 0, monitorHost: '::1' });
     expect(parseServeArgs(['--help'], env).help).toBe(true);
     expect(parseServeArgs(['-h'], env).help).toBe(true);
   });
@@ -54,6 +55,10 @@ describe('parseServeArgs', () => {
       [['--read-only=yes'], /--read-only takes no value/],
       [['--port', '1', '--port', '2'], /--port is given twice/],
       [['serve'], /Unexpected argument "serve"/],
+      [['--monitor-port', '70000'], /--monitor-port must be a whole number from 0 to 65535.*"70000"/],
+      [['--monitor-port'], /--monitor-port needs a value/],
+      [['--monitor-host', 'a b'], /--monitor-host must be an address/],
+      [['--monitor-port', '1', '--monitor-port', '2'], /--monitor-port is given twice/],
     ];
     for (const [argv, message] of cases) {
       expect(() => parseServeArgs(argv, env), argv.join(' ')).toThrow(UsageError);
@@ -63,7 +68,7 @@ describe('parseServeArgs', () => {
 
   it('documents every option in the help', () => {
     const help = usage('/data/dir');
-    for (const option of ['--data DIR', '--port N', '--host H', '--read-only', '--help']) expect(help).toContain(option);
+    for (const option of ['--data DIR', '--port N', '--host H', '--read-only', '--monitor-port N', '--monitor-host H', '--help']) expect(help).toContain(option);
     expect(help).toContain('/data/dir');
     expect(help).toContain('8765');
   });
@@ -113,6 +118,48 @@ describe('startServe', () => {
       body: JSON.stringify({ name: 'e1' }),
     });
     expect(answer.status).toBe(403);
+  });
+
+  it('prints the monitor address with the monitor token when --monitor-port opens it, and serves it read-only', async () => {
+    const dataDir = tempDir();
+    const lines: string[] = [];
+    const running = await startServe(
+      { dataDir, port: 0, host: '127.0.0.1', readOnly: false, monitorPort: 0, help: false },
+      (line) => lines.push(line),
+      () => {},
+    );
+    onCleanup(() => running.stop());
+    const monitor = running.application.monitor.status();
+    expect(lines).toHaveLength(4);
+    expect(lines[3]).toBe(`  Monitor: ${monitor.url}/?token=${monitor.token} (read-only, for the other screens)`);
+    expect(lines[3]).not.toContain(running.application.token);
+    const link = /^ {2}Monitor: (\S+) /.exec(lines[3] as string)?.[1] as string;
+    const login = await request(link);
+    expect(login.status).toBe(303);
+    const refused = await request(`${monitor.url}/api/experiments.create`, { method: 'POST', headers: { Cookie: cookieFrom(login) }, body: '{"name":"e1"}' });
+    expect(refused.status).toBe(403);
+  });
+
+  it('fails to start when the monitor asked for on the command line cannot listen', async () => {
+    const first = await startServe({ dataDir: tempDir(), port: 0, host: '127.0.0.1', readOnly: false, help: false }, () => {}, () => {});
+    onCleanup(() => first.stop());
+    const dataDir = tempDir();
+    await expect(
+      startServe({ dataDir, port: 0, host: '127.0.0.1', readOnly: false, monitorPort: first.server.port, help: false }, () => {}, () => {}),
+    ).rejects.toThrow(/The monitor cannot be served: port: port \d+ is already in use/);
+    // The data directory was released.
+    expect(existsSync(join(dataDir, LOCK_OWNER_FILE))).toBe(false);
+  });
+
+  it('warns loudly when the monitor listens beyond this computer', async () => {
+    const warnings: string[] = [];
+    const running = await startServe(
+      { dataDir: tempDir(), port: 0, host: '127.0.0.1', readOnly: false, monitorPort: 0, monitorHost: '0.0.0.0', help: false },
+      () => {},
+      (line) => warnings.push(line),
+    );
+    onCleanup(() => running.stop());
+    expect(warnings.join('\n')).toMatch(/WARNING: listening on 0\.0\.0\.0.*\n.*can watch the DAQ/);
   });
 
   it('warns loudly when listening beyond this computer', async () => {

@@ -11,6 +11,8 @@ export interface ServeProcessOptions {
   cwd?: string;
   /** How long it may take to print its link (default 20 s; longer when it builds first). */
   startTimeoutMs?: number;
+  /** It serves a monitor too (--monitor-port): wait for its "Monitor:" line as well. */
+  monitor?: boolean;
 }
 
 export interface ServeProcess {
@@ -21,6 +23,8 @@ export interface ServeProcess {
   origin: string;
   port: number;
   token: string;
+  /** The monitor link it printed (with the monitor token), when asked to wait for it. */
+  monitorUrl?: string;
   /** Everything it printed so far (stdout and stderr), for failure messages. */
   output(): string;
   /** Resolves with the exit code (null after a signal) once it has ended. */
@@ -58,7 +62,7 @@ export async function startServeProcess(options: ServeProcessOptions): Promise<S
     const onData = (chunk: string) => {
       output += chunk;
       const match = /Open:\s+(http:\/\/\S+)/.exec(output);
-      if (match?.[1]) {
+      if (match?.[1] && (!options.monitor || /Monitor:\s+http:\/\/\S+/.test(output))) {
         clearTimeout(timer);
         resolve(match[1]);
       }
@@ -73,9 +77,11 @@ export async function startServeProcess(options: ServeProcessOptions): Promise<S
   const parsed = new URL(url);
   const token = parsed.searchParams.get('token');
   if (!token) throw new Error(`The printed link has no token: ${url}`);
+  const monitorUrl = options.monitor ? /Monitor:\s+(http:\/\/\S+)/.exec(output)?.[1] : undefined;
   return {
     child,
     url,
+    ...(monitorUrl ? { monitorUrl } : {}),
     origin: parsed.origin,
     port: Number(parsed.port),
     token,

@@ -19,6 +19,7 @@ import { workerHandlers } from '../worker-node/handlers';
 import { remoteLogHandlers } from '../worker-node/remote-log-handlers';
 import { appHandlers } from './app-handlers';
 import type { Handlers } from './handler';
+import { monitorHandlers, type MonitorControl } from './monitor-handlers';
 
 /** What the operations that drive the hardware act through (made by openApplication). */
 export interface ControlServices {
@@ -38,6 +39,8 @@ export interface ControlServices {
   demo?: Demo;
   /** Called once the demo experiment is active (its config sets are read, its computers checked). */
   onDemoCreated?: (experimentId: number) => void;
+  /** The read-only monitor listener (absent: refused). */
+  monitor?: MonitorControl;
 }
 
 /** The map over the control services; without them, the operations that need them are refused. */
@@ -55,6 +58,7 @@ export function createHandlers(services: ControlServices | null): Handlers {
     ...workerHandlers(services?.workers ?? null, services?.onHostTrusted),
     ...remoteLogHandlers(services?.remoteLogs ?? null),
     ...demoHandlers(services?.demo ?? null, services?.onDemoCreated),
+    ...monitorHandlers(services?.monitor ?? null),
   };
 }
 

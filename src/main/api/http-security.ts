@@ -95,3 +95,15 @@ export function isAllowedOrigin(originHeader: string | undefined, hostHeader: st
   if (!hostHeader) return false;
   return originHeader.toLowerCase() === `http://${hostHeader.toLowerCase()}`;
 }
+
+/**
+ * What is said when a listener is opened beyond this computer (serve mode's --host, a monitor's
+ * address): who can then do what, and that nothing is encrypted.
+ */
+export function exposureWarning(host: string, what: 'control the DAQ' | 'watch the DAQ'): string[] {
+  return [
+    `WARNING: listening on ${host}, not on this computer only.`,
+    `Anyone who can reach this address and learns the token can ${what}.`,
+    'The connection is not encrypted (plain HTTP): use it only on a trusted network.',
+  ];
+}

@@ -7,6 +7,7 @@ import type { Duplex } from 'node:stream';
 import { HTTP_STATUS, type ApiErrorData, type ApiResult, type ErrorCode } from '../../shared/api/errors';
 import { API_PATH_PREFIX, WEBSOCKET_PATH } from '../../shared/api/transport';
 import type { Application } from '../app/application';
+import { TOKEN_FILE } from '../app/token';
 import { httpCaller } from './caller';
 import {
   isAllowedHost,
@@ -34,6 +35,10 @@ export interface HttpServerOptions {
   staticDir?: string;
   maxBodyBytes?: number;
   heartbeatMs?: number;
+  /** Called when a WebSocket client connects or goes away. */
+  onClientsChange?: () => void;
+  /** The data directory's file that holds this server's token, named on the sign-in page. */
+  tokenFile?: string;
 }
 
 export interface HttpServer {
@@ -41,7 +46,12 @@ export interface HttpServer {
   readonly url: string;
   readonly port: number;
   readonly host: string;
-  close(): Promise<void>;
+  /** WebSocket clients connected now. */
+  readonly connections: number;
+  /** Closes every WebSocket with a code and a reason the client can show; the server stays open. */
+  disconnect(code: number, reason: string): void;
+  /** Stops listening; the WebSockets are closed as going away, for `reason`. */
+  close(reason?: string): Promise<void>;
 }
 
 class BodyTooLarge extends Error {}
@@ -62,13 +72,13 @@ function sendError(res: ServerResponse, status: number, code: ErrorCode, message
 const UNAUTHORIZED_MESSAGE =
   'Missing or wrong API token: open the address the server printed (http://…/?token=…), or send Authorization: Bearer <token>';
 
-function sendUnauthorizedPage(res: ServerResponse): void {
+function sendUnauthorizedPage(res: ServerResponse, tokenFile: string): void {
   const html = `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>AT-TPC DAQ: sign-in needed</title></head>
 <body style="font-family: sans-serif; max-width: 40em; margin: 3em auto">
 <h1>AT-TPC DAQ control</h1>
 <p>This page needs the API token. Open the address printed by the server when it started,
-the one that ends in <code>/?token=…</code>. It is also in the file <code>api-token</code> in the data directory.</p>
+the one that ends in <code>/?token=…</code>. It is also in the file <code>${tokenFile}</code> in the data directory.</p>
 </body></html>
 `;
   res.statusCode = 401;
@@ -110,10 +120,16 @@ export async function startHttpServer(options: HttpServerOptions): Promise<HttpS
   const readOnly = options.readOnly === true || application.readOnly;
   const maxBodyBytes = options.maxBodyBytes ?? MAX_BODY_BYTES;
   const loopback = isLoopback(host);
+  const tokenFile = options.tokenFile ?? TOKEN_FILE;
   let port = options.port ?? 0;
 
   const callerFor = (req: IncomingMessage) => httpCaller(req.socket.remoteAddress, readOnly);
-  const sockets = new ApiSocketServer({ service: application.service, callerFor, heartbeatMs: options.heartbeatMs });
+  const sockets = new ApiSocketServer({
+    service: application.service,
+    callerFor,
+    heartbeatMs: options.heartbeatMs,
+    onClientsChange: options.onClientsChange,
+  });
 
   /** The checks every request and upgrade passes first; returns the refusal, if any. */
   const refusal = (req: IncomingMessage, changes: boolean): { status: number; code: ErrorCode; message: string } | undefined => {
@@ -192,7 +208,7 @@ export async function startHttpServer(options: HttpServerOptions): Promise<HttpS
     if (queryToken !== null && !isApi && (req.method === 'GET' || req.method === 'HEAD')) {
       res.setHeader('Cache-Control', 'no-store');
       if (!tokensEqual(queryToken, application.token)) {
-        sendUnauthorizedPage(res);
+        sendUnauthorizedPage(res, tokenFile);
         return;
       }
       url.searchParams.delete('token');
@@ -206,7 +222,7 @@ export async function startHttpServer(options: HttpServerOptions): Promise<HttpS
     if (!isAuthorized(req, application.token, port)) {
       res.setHeader('Cache-Control', 'no-store');
       res.setHeader('WWW-Authenticate', 'Bearer realm="attpc-daq"');
-      if (wantsHtml(req, pathname)) sendUnauthorizedPage(res);
+      if (wantsHtml(req, pathname)) sendUnauthorizedPage(res, tokenFile);
       else sendError(res, 401, 'UNAUTHORIZED', UNAUTHORIZED_MESSAGE);
       return;
     }
@@ -289,10 +305,16 @@ export async function startHttpServer(options: HttpServerOptions): Promise<HttpS
     url: `http://${urlHost}:${port}`,
     port,
     host,
-    close() {
+    get connections() {
+      return sockets.clientCount;
+    },
+    disconnect(code, reason) {
+      sockets.disconnectAll(code, reason);
+    },
+    close(reason) {
       closing ??= (async () => {
         const stopped = new Promise<void>((resolve) => server.close(() => resolve()));
-        await sockets.close();
+        await sockets.close(reason);
         server.closeAllConnections();
         await stopped;
       })();

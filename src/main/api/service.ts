@@ -20,6 +20,8 @@ class InputTooDeepError extends ApiError {
   }
 }
 
+const readOnlyRefusal = () => new ApiError('READ_ONLY', 'This connection is read-only: it can watch but not change anything');
+
 export interface ApiServiceOptions {
   store: Store;
   handlers: Handlers;
@@ -39,6 +41,12 @@ interface Subscription {
   /** Ends what the handler's `watch` began. */
   unwatch?: (() => void) | undefined;
 }
+
+interface SharedRun {
+  result: ApiResult<unknown>;
+  serialized: string;
+}
+type SharedRuns = Map<string, Promise<SharedRun>>;
 
 /** Turns anything thrown by a handler into an ApiError a caller can act on. */
 export function toApiError(error: unknown): ApiError {
@@ -103,6 +111,9 @@ export class ApiService {
     // operation cannot mix them up.
     let named: string | undefined;
     try {
+      // A read-only caller (a monitor) is refused any change before its input is even read: every
+      // mutation answers 403, whatever was sent with it.
+      if (caller.readOnly && isOperationName(name) && !isQuery(name) && !nestedDeeperThan(rawInput)) throw readOnlyRefusal();
       ({ name: parsedName, input } = this.parse(name, rawInput));
       const ctx = this.context(caller, (target) => {
         named = target;
@@ -111,7 +122,7 @@ export class ApiService {
         const handler = this.options.handlers[parsedName] as QueryHandler<QueryName>;
         return { ok: true, value: await handler.run(input as never, ctx) };
       }
-      if (caller.readOnly) throw new ApiError('READ_ONLY', 'This connection is read-only: it can watch but not change anything');
+      if (caller.readOnly) throw readOnlyRefusal();
       const handler = this.options.handlers[parsedName] as MutationHandler<never>;
       const value = await handler.run(input as never, ctx);
       this.audit(caller, parsedName, input, true, named, 'ok');
@@ -217,24 +228,29 @@ export class ApiService {
       this.flushScheduled = false;
       const dirty = new Set(this.dirty);
       this.dirty.clear();
+      // Subscribers of the same query with the same input (a control window and twenty monitors
+      // watching one status) share one run of it per flush, and its serialization.
+      const shared: SharedRuns = new Map();
       for (const subscription of this.subscriptions) {
-        if ([...subscription.reads].some((table) => dirty.has(table))) void this.refresh(subscription);
+        if ([...subscription.reads].some((table) => dirty.has(table))) void this.refresh(subscription, shared);
       }
     });
   }
 
-  private async refresh(subscription: Subscription): Promise<void> {
+  private async refresh(subscription: Subscription, shared?: SharedRuns): Promise<void> {
     if (subscription.running) {
       subscription.again = true;
       return;
     }
     subscription.running = true;
     try {
+      let runs = shared;
       do {
         subscription.again = false;
-        const result = await this.call(subscription.name, subscription.input, subscription.caller);
+        const { result, serialized } = await this.run(subscription, runs);
+        // A re-run asked for meanwhile reads the changes made since: never the flush's shared run.
+        runs = undefined;
         if (subscription.closed) return;
-        const serialized = JSON.stringify(result);
         if (serialized !== subscription.last) {
           subscription.last = serialized;
           subscription.push(result);
@@ -243,6 +259,23 @@ export class ApiService {
     } finally {
       subscription.running = false;
     }
+  }
+
+  /** The subscription's query run, or the run of the same query this flush already began. */
+  private run(subscription: Subscription, shared: SharedRuns | undefined): Promise<SharedRun> {
+    const once = async (): Promise<SharedRun> => {
+      const result = await this.call(subscription.name, subscription.input, subscription.caller);
+      return { result, serialized: JSON.stringify(result) };
+    };
+    if (!shared) return once();
+    // Queries answer the same to every caller but for whether it is read-only (app.info says so).
+    const key = `${subscription.name}\0${subscription.caller.readOnly}\0${JSON.stringify(subscription.input)}`;
+    let running = shared.get(key);
+    if (!running) {
+      running = once();
+      shared.set(key, running);
+    }
+    return running;
   }
 
   get subscriptionCount(): number {

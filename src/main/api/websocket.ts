@@ -43,6 +43,8 @@ export interface ApiSocketServerOptions {
   /** Decides who the socket's requests come from, from the upgrade request. */
   callerFor(req: IncomingMessage): Caller;
   heartbeatMs?: number;
+  /** Called when a client connects or goes away (what shows how many are connected). */
+  onClientsChange?: (() => void) | undefined;
 }
 
 /** A WebSocket server (noServer) that speaks the API; the HTTP server hands it authorized upgrades. */
@@ -75,7 +77,11 @@ export class ApiSocketServer {
     this.alive.set(ws, true);
     ws.on('pong', () => this.alive.set(ws, true));
     ws.on('error', () => ws.terminate());
-    ws.on('close', () => subscriptions.close());
+    ws.on('close', () => {
+      subscriptions.close();
+      this.options.onClientsChange?.();
+    });
+    this.options.onClientsChange?.();
 
     const send = (message: ServerMessage): void => {
       if (ws.readyState !== WebSocket.OPEN) return;
@@ -119,10 +125,15 @@ export class ApiSocketServer {
     return this.wss.clients.size;
   }
 
-  /** Closes every socket (going away) and stops the heartbeat. */
-  close(): Promise<void> {
+  /** Closes every socket with a code and a reason the client can show; the server stays open. */
+  disconnectAll(code: number, reason: string): void {
+    for (const ws of this.wss.clients) ws.close(code, reason);
+  }
+
+  /** Closes every socket (going away, for `reason`) and stops the heartbeat. */
+  close(reason = 'Server shutting down'): Promise<void> {
     clearInterval(this.heartbeat);
-    for (const ws of this.wss.clients) ws.close(1001, 'Server shutting down');
+    this.disconnectAll(1001, reason);
     return new Promise((resolve) => {
       // Sockets that do not finish the closing handshake promptly are cut.
       const timer = setTimeout(() => {

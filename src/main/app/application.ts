@@ -26,6 +26,7 @@ import type { SshConnectSettings } from '../worker-node/ssh-worker';
 import { listEccServers } from '../setup/queries';
 import { lockDataDir } from './lock';
 import { appVersion } from './paths';
+import { MonitorListener, type MonitorOptions } from './monitor';
 import { readOrCreateToken } from './token';
 
 export const DATABASE_FILE = 'daq.sqlite';
@@ -55,6 +56,8 @@ export interface ApplicationOptions {
   closeTimeoutMs?: number;
   /** better-sqlite3's addon; by default Electron's build inside Electron, node_modules' build in Node. */
   nativeBinding?: string;
+  /** The read-only monitor listener: what it serves, and serve mode's command-line choice. */
+  monitor?: Pick<MonitorOptions, 'staticDir' | 'commandLine' | 'heartbeatMs'>;
   /** ECC control: the gateway's limits and threads, how steps are followed, the schedule. */
   ecc?: {
     gateway?: EccGatewayOptions;
@@ -89,6 +92,8 @@ export interface Application {
   readonly sshScheduler: SshScheduler;
   readonly remoteLogs: RemoteLogs;
   readonly demo: Demo;
+  /** The read-only monitors' listener (open when its setting, or serve mode's command line, says so). */
+  readonly monitor: MonitorListener;
   /**
    * Stops the schedules, refuses new requests, waits for the work under way (refresh rounds,
    * steps and operations, SSH checks, after-stop jobs, remote log reads) for at most
@@ -142,6 +147,14 @@ export function openApplication(options: ApplicationOptions): Application {
     const sshScheduler = new SshScheduler(openedStore, workers, jobs, options.ssh?.schedule || {});
     const demo = new Demo(openedStore, dataDir, () => openedService.invalidate(['demo_status']));
     const remoteLogs = new RemoteLogs(openedStore, openedSshGateway, host, () => openedService.invalidate(['remote_logs']), options.ssh?.remoteLogs);
+    // The monitors are served the service made just below (it is read only when they open).
+    const monitor: MonitorListener = new MonitorListener({
+      ...options.monitor,
+      dataDir,
+      store: openedStore,
+      service: (): ApiService => openedService,
+      onChange: () => openedService.invalidate(['monitor_status']),
+    });
     const openedService = new ApiService({
       store: openedStore,
       handlers: createHandlers({
@@ -158,11 +171,13 @@ export function openApplication(options: ApplicationOptions): Application {
         onDemoCreated: (experimentId) => {
           for (const server of listEccServers(openedStore, experimentId)) ecc.requestConfigSetsRefresh(server.id);
         },
+        monitor,
       }),
       app: { version, dataDir },
     });
     // The demo's simulators run while it is the active experiment.
     void demo.resume();
+    void monitor.open();
     if (options.ecc?.schedule !== false) scheduler.start();
     if (options.ssh?.schedule !== false) sshScheduler.start();
     let closing: Promise<void> | undefined;
@@ -172,6 +187,7 @@ export function openApplication(options: ApplicationOptions): Application {
     const close = async (): Promise<void> => {
       try {
         // Nothing new starts: no timer, no subscription, no request (ECC control refuses them).
+        const monitorClosed = monitor.close();
         scheduler.stop();
         sshScheduler.stop();
         openedService.close();
@@ -181,7 +197,7 @@ export function openApplication(options: ApplicationOptions): Application {
         const remoteReads = remoteLogs.idle();
         remoteLogs.close();
         // The work under way ends within its own time limits; what it found is written.
-        const inFlight = Promise.allSettled([scheduler.idle(), sshScheduler.idle(), ecc.idle(), workers.idle(), jobs.idle(), remoteReads]);
+        const inFlight = Promise.allSettled([monitorClosed, scheduler.idle(), sshScheduler.idle(), ecc.idle(), workers.idle(), jobs.idle(), remoteReads]);
         if (!(await settlesWithin(inFlight, closeTimeoutMs))) {
           console.warn(`Closing: work under way after ${closeTimeoutMs} ms is abandoned (it writes nothing when it ends)`);
         }
@@ -213,6 +229,7 @@ export function openApplication(options: ApplicationOptions): Application {
       sshScheduler,
       remoteLogs,
       demo,
+      monitor,
       closed: whenClosed,
       close() {
         closing ??= close();

@@ -4,7 +4,8 @@ import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { startHttpServer, type HttpServer } from '../api/http-server';
-import { isLoopback } from '../api/http-security';
+import { exposureWarning, isLoopback } from '../api/http-security';
+import { DEFAULT_MONITOR_PORT, DEFAULT_MONITOR_SETTINGS } from '../../shared/monitor';
 import { openApplication, type Application } from './application';
 import { DATA_DIR_ENV, defaultDataDir, projectRoot } from './paths';
 
@@ -16,6 +17,9 @@ export interface ServeOptions {
   port: number;
   host: string;
   readOnly: boolean;
+  /** --monitor-port / --monitor-host: the read-only monitor opens there for this process. */
+  monitorPort?: number;
+  monitorHost?: string;
   help: boolean;
 }
 
@@ -40,10 +44,20 @@ Options:
   --host H       Address to listen on. Default: ${DEFAULT_HOST} (this computer only).
                  Any other address exposes the API to the network, protected by the token only.
   --read-only    Nothing can be changed through this server: it can only watch.
+  --monitor-port N
+                 Also serve a read-only monitor of this same application on port N (0 = any
+                 free port), with its own token, for the other screens of the control room.
+                 Default: the setting in Setup (port ${DEFAULT_MONITOR_PORT} when first enabled there).
+  --monitor-host H
+                 Address the monitor listens on. Default: the setting in Setup, else
+                 ${DEFAULT_MONITOR_SETTINGS.host}. Any other address lets other computers watch, with the monitor token.
+                 Either option opens the monitor for this run, whatever the stored setting says.
   -h, --help     Show this help and exit.
 
 Open the printed address (it carries the API token) in a browser. Scripts send the token as
-"Authorization: Bearer <token>"; it is kept in <data directory>/api-token.
+"Authorization: Bearer <token>"; it is kept in <data directory>/api-token. The monitor's
+address (printed as "Monitor:") carries the monitor token, kept in <data directory>/monitor-token:
+it can watch everything and change nothing.
 `;
 }
 
@@ -93,6 +107,22 @@ export function parseServeArgs(argv: readonly string[], env: NodeJS.ProcessEnv =
         options.host = host.replace(/^\[(.*)\]$/, '$1');
         break;
       }
+      case '--monitor-port': {
+        once();
+        const text = value();
+        if (!/^\d{1,5}$/.test(text) || Number(text) > 65535) {
+          throw new UsageError(`--monitor-port must be a whole number from 0 to 65535 (0 = any free port), not "${text}"`);
+        }
+        options.monitorPort = Number(text);
+        break;
+      }
+      case '--monitor-host': {
+        once();
+        const host = value().trim();
+        if (host === '' || /[\s/]/.test(host)) throw new UsageError(`--monitor-host must be an address or host name, not "${host}"`);
+        options.monitorHost = host.replace(/^\[(.*)\]$/, '$1');
+        break;
+      }
       case '--read-only':
         if (inline !== undefined) throw new UsageError('--read-only takes no value');
         options.readOnly = true;
@@ -109,13 +139,22 @@ export function parseServeArgs(argv: readonly string[], env: NodeJS.ProcessEnv =
   return options;
 }
 
-/** The lines printed once the server listens, exactly as documented. */
-export function startupLines(dataDir: string, url: string, token: string, readOnly: boolean): string[] {
+/** The lines printed once the server listens, exactly as documented; the monitor's when it is open. */
+export function startupLines(dataDir: string, url: string, token: string, readOnly: boolean, monitorLink?: string | null): string[] {
   return [
     `AT-TPC DAQ control, data in ${dataDir}`,
     `  Open:  ${url}/?token=${token}${readOnly ? ' (read-only)' : ''}`,
     `  Token: ${token}`,
+    ...(monitorLink ? [`  Monitor: ${monitorLink} (read-only, for the other screens)`] : []),
   ];
+}
+
+/** The warning for a listener beyond this computer, said loudly. */
+function warnIfExposed(host: string, what: Parameters<typeof exposureWarning>[1], warn: (line: string) => void): void {
+  if (isLoopback(host)) return;
+  warn('');
+  for (const line of exposureWarning(host, what)) warn(`*** ${line} ***`);
+  warn('');
 }
 
 export interface RunningServer {
@@ -145,11 +184,19 @@ export async function startServe(
   print: (line: string) => void = (line) => console.log(line),
   warn: (line: string) => void = (line) => console.error(line),
 ): Promise<RunningServer> {
-  const application = openApplication({ dataDir: options.dataDir, readOnly: options.readOnly });
+  const staticDir = rendererDir();
+  const commandLine = {
+    ...(options.monitorHost !== undefined ? { host: options.monitorHost } : {}),
+    ...(options.monitorPort !== undefined ? { port: options.monitorPort } : {}),
+  };
+  const application = openApplication({ dataDir: options.dataDir, readOnly: options.readOnly, monitor: { staticDir, commandLine } });
   let server: HttpServer;
   try {
-    const staticDir = rendererDir();
     if (!staticDir) warn('No built user interface (out/renderer): serving the API only. Run `npx electron-vite build`.');
+    await application.monitor.opened;
+    const monitor = application.monitor.status();
+    // Asked for on the command line: not serving it is a failure to start, like --port's.
+    if (monitor.source === 'command line' && monitor.error !== null) throw new Error(`The monitor cannot be served: ${monitor.error}`);
     server = await startHttpServer({
       application,
       host: options.host,
@@ -161,14 +208,11 @@ export async function startServe(
     await application.close();
     throw error;
   }
-  if (!isLoopback(options.host)) {
-    warn('');
-    warn('*** WARNING: listening on ' + options.host + ', not on this computer only. ***');
-    warn('*** Anyone who can reach this address and learns the token can control the DAQ. ***');
-    warn('*** The connection is not encrypted (plain HTTP): use it only on a trusted network. ***');
-    warn('');
-  }
-  for (const line of startupLines(application.dataDir, server.url, application.token, options.readOnly)) print(line);
+  warnIfExposed(options.host, 'control the DAQ', warn);
+  const monitor = application.monitor.status();
+  if (monitor.error !== null) warn(`The monitor is not served: ${monitor.error} (change it in Setup)`);
+  if (monitor.listening) warnIfExposed(monitor.settings.host, 'watch the DAQ', warn);
+  for (const line of startupLines(application.dataDir, server.url, application.token, options.readOnly, monitor.link)) print(line);
   let stopping: Promise<void> | undefined;
   return {
     application,

@@ -44,6 +44,7 @@ import {
   type ShiftNote,
 } from '../domain';
 import { setupDocument, type SetupDocument } from '../setup-document';
+import { monitorFields, type MonitorStatus } from '../monitor';
 import { settingsFields, type Settings } from '../settings';
 
 export type OperationKind = 'query' | 'mutation';
@@ -866,6 +867,34 @@ export const operations = {
       })
       .strict(),
     output: returns<Settings>(),
+  },
+
+  // --- Read-only monitors --------------------------------------------------------------------
+  'monitor.status': {
+    kind: 'query',
+    summary:
+      'The read-only monitor listener: its setting, whether it listens, the address to hand out (with the monitor token, never the control token) and how many monitors are connected.',
+    input: z.object({}),
+    output: returns<MonitorStatus>(),
+  },
+  'monitor.configure': {
+    kind: 'mutation',
+    summary:
+      'Open, move or close the monitor listener (only what is given changes); it applies at once and is stored. Refused with the field named when it cannot listen there.',
+    input: z
+      .object({
+        enabled: monitorFields.enabled.optional(),
+        host: monitorFields.host.optional(),
+        port: monitorFields.port.optional(),
+      })
+      .strict(),
+    output: returns<MonitorStatus>(),
+  },
+  'monitor.newToken': {
+    kind: 'mutation',
+    summary: 'Make a new monitor token: the monitors connected with the old one are disconnected at once, and the old token is refused.',
+    input: z.object({}),
+    output: returns<MonitorStatus>(),
   },
 
   // --- Log and audit -------------------------------------------------------------------------

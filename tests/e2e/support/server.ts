@@ -17,6 +17,8 @@ export interface ServerOptions {
   readOnly?: boolean;
   /** A fixed port, e.g. to restart on the port a page is connected to; a free one by default. */
   port?: number;
+  /** Also serve a read-only monitor (--monitor-port; 0: a free port). */
+  monitorPort?: number;
 }
 
 export interface RunningServer {
@@ -26,6 +28,8 @@ export interface RunningServer {
   origin: string;
   port: number;
   token: string;
+  /** The monitor link it printed (with the monitor token), when it serves one. */
+  monitorUrl?: string;
   dataDir: string;
   /** Everything the server printed so far, for failure messages. */
   output: () => string;
@@ -44,8 +48,18 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   if (!existsSync(SERVE_JS)) throw new Error(`${SERVE_JS} is missing: run \`npx electron-vite build\` first`);
   const args = ['--data', options.dataDir, '--port', String(options.port ?? 0)];
   if (options.readOnly) args.push('--read-only');
-  const served = await startServeProcess({ script: SERVE_JS, args, cwd: ROOT });
-  return { url: served.url, origin: served.origin, port: served.port, token: served.token, dataDir: options.dataDir, output: served.output, stop: served.stop };
+  if (options.monitorPort !== undefined) args.push('--monitor-port', String(options.monitorPort));
+  const served = await startServeProcess({ script: SERVE_JS, args, cwd: ROOT, monitor: options.monitorPort !== undefined });
+  return {
+    url: served.url,
+    origin: served.origin,
+    port: served.port,
+    token: served.token,
+    ...(served.monitorUrl ? { monitorUrl: served.monitorUrl } : {}),
+    dataDir: options.dataDir,
+    output: served.output,
+    stop: served.stop,
+  };
 }
 
 /**

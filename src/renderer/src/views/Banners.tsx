@@ -9,13 +9,14 @@ export function Banners() {
     <>
       {appInfo?.readOnly ? (
         <div className="banner banner-read-only" role="note" aria-label="Read-only">
-          <strong>Read-only.</strong> This connection can look at everything but change nothing: the server was
-          started with --read-only.
+          <strong>Read-only.</strong> This connection can look at everything but change nothing: it is a monitor of
+          the control room, or the server was started with --read-only.
         </div>
       ) : null}
       {connection === 'unauthorized' ? (
         <div className="banner banner-error" role="alert">
-          <strong>Not signed in.</strong> Open the link the server printed (with its token) again.
+          <strong>Not signed in.</strong> Open the link the server printed (with its token) again; on a monitor, the
+          monitor address the control room hands out (its token may have been replaced).
         </div>
       ) : null}
       {connection === 'reconnecting' ? (
