@@ -2,7 +2,7 @@
 // over IPC, and Electron's security checklist. Everything else lives in Node-testable modules.
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { BrowserWindow, app, dialog, ipcMain, session, shell, type WebContents } from 'electron';
+import { BrowserWindow, Notification, app, dialog, ipcMain, session, shell, type WebContents } from 'electron';
 import { CONTENT_SECURITY_POLICY } from './api/http-security';
 import { registerIpc } from './api/ipc';
 import { openApplication, type Application } from './app/application';
@@ -75,7 +75,16 @@ function createWindow(): void {
 
 function start(): void {
   try {
-    application = openApplication({ dataDir, nativeBinding: electronNativeBinding({ packaged: app.isPackaged }) });
+    application = openApplication({
+      dataDir,
+      nativeBinding: electronNativeBinding({ packaged: app.isPackaged }),
+      // The window denies every permission request, so a new alarm's desktop notification comes from here.
+      alarms: {
+        notify: ({ title, body }) => {
+          if (Notification.isSupported()) new Notification({ title, body }).show();
+        },
+      },
+    });
   } catch (error) {
     dialog.showErrorBox('AT-TPC DAQ Control cannot start', error instanceof Error ? error.message : String(error));
     app.exit(1);

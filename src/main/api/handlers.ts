@@ -1,4 +1,5 @@
 // Every operation of the contract, implemented: the map both transports serve.
+import { alarmHandlers } from '../alarms/handlers';
 import type { Demo } from '../demo/demo';
 import { demoHandlers } from '../demo/handlers';
 import { eccControlHandlers } from '../ecc/control/handlers';
@@ -47,6 +48,7 @@ export function createHandlers(services: ControlServices | null): Handlers {
     ...setupHandlers,
     ...runSheetHandlers,
     ...logHandlers,
+    ...alarmHandlers,
     ...settingsHandlers(),
     ...eccControlHandlers(services?.ecc ?? null),
     ...runControlHandlers(services?.runs ?? null, services?.jobs ?? null, services?.leftovers ?? null),

@@ -22,6 +22,8 @@ export const TABLES = [
   'demo',
   'app_setting',
   'run_journal',
+  'alarm',
+  'alarm_rule',
 ] as const;
 /**
  * Topics that change without a database write (live status kept in memory), announced with

@@ -41,6 +41,7 @@ import {
   type RunSheet,
   type Setup,
 } from '../domain';
+import { alarmRulesChange, type Alarm, type AlarmList, type AlarmRules } from '../alarms';
 import { setupDocument, type SetupDocument } from '../setup-document';
 import { settingsFields, type Settings } from '../settings';
 
@@ -832,6 +833,33 @@ export const operations = {
       })
       .strict(),
     output: returns<Settings>(),
+  },
+
+  // --- Alarms --------------------------------------------------------------------------------
+  'alarms.list': {
+    kind: 'query',
+    summary:
+      'Every active alarm (newest first: the banners and the sound follow them) and a page of the alarms that have cleared, optionally of one experiment (with the application\'s own).',
+    input: z.object({ experimentId: id.optional(), ...pageInput }),
+    output: returns<AlarmList>(),
+  },
+  'alarms.acknowledge': {
+    kind: 'mutation',
+    summary: "Acknowledge an alarm: its banner and sound stop; who and when are kept on it (and the call in the audit trail). Refused when it was acknowledged already.",
+    input: z.object({ id }),
+    output: returns<Alarm>(),
+  },
+  'alarms.rules.get': {
+    kind: 'query',
+    summary: "An experiment's alarm rules (the active one's unless named): each rule's settings as set, and its defaults; null without an experiment.",
+    input: z.object(experimentRef),
+    output: returns<AlarmRules | null>(),
+  },
+  'alarms.rules.update': {
+    kind: 'mutation',
+    summary: "Change an experiment's alarm rules (only the rules and fields given); they apply at the next round. A rule or field that does not exist, or a value out of range, is refused with the field named.",
+    input: z.object({ ...experimentRef, rules: alarmRulesChange }).strict(),
+    output: returns<AlarmRules>(),
   },
 
   // --- Log and audit -------------------------------------------------------------------------
