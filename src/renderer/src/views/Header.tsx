@@ -1,9 +1,10 @@
-// The top bar: application name, the active experiment and its switcher, the connection state
-// and the theme toggle.
+// The top bar: application name, the active experiment and its switcher, the alarm sound and its
+// mute, the connection state and the theme toggle.
 import type { Experiment } from '../../../shared/domain';
 import { CONNECTION_LABELS, type ConnectionState } from '../api/connection';
 import { useMutation } from '../api/hooks';
 import { useAppStore, useReadOnly } from '../state/app-store';
+import { AlarmSoundControl } from './alarms/AlarmSoundControl';
 
 const CONNECTION_ICONS: Record<ConnectionState, string> = {
   connecting: '◌',
@@ -64,6 +65,7 @@ export function Header({ experiments }: { experiments: Experiment[] | undefined 
       <h1>AT-TPC DAQ Control</h1>
       {experiments ? <ExperimentSwitcher experiments={experiments} /> : <p className="experiment-none">Loading…</p>}
       <div className="header-end">
+        <AlarmSoundControl />
         <ConnectionStatus />
         <button type="button" className="button-quiet" aria-pressed={theme === 'light'} onClick={toggleTheme}>
           Light theme

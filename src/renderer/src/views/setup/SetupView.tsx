@@ -10,6 +10,7 @@ import { EasySetupForm } from './EasySetupForm';
 import { EccServersSection } from './EccServers';
 import { ExperimentsPanel } from './ExperimentsPanel';
 import { ExportImportPanel } from './ExportImport';
+import { AlarmRulesPanel } from './AlarmRulesPanel';
 import { SettingsPanel } from './SettingsPanel';
 import { SshHostsSection } from './SshHosts';
 
@@ -56,6 +57,7 @@ export function SetupView() {
         {setup ? <EasySetupForm key={`easy-${setup.experiment.id}`} setup={setup} /> : null}
         {setup ? <ExportImportPanel key={`file-${setup.experiment.id}`} setup={setup} /> : null}
         <SettingsPanel />
+        <AlarmRulesPanel />
       </div>
     </div>
   );
