@@ -2,7 +2,7 @@
 // over IPC, and Electron's security checklist. Everything else lives in Node-testable modules.
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { BrowserWindow, Menu, app, dialog, ipcMain, session, shell, type WebContents } from 'electron';
+import { BrowserWindow, Menu, Notification, app, dialog, ipcMain, session, shell, type WebContents } from 'electron';
 import { CONTENT_SECURITY_POLICY } from './api/http-security';
 import { ipcCaller } from './api/caller';
 import { registerIpc } from './api/ipc';
@@ -95,6 +95,12 @@ function start(): void {
       nativeBinding: electronNativeBinding({ packaged: app.isPackaged }),
       // The read-only monitors (when Setup opens them) get the built interface this window shows.
       monitor: devServerUrl ? {} : { staticDir: dirname(indexHtml) },
+      // The window denies every permission request, so a new alarm's desktop notification comes from here.
+      alarms: {
+        notify: ({ title, body }) => {
+          if (Notification.isSupported()) new Notification({ title, body }).show();
+        },
+      },
     });
   } catch (error) {
     dialog.showErrorBox('AT-TPC DAQ Control cannot start', error instanceof Error ? error.message : String(error));

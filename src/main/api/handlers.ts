@@ -1,4 +1,5 @@
 // Every operation of the contract, implemented: the map both transports serve.
+import { alarmHandlers } from '../alarms/handlers';
 import type { Demo } from '../demo/demo';
 import { demoHandlers } from '../demo/handlers';
 import { eccControlHandlers } from '../ecc/control/handlers';
@@ -52,6 +53,7 @@ export function createHandlers(services: ControlServices | null): Handlers {
     ...runSheetHandlers,
     ...logHandlers,
     ...noteHandlers,
+    ...alarmHandlers,
     ...settingsHandlers(),
     ...eccControlHandlers(services?.ecc ?? null),
     ...runControlHandlers(services?.runs ?? null, services?.jobs ?? null, services?.leftovers ?? null),

@@ -3,6 +3,7 @@
 // both start from here, so everything below the transports is testable in plain Node.
 import { mkdirSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import { AlarmEngine, type AlarmNotifier } from '../alarms/engine';
 import { ApiService } from '../api/service';
 import { createHandlers } from '../api/handlers';
 import { Store } from '../db/store';
@@ -10,12 +11,13 @@ import { Demo } from '../demo/demo';
 import { EccControl, type EccControlOptions } from '../ecc/control/control';
 import { EccStatusBoard } from '../ecc/control/status';
 import type { EccGateway } from '../ecc/gateway';
-import { createEccGateway, type EccGatewayOptions } from '../ecc/pool';
+import { DEFAULT_GET_STATE_LIMITS, createEccGateway, type EccGatewayOptions } from '../ecc/pool';
 import { electronNativeBinding } from '../native';
 import { RunControl } from '../runs/run-control';
 import { DataRouterCleanliness } from '../runs/routers';
 import { JobRunner, type JobRunnerOptions } from '../runs/job-runner';
 import { LeftoverFiles } from '../runs/leftovers';
+import { AlarmScheduler, type AlarmScheduleOptions } from '../schedule/alarm-scheduler';
 import { EccScheduler, type ScheduleOptions } from '../schedule/scheduler';
 import { SshScheduler, type SshScheduleOptions } from '../schedule/ssh-scheduler';
 import { WorkerChecks } from '../worker-node/checks';
@@ -75,6 +77,12 @@ export interface ApplicationOptions {
     schedule?: SshScheduleOptions | false;
     remoteLogs?: RemoteLogOptions;
   };
+  /** The alarm rules' rounds, and the desktop notification of a new alarm (Electron's, given by src/main/index.ts). */
+  alarms?: {
+    /** `false`: no rounds by themselves (tests that judge the rules themselves). */
+    schedule?: AlarmScheduleOptions | false;
+    notify?: AlarmNotifier;
+  };
 }
 
 export interface Application {
@@ -94,6 +102,9 @@ export interface Application {
   readonly demo: Demo;
   /** The read-only monitors' listener (open when its setting, or serve mode's command line, says so). */
   readonly monitor: MonitorListener;
+  /** The alarm rules over what the application knows; `alarms.connectDataFlow` wires the data flow in. */
+  readonly alarms: AlarmEngine;
+  readonly alarmScheduler: AlarmScheduler;
   /**
    * Stops the schedules, refuses new requests, waits for the work under way (refresh rounds,
    * steps and operations, SSH checks, after-stop jobs, remote log reads) for at most
@@ -146,6 +157,21 @@ export function openApplication(options: ApplicationOptions): Application {
     const leftovers = new LeftoverFiles(openedStore, openedSshGateway, host, routers);
     const sshScheduler = new SshScheduler(openedStore, workers, jobs, options.ssh?.schedule || {});
     const demo = new Demo(openedStore, dataDir, () => openedService.invalidate(['demo_status']));
+    const eccRoundLimitMs = (options.ecc?.gateway?.getStateLimits ?? DEFAULT_GET_STATE_LIMITS).hardMs;
+    const alarms = new AlarmEngine(
+      openedStore,
+      {
+        ecc,
+        workers: () => workers.status(),
+        jobAttempts: () => jobs.attemptsAllowed,
+        checks: () => [
+          { key: 'ecc-state-checks', name: 'ECC state checks', roundLimitMs: eccRoundLimitMs, ...scheduler.heartbeat },
+          { key: 'ssh-checks', name: 'SSH checks of the worker computers', roundLimitMs: openedSshGateway.checkLimits.hardMs, ...sshScheduler.heartbeat },
+        ],
+      },
+      options.alarms?.notify,
+    );
+    const alarmScheduler = new AlarmScheduler(openedStore, alarms, options.alarms?.schedule || {});
     const remoteLogs = new RemoteLogs(openedStore, openedSshGateway, host, () => openedService.invalidate(['remote_logs']), options.ssh?.remoteLogs);
     // The monitors are served the service made just below (it is read only when they open).
     const monitor: MonitorListener = new MonitorListener({
@@ -180,6 +206,7 @@ export function openApplication(options: ApplicationOptions): Application {
     void monitor.open();
     if (options.ecc?.schedule !== false) scheduler.start();
     if (options.ssh?.schedule !== false) sshScheduler.start();
+    if (options.alarms?.schedule !== false) alarmScheduler.start();
     let closing: Promise<void> | undefined;
     let markClosed!: () => void;
     const whenClosed = new Promise<void>((resolve) => (markClosed = resolve));
@@ -190,6 +217,7 @@ export function openApplication(options: ApplicationOptions): Application {
         const monitorClosed = monitor.close();
         scheduler.stop();
         sshScheduler.stop();
+        alarmScheduler.stop();
         openedService.close();
         ecc.beginClose();
         jobs.stop();
@@ -197,13 +225,14 @@ export function openApplication(options: ApplicationOptions): Application {
         const remoteReads = remoteLogs.idle();
         remoteLogs.close();
         // The work under way ends within its own time limits; what it found is written.
-        const inFlight = Promise.allSettled([monitorClosed, scheduler.idle(), sshScheduler.idle(), ecc.idle(), workers.idle(), jobs.idle(), remoteReads]);
+        const inFlight = Promise.allSettled([monitorClosed, scheduler.idle(), sshScheduler.idle(), alarmScheduler.idle(), ecc.idle(), workers.idle(), jobs.idle(), remoteReads]);
         if (!(await settlesWithin(inFlight, closeTimeoutMs))) {
           console.warn(`Closing: work under way after ${closeTimeoutMs} ms is abandoned (it writes nothing when it ends)`);
         }
       } finally {
         // From here on, answers that come late write nothing; then the database closes.
         try {
+          alarms.close();
           workers.close();
           jobs.close();
           ecc.close();
@@ -230,6 +259,8 @@ export function openApplication(options: ApplicationOptions): Application {
       remoteLogs,
       demo,
       monitor,
+      alarms,
+      alarmScheduler,
       closed: whenClosed,
       close() {
         closing ??= close();

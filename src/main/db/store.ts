@@ -23,6 +23,8 @@ export const TABLES = [
   'app_setting',
   'run_journal',
   'shift_note',
+  'alarm',
+  'alarm_rule',
 ] as const;
 /**
  * Topics that change without a database write (live status kept in memory), announced with

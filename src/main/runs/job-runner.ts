@@ -78,6 +78,11 @@ export class JobRunner {
     resetRunningJobs(store);
   }
 
+  /** Tries per job: a job failed after this many is failed for good (an alarm). */
+  get attemptsAllowed(): number {
+    return this.maxAttempts;
+  }
+
   /** The settle time now: the option, or the operator's setting. */
   get settleMs(): number {
     return this.fixedSettleMs ?? readSettings(this.store).settleSeconds * 1000;

@@ -129,6 +129,14 @@ export function listJobs(
   return rows.map((row) => toJob(row, phaseOf));
 }
 
+/** An experiment's jobs that failed on their last try (`maxAttempts` used): nothing tries them again unless an operator does. */
+export function listJobsFailedForGood(store: Store, experimentId: number, maxAttempts: number): Job[] {
+  const rows = store.db
+    .prepare("SELECT * FROM job WHERE experiment_id = ? AND status = 'failed' AND attempts >= ? ORDER BY id")
+    .all(experimentId, maxAttempts) as JobRow[];
+  return rows.map((row) => toJob(row));
+}
+
 export function findJob(store: Store, id: number): Job | undefined {
   const row = store.db.prepare('SELECT * FROM job WHERE id = ?').get(id) as JobRow | undefined;
   return row ? toJob(row) : undefined;

@@ -20,6 +20,7 @@ export class Round {
   private current: Promise<void> | null = null;
   private again = false;
   private readonly counts: RoundCounts = { started: 0, finished: 0, skipped: 0 };
+  private endedAt: number | null = null;
 
   /** `what` names the round in the error printed when its work throws (the schedule goes on). */
   constructor(
@@ -34,6 +35,11 @@ export class Round {
 
   get running(): boolean {
     return this.current !== null;
+  }
+
+  /** When the last round ended (ms), or null before one did: a schedule whose rounds stopped ending shows here. */
+  get lastEndedAt(): number | null {
+    return this.endedAt;
   }
 
   /** Resolves when the round under way (and a follow-up it started) has ended; at once when none runs. */
@@ -57,6 +63,7 @@ export class Round {
       .catch((error: unknown) => console.error(`${this.what}:`, error))
       .finally(() => {
         this.counts.finished++;
+        this.endedAt = Date.now();
         this.current = null;
         if (this.again) {
           this.again = false;
@@ -71,12 +78,19 @@ export class Round {
 /** Interval timers cleared together. */
 export class Timers {
   private timers: NodeJS.Timeout[] = [];
+  private since: number | null = null;
 
   get active(): boolean {
     return this.timers.length > 0;
   }
 
+  /** When the first timer of those active was set (ms); null while none is. */
+  get startedAt(): number | null {
+    return this.since;
+  }
+
   every(ms: number, work: () => void): void {
+    this.since ??= Date.now();
     const timer = setInterval(work, ms);
     // A schedule alone never keeps the process alive.
     timer.unref();
@@ -86,5 +100,6 @@ export class Timers {
   clear(): void {
     for (const timer of this.timers) clearInterval(timer);
     this.timers = [];
+    this.since = null;
   }
 }

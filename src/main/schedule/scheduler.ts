@@ -58,6 +58,11 @@ export class EccScheduler {
     return this.timers.active;
   }
 
+  /** Whether the refresh rounds go on: when the last one ended (the alarm on checks not running reads it). */
+  get heartbeat(): { running: boolean; intervalMs: number; lastEndedAt: number | null; startedAt: number | null } {
+    return { running: this.running, intervalMs: this.intervalMs, lastEndedAt: this.refresh.lastEndedAt, startedAt: this.timers.startedAt };
+  }
+
   start(): void {
     if (this.running) return;
     this.refreshTimer.every(this.intervalMs, () => void this.refreshRound());

@@ -45,6 +45,11 @@ export class SshScheduler {
     return this.timers.active;
   }
 
+  /** Whether the check rounds go on: when the last one ended (the alarm on checks not running reads it). */
+  get heartbeat(): { running: boolean; intervalMs: number; lastEndedAt: number | null; startedAt: number | null } {
+    return { running: this.running, intervalMs: this.checkIntervalMs, lastEndedAt: this.checks.lastEndedAt, startedAt: this.timers.startedAt };
+  }
+
   start(): void {
     if (this.running) return;
     this.timers.every(this.checkIntervalMs, () => void this.checkRound());

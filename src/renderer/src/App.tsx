@@ -5,6 +5,7 @@ import { useCallback, useEffect, useState } from 'react';
 import { Tabs } from 'radix-ui';
 import { useSubscription } from './api/hooks';
 import { useAppStore } from './state/app-store';
+import { AlarmsView } from './views/alarms/AlarmsView';
 import { Banners } from './views/Banners';
 import { Header } from './views/Header';
 import { AuditView } from './views/log/AuditView';
@@ -23,6 +24,7 @@ const VIEWS = [
   { id: 'setup', label: 'Setup' },
   { id: 'log', label: 'Log' },
   { id: 'audit', label: 'Audit trail' },
+  { id: 'alarms', label: 'Alarms' },
 ] as const;
 type ViewId = (typeof VIEWS)[number]['id'];
 
@@ -86,6 +88,9 @@ export function App() {
           </Tabs.Content>
           <Tabs.Content value="audit">
             <AuditView />
+          </Tabs.Content>
+          <Tabs.Content value="alarms">
+            <AlarmsView />
           </Tabs.Content>
         </main>
       </Tabs.Root>

@@ -43,6 +43,7 @@ import {
   type Setup,
   type ShiftNote,
 } from '../domain';
+import { alarmRulesChange, type Alarm, type AlarmList, type AlarmRules } from '../alarms';
 import { setupDocument, type SetupDocument } from '../setup-document';
 import { monitorFields, type MonitorStatus } from '../monitor';
 import { settingsFields, type Settings } from '../settings';
@@ -895,6 +896,32 @@ export const operations = {
     summary: 'Make a new monitor token: the monitors connected with the old one are disconnected at once, and the old token is refused.',
     input: z.object({}),
     output: returns<MonitorStatus>(),
+  },
+  // --- Alarms --------------------------------------------------------------------------------
+  'alarms.list': {
+    kind: 'query',
+    summary:
+      'Every active alarm (newest first: the banners and the sound follow them) and a page of the alarms that have cleared, optionally of one experiment (with the application\'s own).',
+    input: z.object({ experimentId: id.optional(), ...pageInput }),
+    output: returns<AlarmList>(),
+  },
+  'alarms.acknowledge': {
+    kind: 'mutation',
+    summary: "Acknowledge an alarm: its banner and sound stop; who and when are kept on it (and the call in the audit trail). Refused when it was acknowledged already.",
+    input: z.object({ id }),
+    output: returns<Alarm>(),
+  },
+  'alarms.rules.get': {
+    kind: 'query',
+    summary: "An experiment's alarm rules (the active one's unless named): each rule's settings as set, and its defaults; null without an experiment.",
+    input: z.object(experimentRef),
+    output: returns<AlarmRules | null>(),
+  },
+  'alarms.rules.update': {
+    kind: 'mutation',
+    summary: "Change an experiment's alarm rules (only the rules and fields given); they apply at the next round. A rule or field that does not exist, or a value out of range, is refused with the field named.",
+    input: z.object({ ...experimentRef, rules: alarmRulesChange }).strict(),
+    output: returns<AlarmRules>(),
   },
 
   // --- Log and audit -------------------------------------------------------------------------

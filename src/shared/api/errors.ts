@@ -65,7 +65,8 @@ export function fieldPath(path: readonly PropertyKey[]): string | undefined {
 export function fromZodError(error: ZodError): ApiError {
   const issue = error.issues[0];
   if (!issue) return new ApiError('INVALID_INPUT', 'Invalid input');
-  const field = fieldPath(issue.path);
+  // A key that is not a field here is named itself, not the object holding it.
+  const field = fieldPath(issue.code === 'unrecognized_keys' && issue.keys[0] !== undefined ? [...issue.path, issue.keys[0]] : issue.path);
   const message = field === undefined ? issue.message : `${field}: ${issue.message}`;
   return new ApiError('INVALID_INPUT', message, field);
 }

@@ -6,7 +6,7 @@ import { expect, request as requests, type APIRequestContext, type Locator, type
 import type { ApiResult } from '../../../src/shared/api/errors';
 import { startServer, type RunningServer } from './server';
 
-export type ViewName = 'Status' | 'Run sheet' | 'Notes' | 'Setup' | 'Log' | 'Audit trail';
+export type ViewName = 'Status' | 'Run sheet' | 'Notes' | 'Setup' | 'Log' | 'Audit trail' | 'Alarms';
 
 /** Opens the link the server printed, waits until the page is connected, and shows a view (Setup by default). */
 export async function openApp(page: Page, server: RunningServer, view: ViewName = 'Setup'): Promise<void> {

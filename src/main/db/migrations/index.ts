@@ -6,6 +6,7 @@ import * as m003 from './003-ssh-hosts-and-demo';
 import * as m004 from './004-run-checklist-and-settings';
 import * as m005 from './005-log-repeats-and-run-journal';
 import * as m006 from './006-shift-notes';
+import * as m007 from './007-alarms';
 
 export interface Migration {
   name: string;
@@ -19,6 +20,7 @@ export const migrations: readonly Migration[] = [
   { name: '004-run-checklist-and-settings', sql: m004.sql },
   { name: '005-log-repeats-and-run-journal', sql: m005.sql },
   { name: '006-shift-notes', sql: m006.sql },
+  { name: '007-alarms', sql: m007.sql },
 ];
 
 export const SCHEMA_VERSION = migrations.length;

@@ -24,6 +24,8 @@ interface Live {
   activity: string | null;
   /** When the call whose answer is shown was sent (ms): an older answer arriving later is not shown. */
   seenAt: number;
+  /** How many times the application took the server for a step of its own (see `reservations`). */
+  reservations: number;
 }
 
 const fresh = (): Live => ({
@@ -35,6 +37,7 @@ const fresh = (): Live => ({
   lastError: null,
   activity: null,
   seenAt: 0,
+  reservations: 0,
 });
 
 export class EccStatusBoard {
@@ -81,6 +84,14 @@ export class EccStatusBoard {
 
   transition(id: number): EccStep | null {
     return this.live.get(id)?.transition ?? null;
+  }
+
+  /**
+   * How many times the application has taken the server for a step of its own: a server whose
+   * state changed while this count did not changed by itself (or by another program).
+   */
+  reservations(id: number): number {
+    return this.live.get(id)?.reservations ?? 0;
   }
 
   activity(id: number): string | null {
@@ -145,6 +156,7 @@ export class EccStatusBoard {
     const live = this.entry(id);
     if (live.activity !== null) return false;
     live.activity = activity;
+    live.reservations++;
     this.announce();
     return true;
   }

@@ -1,5 +1,6 @@
-// Notices across the top of the window about this connection as a whole.
+// Notices across the top of the window: the alarms that call for attention, and this connection as a whole.
 import { useAppStore } from '../state/app-store';
+import { AlarmBanners } from './alarms/AlarmBanners';
 
 export function Banners() {
   const appInfo = useAppStore((state) => state.appInfo);
@@ -7,6 +8,7 @@ export function Banners() {
   const connection = useAppStore((state) => state.connection);
   return (
     <>
+      <AlarmBanners />
       {appInfo?.readOnly ? (
         <div className="banner banner-read-only" role="note" aria-label="Read-only">
           <strong>Read-only.</strong> This connection can look at everything but change nothing: it is a monitor of

@@ -1,11 +1,13 @@
-// The top bar: application name, the active experiment and its switcher, the connection state,
-// the theme toggle, the About dialog and the Note button (a shift note from any view).
+// The top bar: application name, the active experiment and its switcher, the alarm sound and its
+// mute, the connection state, the theme toggle, the About dialog and the Note button (a shift
+// note from any view).
 import type { Experiment } from '../../../shared/domain';
 import { CONNECTION_LABELS, type ConnectionState } from '../api/connection';
 import { useMutation } from '../api/hooks';
 import { useAppStore, useReadOnly } from '../state/app-store';
 import { AboutButton } from './About';
 import { NoteButton } from './notes/NoteButton';
+import { AlarmSoundControl } from './alarms/AlarmSoundControl';
 
 const CONNECTION_ICONS: Record<ConnectionState, string> = {
   connecting: '◌',
@@ -66,6 +68,7 @@ export function Header({ experiments }: { experiments: Experiment[] | undefined 
       <h1>AT-TPC DAQ Control</h1>
       {experiments ? <ExperimentSwitcher experiments={experiments} /> : <p className="experiment-none">Loading…</p>}
       <div className="header-end">
+        <AlarmSoundControl />
         <ConnectionStatus />
         <button type="button" className="button-quiet" aria-pressed={theme === 'light'} onClick={toggleTheme}>
           Light theme

@@ -11,6 +11,7 @@ import { EccServersSection } from './EccServers';
 import { ExperimentsPanel } from './ExperimentsPanel';
 import { ExportImportPanel } from './ExportImport';
 import { MonitorPanel } from './MonitorPanel';
+import { AlarmRulesPanel } from './AlarmRulesPanel';
 import { SettingsPanel } from './SettingsPanel';
 import { SshHostsSection } from './SshHosts';
 
@@ -58,6 +59,7 @@ export function SetupView() {
         {setup ? <ExportImportPanel key={`file-${setup.experiment.id}`} setup={setup} /> : null}
         <SettingsPanel />
         <MonitorPanel />
+        <AlarmRulesPanel />
       </div>
     </div>
   );
