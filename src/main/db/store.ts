@@ -22,6 +22,7 @@ export const TABLES = [
   'demo',
   'app_setting',
   'run_journal',
+  'run_config',
 ] as const;
 /**
  * Topics that change without a database write (live status kept in memory), announced with

@@ -35,7 +35,7 @@ function valueText(value: MeasurementValue | undefined): string {
 export function runSheetCsv(sheet: Pick<RunSheet, 'observables' | 'runs'>): string {
   const observables = [...sheet.observables].sort((a, b) => a.displayOrder - b.displayOrder || a.id - b.id);
   const runs = [...sheet.runs].sort((a, b) => a.number - b.number);
-  const header = ['Run', 'Class', 'Title', 'Start', 'Stop', 'Config', ...observables.map((o) => neutralizeFormula(observableHeading(o)))];
+  const header = ['Run', 'Class', 'Title', 'Start', 'Stop', 'Config', 'Config hash', ...observables.map((o) => neutralizeFormula(observableHeading(o)))];
   const rows = runs.map((run) => [
     String(run.number),
     run.runClass,
@@ -43,6 +43,7 @@ export function runSheetCsv(sheet: Pick<RunSheet, 'observables' | 'runs'>): stri
     run.startTime,
     run.stopTime ?? '',
     neutralizeFormula(run.configName),
+    run.config.hash ?? '',
     ...observables.map((observable) => valueText(run.measurements[observable.id])),
   ]);
   return toCsv([header, ...rows]);

@@ -6,6 +6,7 @@ import { defineHandlers } from '../api/handler';
 import type { Store } from '../db/store';
 import { resolveExperiment, resolveExperimentOrNone } from '../experiments/queries';
 import { runSheetCsv, runSheetFileName } from './csv';
+import { exportRun } from './run-export';
 import {
   copyMeasurements,
   countValuesOfObservable,
@@ -81,7 +82,7 @@ const observableTarget = (observable: Pick<Observable, 'id' | 'name'>) => `obser
 
 export const runSheetHandlers = defineHandlers({
   'runSheet.get': {
-    reads: ['experiment', 'run', 'observable', 'measurement'],
+    reads: ['experiment', 'run', 'observable', 'measurement', 'run_config'],
     run: (input, { store }) => {
       const experiment = resolveExperimentOrNone(store, input.experimentId);
       if (!experiment) return null;
@@ -90,7 +91,7 @@ export const runSheetHandlers = defineHandlers({
   },
 
   'runSheet.exportCsv': {
-    reads: ['experiment', 'run', 'observable', 'measurement'],
+    reads: ['experiment', 'run', 'observable', 'measurement', 'run_config'],
     run: (input, { store }) => {
       const experiment = resolveExperiment(store, input.experimentId);
       const csv = runSheetCsv({ observables: listObservables(store, experiment.id), runs: listRuns(store, experiment.id) });
@@ -183,6 +184,11 @@ export const runSheetHandlers = defineHandlers({
         auditTarget(`observables of "${experiment.name}"`);
         return listObservables(store, experiment.id);
       }),
+  },
+
+  'runs.export': {
+    reads: ['experiment', 'run', 'observable', 'measurement', 'run_config', 'job'],
+    run: (input, { store }) => exportRun(store, input.id),
   },
 
   'runs.update': {

@@ -2,11 +2,13 @@
 // the after-stop jobs (due ones every few seconds, and at once when jobs are queued). A round
 // still running when the next is due is skipped, never stacked.
 import type { Store, Table } from '../db/store';
+import type { ConfigFileReadings } from '../runs/config-files';
 import type { JobRunner } from '../runs/job-runner';
 import type { WorkerChecks } from '../worker-node/checks';
 import { Round, Timers, type RoundCounts } from './rounds';
 
-const CHECKED_TABLES: readonly Table[] = ['experiment', 'ecc_server', 'data_router', 'ssh_host'];
+// config_set: the selected set's files are read in the round (Start all's checklist waits for them).
+const CHECKED_TABLES: readonly Table[] = ['experiment', 'ecc_server', 'config_set', 'data_router', 'ssh_host'];
 
 export interface SshScheduleOptions {
   /** The process and clean checks (DOMAIN.md: every 15 s). */
@@ -28,10 +30,14 @@ export class SshScheduler {
     checks: WorkerChecks,
     jobs: JobRunner,
     options: SshScheduleOptions = {},
+    /** The ECC servers' config files, read in the same round as the checks. */
+    configFiles: ConfigFileReadings | null = null,
   ) {
     this.checkIntervalMs = Math.max(10, options.checkIntervalMs ?? 15_000);
     this.jobIntervalMs = Math.max(10, options.jobIntervalMs ?? 5_000);
-    this.checks = new Round('SSH check round', () => checks.checkActive());
+    this.checks = new Round('SSH check round', async () => {
+      await Promise.all([checks.checkActive(), configFiles?.checkActive()]);
+    });
     // Jobs queued during a round start right after it, not at the next tick.
     this.jobs = new Round('After-stop jobs', () => jobs.runDue(), { followUp: true, mayFollowUp: () => this.running });
   }
