@@ -5,7 +5,7 @@
 // (the log, the run sheet, the export); the next run is marked "config changed"; and a config
 // file that cannot be read stops Start all with a clear checklist item that cannot be overridden.
 import { spawnSync } from 'node:child_process';
-import { appendFileSync, mkdirSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
+import { appendFileSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Application } from '../../src/main/app/application';
@@ -13,7 +13,7 @@ import { nowIso } from '../../src/main/time';
 import { tempDir } from '../support/store';
 import { dataDirTrusting, freePort, sshHomeFor, sshdAvailable, sshdUnavailableReason, startSshd, type TestSshd } from '../support/sshd';
 import { fakePrograms, type FakePrograms } from '../worker-node/programs';
-import { call, openApp, refusal, rig, stepRequests, waitFor, waitForReport, type AppOptions, type Rig } from './support';
+import { call, giveConfigFiles, openApp, refusal, rig, stepRequests, waitFor, waitForReport, type AppOptions, type Rig } from './support';
 
 // Waits for states the application reports; each SSH command costs up to ~1 s on a loaded machine.
 const WAIT_MS = 45_000;
@@ -70,13 +70,7 @@ describe.skipIf(!sshdAvailable())(`run provenance over SSH ${sshdUnavailableReas
   async function provenanceRig(checkIntervalMs: number) {
     const r: Rig = await rig({ cobos: 1, app: openApp(dataDirTrusting(sshd, 'daq-prov-'), sshOptions(checkIntervalMs)) });
     const board = r.cobos[0]!;
-    const configRoot = realpathSync(tempDir('daq-configs-'));
-    const backupRoot = realpathSync(tempDir('daq-config-backups-'));
-    const setup = await call(r.app, 'setup.get', {});
-    const set = setup!.eccServers[0]!.configSets.find((s) => s.selected)!;
-    const names = [`describe-${set.describe}.xcfg`, `prepare-${set.prepare}.xcfg`, `configure-${set.configure}.xcfg`];
-    for (const name of names) writeFileSync(join(configRoot, name), `<!-- ${name} -->\n<Setup><Node id="CoBo"/></Setup>\n`);
-    await call(r.app, 'eccServers.update', { id: board.eccServerId, configRoot, configBackupRoot: backupRoot });
+    const { configRoot, backupRoot, names } = await giveConfigFiles(r.app, board.eccServerId);
     const staging = realpathSync(tempDir('daq-staging-'));
     const port = await freePort();
     await programs.start('dataRouter', { cwd: staging, port });
@@ -173,7 +167,6 @@ describe.skipIf(!sshdAvailable())(`run provenance over SSH ${sshdUnavailableReas
     expect((await refusal(r.app, 'runs.startAll', {})).message).toContain(`${prepareFile} of ECC0 cannot be read`);
 
     // Put back, the next round reads it and Start all goes.
-    mkdirSync(r.configRoot, { recursive: true });
     writeFileSync(join(r.configRoot, prepareFile), '<Setup/>\n');
     await r.app.sshScheduler.idle();
     await r.app.sshScheduler.checkRound();
