@@ -1,5 +1,5 @@
 // The runs of the experiment as a table (TanStack Table): number, class, title, start, stop and
-// duration, config, then one column per observable in display order. Newest first; a header
+// duration, config (with its hash, "config changed" and files changed during the run), then one column per observable in display order. Newest first; a header
 // button sorts by its column. The run number is the button that opens the run in the form.
 import {
   createColumnHelper,
@@ -16,6 +16,7 @@ import { memo, useMemo, useState } from 'react';
 import type { Observable, Run } from '../../../../shared/domain';
 import { cx } from '../../components/cx';
 import { formatDateTime, formatDuration, useNow } from '../../components/time';
+import { ConfigMark } from './ConfigMark';
 import { observableHeading, runDurationMs, valueText } from './format';
 import styles from './runsheet.module.css';
 
@@ -133,7 +134,15 @@ export const RunTable = memo(function RunTable({ experimentName, runs, observabl
         sortFn: 'basic',
         cell: (info) => <StopCell run={info.row.original} currentRunId={currentRunId} />,
       }),
-      helper.accessor('configName', { header: 'Config', sortFn: 'alphanumeric' }),
+      helper.accessor('configName', {
+        header: 'Config',
+        sortFn: 'alphanumeric',
+        cell: (info) => (
+          <>
+            {info.getValue()} <ConfigMark run={info.row.original} />
+          </>
+        ),
+      }),
       ...observables.map((observable) =>
         helper.accessor((run) => run.measurements[observable.id] ?? undefined, {
           id: `observable-${observable.id}`,
