@@ -237,6 +237,51 @@ export interface Run {
   startChecklist: ChecklistItem[];
   /** ECC servers that Stop all could not confirm stopped (they did not answer): their state was unknown at the stop. */
   stopUnconfirmed: string[];
+  /** What its config provenance says in the run sheet (runs.export has the whole provenance). */
+  config: RunConfigMark;
+}
+
+/** A run's config provenance as the run sheet marks it. */
+export interface RunConfigMark {
+  /**
+   * A short hash of the run's config files: the first 12 hex digits of the SHA-256 of the sorted
+   * lines `<ECC server>\t<file name>\t<SHA-256 at the start>`. Null when not recorded (runs before
+   * provenance existed) or when a file could not be read at the start.
+   */
+  hash: string | null;
+  /** "config changed": the hash differs from the previous run's; null when either is not known. */
+  changed: boolean | null;
+  /** One sentence per config file that changed during the run (found at the backup after Stop). */
+  warnings: string[];
+}
+
+/** One config file of an ECC server's set at a run: its SHA-256 just before the start and at the backup after Stop. */
+export interface RunConfigFile {
+  name: string;
+  /** Null when it could not be read at the start; `startProblem` says why. */
+  startSha256: string | null;
+  startBytes: number | null;
+  startProblem: string;
+  /** Of the copy made by the backup after Stop; null until the backup copied it. */
+  backupSha256: string | null;
+  backupAt: string | null;
+  /** The backup's hash differs from the start's; null while either is not known. */
+  changedDuringRun: boolean | null;
+}
+
+/** What one ECC server was started with at a run. */
+export interface RunServerConfig {
+  /** Null when the server has been removed since. */
+  eccServerId: number | null;
+  eccServer: string;
+  address: string;
+  configRoot: string;
+  configSet: { describe: string; prepare: string; configure: string };
+  /** The exact `configID` string sent to it. */
+  configId: string;
+  /** The exact data-link `table` string sent to it. */
+  dataLinkTable: string;
+  files: RunConfigFile[];
 }
 
 export const CHECKLIST_STATUSES = ['pass', 'fail', 'unknown'] as const;

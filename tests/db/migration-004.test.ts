@@ -4,7 +4,6 @@
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { Store } from '../../src/main/db/store';
-import { findRun } from '../../src/main/runsheet/queries';
 import { readSettings, writeSettings } from '../../src/main/settings/queries';
 import { DEFAULT_SETTINGS } from '../../src/shared/settings';
 import { tempDir } from '../support/store';
@@ -20,12 +19,14 @@ describe('migration 004: run checklist, unconfirmed stops and settings', () => {
     const store = new Store(file, { migrateTo: 4 });
     try {
       expect(store.schemaVersion).toBe(4);
-      expect(findRun(store, 1)).toMatchObject({ number: 0, configName: 'cobo', startChecklist: [], stopUnconfirmed: [] });
+      // Read as stored: the run sheet's own reads need the latest schema (run provenance, 006).
+      const run = () => store.db.prepare('SELECT number, config_name, start_checklist, stop_unconfirmed FROM run WHERE id = 1').get();
+      expect(run()).toEqual({ number: 0, config_name: 'cobo', start_checklist: '[]', stop_unconfirmed: '[]' });
       const set = (column: string, value: string) => store.db.prepare(`UPDATE run SET ${column} = ? WHERE id = 1`).run(value);
       expect(() => set('start_checklist', 'not json')).toThrow(/CHECK/);
       expect(() => set('stop_unconfirmed', '{"a":1}')).toThrow(/CHECK/);
       set('stop_unconfirmed', '["ECC1"]');
-      expect(findRun(store, 1)?.stopUnconfirmed).toEqual(['ECC1']);
+      expect(run()).toMatchObject({ stop_unconfirmed: '["ECC1"]' });
 
       expect(readSettings(store)).toEqual(DEFAULT_SETTINGS);
       expect(() => store.db.prepare("INSERT INTO app_setting (key, value, updated_at) VALUES ('x', 'not json', '')").run()).toThrow(/CHECK/);

@@ -52,6 +52,8 @@ describe('createRun', () => {
       measurements: {},
       startChecklist: [],
       stopUnconfirmed: [],
+      // Recorded by Start all (run-control.ts), not by createRun alone.
+      config: { hash: null, changed: null, warnings: [] },
     });
   });
 

@@ -91,6 +91,9 @@ describe.skipIf(!existsSync(builtServe))('the demo shift in serve mode (needs `n
 
     await call(s, 'ecc.bringAllToReady', {});
     await waitFor(socket, 'ecc.status', {}, (v: EccStatus) => v.operation === null && v.overall === 'Ready', 'Ready');
+    // The selected sets' config files read over SFTP (Start all's checklist), as an operator sees them pass.
+    const configRead = (v: RunControlStatus) => v.checklist.filter((i) => i.key.startsWith('config-files:') && i.status === 'pass').length === 5;
+    await waitFor(socket, 'runs.status', {}, configRead, 'the config files read');
 
     for (const runNumber of [0, 1]) {
       await call(s, 'runs.startAll', {});

@@ -17,7 +17,7 @@ import type { EccSimulator } from '../../src/main/ecc/simulator';
 import { nowIso } from '../../src/main/time';
 import { startGrawWriter, type GrawWriter } from '../support/graw-writer';
 import { startServeProcess, type ServeProcess } from '../support/serve-process';
-import { call, closeApp, openApp, overrideChecklist as overrideRigChecklist, rig, waitFor, waitForReport, type Rig } from '../runs/support';
+import { call, closeApp, giveConfigFiles, openApp, overrideChecklist as overrideRigChecklist, rig, waitFor, waitForReport, type Rig } from '../runs/support';
 import { dataDirTrusting, freePort, sshHomeFor, sshdAvailable, sshdUnavailableReason, startSshd, type TestSshd } from '../support/sshd';
 import { tempDir, testApi } from '../support/store';
 import { fakePrograms, type FakePrograms } from '../worker-node/programs';
@@ -259,6 +259,7 @@ describe.skipIf(!sshdAvailable())(`the application killed with SIGKILL during or
     const port = await freePort();
     await programs.start('dataRouter', { cwd: staging, port });
     await call(setup, 'dataRouters.update', { id: r.cobos[0]!.dataRouterId, port });
+    await giveConfigFiles(setup, r.cobos[0]!.eccServerId);
     await call(setup, 'settings.update', { settleSeconds: 2 });
     const since = nowIso();
     await call(setup, 'ecc.bringAllToReady', {});

@@ -10,4 +10,5 @@ export const locateStaging = crashingTask('locateStaging', product.locateStaging
 export const snapshotStaging = crashingTask('snapshotStaging', product.snapshotStaging);
 export const moveLeftovers = crashingTask('moveLeftovers', product.moveLeftovers);
 export const backupConfigs = crashingTask('backupConfigs', product.backupConfigs);
+export const hashConfigFiles = crashingTask('hashConfigFiles', product.hashConfigFiles);
 export const tailLog = crashingTask('tailLog', product.tailLog);

@@ -14,7 +14,7 @@ import { startGrawWriter, type GrawWriter } from '../support/graw-writer';
 import { tempDir } from '../support/store';
 import { dataDirTrusting, freePort, sshHomeFor, sshdAvailable, sshdUnavailableReason, startSshd, type TestSshd } from '../support/sshd';
 import { fakePrograms, type FakePrograms } from '../worker-node/programs';
-import { call, errorLog, openApp, refusal, rig, waitFor, waitForReport, type AppOptions } from '../runs/support';
+import { call, errorLog, giveConfigFiles, openApp, refusal, rig, waitFor, waitForReport, type AppOptions } from '../runs/support';
 
 // Waits for states the application reports; each SSH command costs up to ~1 s on a loaded machine.
 const WAIT_MS = 60_000;
@@ -85,6 +85,7 @@ describe.skipIf(!sshdAvailable())(`after Stop, on a worker computer over SSH ${s
     const port = await freePort();
     await programs.start('dataRouter', { cwd: staging, port });
     await call(r.app, 'dataRouters.update', { id: routerId, port });
+    await giveConfigFiles(r.app, r.cobos[0]!.eccServerId);
     const cleanIs = (value: boolean) =>
       waitFor(r.app, 'runs.status', {}, (s) => s.dataRouters.find((d) => d.id === routerId)?.clean === value, WAIT_MS).catch(async (error: unknown) => {
         // Why the checks did not say so: their last failure, if any.

@@ -31,7 +31,7 @@ describe('Start all and Stop all', () => {
     expect(await operation(r.app, 'ecc.bringAllToReady')).toMatchObject({ ok: true });
     await overrideChecklist(r.app);
 
-    expect(await operation(r.app, 'runs.startAll')).toMatchObject({ ok: true, message: 'Run 0 started (config experiment); 12 checklist items overridden (kept with the run)' });
+    expect(await operation(r.app, 'runs.startAll')).toMatchObject({ ok: true, message: 'Run 0 started (config experiment); 15 checklist items overridden (kept with the run)' });
     const mutant = r.mutant!.sim;
     const cobos = r.cobos.map((b) => b.sim);
     // Breakup, then Configure the MuTAnT; the CoBos start after; the MuTAnT starts once they run.
@@ -72,7 +72,7 @@ describe('Start all and Stop all', () => {
     expect(await operation(r.app, 'ecc.bringAllToReady')).toMatchObject({ ok: true });
     // Not checked is not clean: refused, naming what is not known.
     expect((await refusal(r.app, 'runs.startAll', {})).message).toMatch(
-      /not known \(override with a reason, or check again\): DataRouter0's process: not checked yet; Whether the staging folder of DataRouter0 is clean: not checked/,
+      /not known \(override with a reason, or check again\): ECC0's config files: not read yet; ECC1's config files: not read yet; DataRouter0's process: not checked yet; Whether the staging folder of DataRouter0 is clean: not checked/,
     );
     r.app.runs.routers.set(r.cobos[1]!.dataRouterId, { clean: false, grawFiles: 3 });
     await overrideChecklist(r.app);

@@ -1,6 +1,8 @@
 // Fixtures of the ECC control, run and schedule tests: the whole application (openApplication on
 // a fresh data directory, the real gateway and its worker threads) over simulated ECC servers on
 // 127.0.0.1, with short step durations and limits. Waits are on what the application reports.
+import { realpathSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { afterEach } from 'vitest';
 import type { Application, ApplicationOptions } from '../../src/main/app/application';
 import { openApplication } from '../../src/main/app/application';
@@ -208,4 +210,21 @@ export async function overrideChecklist(app: Application, reason = 'test rig wit
   const keys = checklist.filter((i) => i.status !== 'pass' && i.override === null && i.overridable).map((i) => i.key);
   for (const key of keys) await call(app, 'runs.overrideChecklistItem', { key, reason });
   return keys;
+}
+
+/**
+ * Gives an ECC server its selected set's three config files in a fresh config_root, and a fresh
+ * backup root, on this computer (the test sshd's): Start all reads them over SFTP before a start,
+ * and a file that cannot be read stops it (run provenance).
+ */
+export async function giveConfigFiles(app: Application, eccServerId: number): Promise<{ configRoot: string; backupRoot: string; names: string[] }> {
+  const configRoot = realpathSync(tempDir('daq-configs-'));
+  const backupRoot = realpathSync(tempDir('daq-config-backups-'));
+  const server = (await call(app, 'setup.get', {}))?.eccServers.find((s) => s.id === eccServerId);
+  const set = server?.configSets.find((s) => s.selected);
+  if (!set) throw new Error(`ECC server #${eccServerId} has no selected config set`);
+  const names = [`describe-${set.describe}.xcfg`, `prepare-${set.prepare}.xcfg`, `configure-${set.configure}.xcfg`];
+  for (const name of names) writeFileSync(join(configRoot, name), `<!-- ${name} -->\n<Setup><Node id="CoBo"/></Setup>\n`);
+  await call(app, 'eccServers.update', { id: eccServerId, configRoot, configBackupRoot: backupRoot });
+  return { configRoot, backupRoot, names };
 }

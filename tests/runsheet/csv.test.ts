@@ -1,6 +1,8 @@
 // The run sheet exported as CSV (RFC 4180).
+import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { csvField, toCsv } from '../../src/main/runsheet/csv';
+import { recordRunConfig } from '../../src/main/runsheet/provenance';
 import { createRun, stopRun } from '../../src/main/runsheet/queries';
 import { rejection, sheetApi } from './fixtures';
 
@@ -34,11 +36,28 @@ describe('runSheet.exportCsv', () => {
     createRun(api.store, { experimentId: api.experiment.id, configName: 'cobo', startTime: '2025-03-01T14:00:00.000Z' });
     await api.call('runs.update', { id: first.id, title: 'First beam', runClass: 'Beam', measurements: { [energy.id]: 10.5, [events.id]: 1200 } });
 
+    // Run 0's config files as Start all recorded them; run 1 has none recorded: no hash.
+    const sha = (text: string) => createHash('sha256').update(text).digest('hex');
+    const files = [
+      { name: 'describe-cobo.xcfg', sha256: sha('d'), bytes: 1, problem: '' },
+      { name: 'prepare-cobo.xcfg', sha256: sha('p'), bytes: 1, problem: '' },
+      { name: 'configure-cobo.xcfg', sha256: sha('c'), bytes: 1, problem: '' },
+    ];
+    const server = await api.call('eccServers.add', { name: 'ECC0', address: 'host', logPath: '/l/ecc.log', configRoot: '/c', configBackupRoot: '/b' });
+    api.store.write(['run_config'], () =>
+      recordRunConfig(api.store, first.id, [
+        { eccServerId: server.id, eccServer: 'ECC0', address: 'host', configRoot: '/c', configSet: { describe: 'cobo', prepare: 'cobo', configure: 'cobo' }, configId: '<ConfigId/>', dataLinkTable: '<DataLinkSet/>', files },
+      ]),
+    );
+    // The short hash: SHA-256 of the sorted lines "<server>\t<file>\t<sha256>", its first 12 hex digits.
+    const lines = files.map((f) => `ECC0\t${f.name}\t${f.sha256}`).sort();
+    const hash = sha(lines.join('\n')).slice(0, 12);
+
     const { fileName, csv } = await api.call('runSheet.exportCsv', {});
     expect(fileName).toBe('e20009-run-sheet.csv');
     expect(csv).toBe(
-      'Run,Class,Title,Start,Stop,Config,Beam energy (MeV/u),Events,Notes\r\n' +
-        '0,Beam,First beam,2025-03-01T12:00:00.000Z,2025-03-01T13:00:00.000Z,"cobo,mutant",10.5,1200,\r\n' +
+      'Run,Class,Title,Start,Stop,Config,Config hash,Beam energy (MeV/u),Events,Notes\r\n' +
+        `0,Beam,First beam,2025-03-01T12:00:00.000Z,2025-03-01T13:00:00.000Z,"cobo,mutant",${hash},10.5,1200,\r\n` +
         '1,Testing,,2025-03-01T14:00:00.000Z,,cobo,,,\r\n',
     );
   });
@@ -54,7 +73,7 @@ describe('runSheet.exportCsv', () => {
     });
     const { csv } = await api.call('runSheet.exportCsv', {});
     const [header, row] = csv.split('\r\n');
-    expect(header).toBe('Run,Class,Title,Start,Stop,Config,"Note, short (""free"")",Notes');
+    expect(header).toBe('Run,Class,Title,Start,Stop,Config,Config hash,"Note, short (""free"")",Notes');
     expect(row).toContain(',"Beam ""tune"", take 2",');
     expect(csv.endsWith(',"line one\nline two",\r\n')).toBe(true);
   });
@@ -83,8 +102,8 @@ describe('runSheet.exportCsv', () => {
     await api.call('runs.update', { id: run.id, measurements: { [a.id]: 1, [b.id]: 2, [c.id]: 3 } });
     await api.call('observables.reorder', { order: [c.id, a.id, b.id] });
     const lines = (await api.call('runSheet.exportCsv', {})).csv.split('\r\n');
-    expect(lines[0]!.endsWith(',Config,C,A,B,Notes')).toBe(true);
-    expect(lines[1]!.endsWith(',3,1,2,')).toBe(true);
+    expect(lines[0]!.endsWith(',Config,Config hash,C,A,B,Notes')).toBe(true);
+    expect(lines[1]!.endsWith(',,3,1,2,')).toBe(true);
   });
 
   it('exports the experiment named, and only its runs', async () => {
@@ -93,7 +112,7 @@ describe('runSheet.exportCsv', () => {
     api.run();
     const { fileName, csv } = await api.call('runSheet.exportCsv', { experimentId: other.id });
     expect(fileName).toBe('e21001-run-sheet.csv');
-    expect(csv).toBe('Run,Class,Title,Start,Stop,Config,Notes\r\n');
+    expect(csv).toBe('Run,Class,Title,Start,Stop,Config,Config hash,Notes\r\n');
   });
 
   it('is refused when there is no experiment', async () => {

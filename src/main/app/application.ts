@@ -13,6 +13,7 @@ import { EccStatusBoard } from '../ecc/control/status';
 import type { EccGateway } from '../ecc/gateway';
 import { DEFAULT_GET_STATE_LIMITS, createEccGateway, type EccGatewayOptions } from '../ecc/pool';
 import { electronNativeBinding } from '../native';
+import { ConfigFileReadings } from '../runs/config-files';
 import { RunControl } from '../runs/run-control';
 import { DataRouterCleanliness } from '../runs/routers';
 import { JobRunner, type JobRunnerOptions } from '../runs/job-runner';
@@ -142,7 +143,10 @@ export function openApplication(options: ApplicationOptions): Application {
     const ecc = new EccControl(openedStore, openedGateway, new EccStatusBoard(announce), options.ecc?.control ?? {});
     // Shown by both runs.status (with the live ECC status) and workers.status.
     const routers = new DataRouterCleanliness(() => openedService.invalidate(['ecc_status', 'workers_status']));
-    const runs = new RunControl(openedStore, ecc, routers, () => workers.status(), () => openedService.invalidate(['checklist_overrides']));
+    const announceChecklist = () => openedService.invalidate(['checklist_overrides']);
+    // Made before the SSH gateway it reads through, which exists by the first read (the schedule starts below).
+    const configFiles = new ConfigFileReadings(openedStore, { hashConfigFiles: (...args) => openedSshGateway.hashConfigFiles(...args) }, (address) => host(address), announceChecklist);
+    const runs = new RunControl(openedStore, ecc, routers, () => workers.status(), announceChecklist, configFiles);
     // A Start all or Stop all the previous process did not live to finish is said at once (the
     // live states it is shown with come with the first refresh round).
     runs.journal.markInterrupted();
@@ -155,7 +159,7 @@ export function openApplication(options: ApplicationOptions): Application {
     const workers = new WorkerChecks(openedStore, openedSshGateway, host, routers, announceWorkers);
     const jobs = new JobRunner(openedStore, openedSshGateway, host, routers, options.ssh?.jobs ?? {}, () => openedService.invalidate(['job_phase']));
     const leftovers = new LeftoverFiles(openedStore, openedSshGateway, host, routers);
-    const sshScheduler = new SshScheduler(openedStore, workers, jobs, options.ssh?.schedule || {});
+    const sshScheduler = new SshScheduler(openedStore, workers, jobs, options.ssh?.schedule || {}, configFiles);
     const demo = new Demo(openedStore, dataDir, () => openedService.invalidate(['demo_status']));
     const eccRoundLimitMs = (options.ecc?.gateway?.getStateLimits ?? DEFAULT_GET_STATE_LIMITS).hardMs;
     const alarms = new AlarmEngine(
@@ -234,6 +238,7 @@ export function openApplication(options: ApplicationOptions): Application {
         try {
           alarms.close();
           workers.close();
+          configFiles.close();
           jobs.close();
           ecc.close();
           openedStore.close();

@@ -25,6 +25,7 @@ export const TABLES = [
   'shift_note',
   'alarm',
   'alarm_rule',
+  'run_config',
 ] as const;
 /**
  * Topics that change without a database write (live status kept in memory), announced with

@@ -29,6 +29,8 @@ export interface ChecklistFacts {
   nextRunFolder: string;
   /** The setting: the least free space on every staging file system. */
   minFreeDiskGb: number;
+  /** The items of the ECC servers' config files, as their last reading says (config-files.ts). */
+  configFiles: readonly Omit<ChecklistItem, 'override'>[];
 }
 
 type Draft = Omit<ChecklistItem, 'override'>;
@@ -139,6 +141,7 @@ function jobsItem(previous: ChecklistFacts['previousRun']): Draft {
 export function startChecklist(facts: ChecklistFacts): ChecklistItem[] {
   const drafts: Draft[] = [
     ...facts.targets.map((t) => eccItem(t, facts.board)),
+    ...facts.configFiles,
     ...facts.dataRouters.flatMap((r) => {
       const check = facts.workers?.dataRouters.find((c) => c.id === r.id);
       return [processItem(r, check), cleanItem(r, facts.cleanliness), runFolderItem(r, check, facts.nextRunFolder), diskItem(r, check, facts.minFreeDiskGb)];

@@ -7,6 +7,9 @@
 // running job is doing is its phase, kept in memory. Once a router's files are organized, its
 // staging directory is checked again.
 import type { Store } from '../db/store';
+import { insertLogEntry } from '../log/queries';
+import { changedDuringRunText, recordBackupHashes } from '../runsheet/provenance';
+import { nowIso } from '../time';
 import { SshError } from '../worker-node/connection';
 import type { BackupResult, GrawFileStat, OrganizeResult } from '../worker-node/files';
 import { parseRunFolder } from '../worker-node/remote-paths';
@@ -258,7 +261,33 @@ export class JobRunner {
     const details = JSON.parse(job.details) as { address: string; configRoot: string; backupFolder: string; files: string[] };
     if (details.files.length === 0) return { ok: false, message: 'no config set was selected at Stop: nothing to back up' };
     const result = await this.gateway.backupConfigs(this.host(details.address), details);
-    return backupOutcome(result);
+    const outcome = backupOutcome(result);
+    const changed = this.compareWithStart(job, result);
+    if (changed.length === 0) return outcome;
+    return { ok: outcome.ok, message: `${outcome.message}; ${changed.join('; ')}` };
+  }
+
+  /**
+   * Each copied file's hash against the one read just before the run's start: a file changed
+   * during the run is a warning in the log and on the run (its run sheet row), kept with the hashes.
+   */
+  private compareWithStart(job: DueJob, result: BackupResult): string[] {
+    const copied = result.files.flatMap((f) => (f.status === 'copied' || f.status === 'already-backed-up' ? [{ name: f.name, sha256: f.sha256 }] : []));
+    if (this.closed || copied.length === 0) return [];
+    return this.store.write(['run_config', 'log_entry'], () =>
+      recordBackupHashes(this.store, job.runId, job.targetId, copied, nowIso()).map((file) => {
+        const text = changedDuringRunText(file.name, file.eccServer, job.runNumber);
+        insertLogEntry(this.store, {
+          experimentId: job.experimentId,
+          level: 'warning',
+          source: 'ssh',
+          subject: job.targetName,
+          message: text,
+          details: `SHA-256 just before the start ${file.startSha256}, at the backup after Stop ${file.backupSha256} (job #${job.id}, backup in ${result.backupFolder})`,
+        });
+        return text;
+      }),
+    );
   }
 
   /** The router's staging directory after its files were moved (a failure leaves it unknown). */

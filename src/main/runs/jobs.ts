@@ -11,6 +11,7 @@ import { insertLogEntry, type NewLogEntry } from '../log/queries';
 import { listDataRouters, listEccServers } from '../setup/queries';
 import { nowIso } from '../time';
 import { runFolderName } from '../worker-node/remote-paths';
+import { configFileNames } from './config-files';
 
 interface JobRow {
   id: number;
@@ -106,7 +107,7 @@ export function queueAfterStopJobs(store: Store, experimentId: number, run: { id
         address: server.address,
         configRoot: server.configRoot,
         backupFolder: `${server.configBackupRoot}/${folder}`,
-        files: set ? [`describe-${set.describe}.xcfg`, `prepare-${set.prepare}.xcfg`, `configure-${set.configure}.xcfg`] : [],
+        files: set ? configFileNames(set) : [],
       },
     });
     count++;
@@ -135,6 +136,11 @@ export function listJobsFailedForGood(store: Store, experimentId: number, maxAtt
     .prepare("SELECT * FROM job WHERE experiment_id = ? AND status = 'failed' AND attempts >= ? ORDER BY id")
     .all(experimentId, maxAttempts) as JobRow[];
   return rows.map((row) => toJob(row));
+}
+
+/** A run's after-stop jobs, oldest first. */
+export function listJobsOfRun(store: Store, runId: number): Job[] {
+  return (store.db.prepare('SELECT * FROM job WHERE run_id = ? ORDER BY id').all(runId) as JobRow[]).map((row) => toJob(row));
 }
 
 export function findJob(store: Store, id: number): Job | undefined {
@@ -209,6 +215,7 @@ export interface DueJob {
   id: number;
   kind: JobKind;
   experimentId: number;
+  runId: number;
   runNumber: number;
   targetId: number;
   targetName: string;
@@ -249,13 +256,14 @@ export function resetRunningJobs(store: Store): void {
 export function listDueJobs(store: Store, maxAttempts: number, pauseMs: (attempts: number) => number, now: number): DueJob[] {
   const rows = store.db
     .prepare(
-      `SELECT id, kind, experiment_id, run_number, target_id, target_name, details, attempts, status, finished_at FROM job
+      `SELECT id, kind, experiment_id, run_id, run_number, target_id, target_name, details, attempts, status, finished_at FROM job
        WHERE status = 'pending' OR (status = 'failed' AND attempts < ?) ORDER BY id`,
     )
     .all(maxAttempts) as {
     id: number;
     kind: JobKind;
     experiment_id: number;
+    run_id: number;
     run_number: number;
     target_id: number;
     target_name: string;
@@ -270,6 +278,7 @@ export function listDueJobs(store: Store, maxAttempts: number, pauseMs: (attempt
       id: r.id,
       kind: r.kind,
       experimentId: r.experiment_id,
+      runId: r.run_id,
       runNumber: r.run_number,
       targetId: r.target_id,
       targetName: r.target_name,

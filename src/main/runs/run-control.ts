@@ -7,14 +7,18 @@ import type { EccFailure, RunControlStatus, Started, WorkersStatus } from '../..
 import type { ChecklistItem, EccState, Experiment } from '../../shared/domain';
 import type { Store } from '../db/store';
 import { describeFailures, type EccControl } from '../ecc/control/control';
+import type { ServerTarget } from '../ecc/control/queries';
+import { buildConfigId, buildTable } from '../ecc/payloads';
 import { stepOrder } from '../../shared/ecc-state-machine';
 import { findActiveExperiment } from '../experiments/queries';
+import { recordRunConfig, type NewRunServerConfig } from '../runsheet/provenance';
 import { createRun, findCurrentRun, findPreviousRun, nextRunNumber, stopRun } from '../runsheet/queries';
 import { readSettings } from '../settings/queries';
 import { listDataRouters } from '../setup/queries';
 import { nowIso } from '../time';
 import { runFolderName } from '../worker-node/remote-paths';
 import { blockingItems, describeBlocking, startChecklist, type Override } from './checklist';
+import { configFileNames, ConfigFileReadings, type ConfigFilesReading, type ConfigFilesTarget } from './config-files';
 import { RunJournal } from './interrupted';
 import { countPendingJobs, queueAfterStopJobs, unfinishedJobsOfRun } from './jobs';
 import type { DataRouterCleanliness } from './routers';
@@ -26,6 +30,8 @@ export class RunControl {
   private readonly overrides = new Map<string, Override>();
   /** What Start all and Stop all are doing, kept so that an interrupted one is found at the next start. */
   readonly journal: RunJournal;
+  /** The ECC servers' config files as last read (their items of the checklist; read again at each Start all). */
+  readonly configFiles: ConfigFileReadings;
 
   constructor(
     private readonly store: Store,
@@ -34,8 +40,10 @@ export class RunControl {
     /** The last SSH checks of the worker computers (none where this process runs no checks). */
     private readonly workers: (() => WorkersStatus) | null = null,
     private readonly announce: () => void = () => {},
+    configFiles?: ConfigFileReadings,
   ) {
     this.journal = new RunJournal(store, ecc, routers);
+    this.configFiles = configFiles ?? new ConfigFileReadings(store, null, (alias) => ({ alias }));
   }
 
   status(): RunControlStatus {
@@ -56,9 +64,17 @@ export class RunControl {
 
   /** Start all's checklist as it stands now (an empty one without an active experiment). */
   checklist(experiment: Experiment): ChecklistItem[] {
+    const items = startChecklist(this.checklistFacts(experiment));
+    // Overrides of items that are gone (a router removed) are dropped with them.
+    const keys = new Set(items.map((i) => i.key));
+    for (const key of this.overrides.keys()) if (!keys.has(key)) this.overrides.delete(key);
+    return items;
+  }
+
+  private checklistFacts(experiment: Experiment) {
     const targets = this.ecc.targets(experiment.id);
     const previous = findPreviousRun(this.store, experiment.id, Number.MAX_SAFE_INTEGER);
-    const items = startChecklist({
+    return {
       experiment,
       targets,
       board: this.ecc.status,
@@ -69,11 +85,12 @@ export class RunControl {
       overrides: this.overrides,
       nextRunFolder: `${experiment.name}/${runFolderName(nextRunNumber(this.store, experiment.id))}`,
       minFreeDiskGb: readSettings(this.store).minFreeDiskGb,
-    });
-    // Overrides of items that are gone (a router removed) are dropped with them.
-    const keys = new Set(items.map((i) => i.key));
-    for (const key of this.overrides.keys()) if (!keys.has(key)) this.overrides.delete(key);
-    return items;
+      configFiles: this.configFileItems(experiment.id),
+    };
+  }
+
+  private configFileItems(experimentId: number) {
+    return this.configFiles.targets(experimentId).flatMap((t) => this.configFiles.item(t) ?? []);
   }
 
   /**
@@ -109,25 +126,67 @@ export class RunControl {
     }
     const configName = [...new Set(targets.map((t) => t.configSet?.configure ?? ''))].join(',');
 
-    return this.ecc.startOperation(experiment, name, stepOrder('Start').text, (operation) => this.journal.during('start_all', experiment, null, async (entry) => {
-      const failures = await operation.stepOrdered(operation.targets, 'Start');
-      if (failures.length > 0) {
-        return { ok: false, message: `${name} failed, no run recorded: ${describeFailures(failures)}`, failures };
-      }
-      // Declared now: every server has been confirmed Running by its state.
-      operation.phase('Every ECC server is Running: recording the run');
-      const run = this.store.write(['run', 'run_journal'], () => {
-        const created = createRun(this.store, { experimentId: experiment.id, configName, startChecklist: checklist });
-        entry.done(created.id, `Run ${created.number} started`);
-        return created;
-      });
-      // The overrides were for this start: the next one is checked afresh.
-      this.overrides.clear();
+    return this.ecc.startOperation(experiment, name, stepOrder('Start').text, async (operation) => {
+      // Just before the start, in the background: what the run records, and a file that cannot
+      // be read now stops the start before anything is sent (its checklist item shows why).
+      operation.phase('Reading the config files of every ECC server (SHA-256) before the start');
+      const configTargets = this.configFiles.targets(experiment.id);
+      const readings = await this.configFiles.read(configTargets);
       this.announce();
-      const overridden = checklist.filter((i) => i.override !== null).length;
-      const note = overridden > 0 ? `; ${overridden} checklist item${overridden === 1 ? '' : 's'} overridden (kept with the run)` : '';
-      return { ok: true, message: `Run ${run.number} started (config ${configName})${note}`, failures: [] };
-    }));
+      const unreadable = blockingItems(this.checklist(experiment).filter((i) => i.key.startsWith('config-files:')));
+      if (unreadable.length > 0) {
+        return { ok: false, message: `${name} stopped before any server was started, by its checklist: ${describeBlocking(unreadable)}`, failures: [] };
+      }
+      const provenance = this.provenance(operation.targets, configTargets, readings);
+      return this.journal.during('start_all', experiment, null, async (entry) => {
+        const failures = await operation.stepOrdered(operation.targets, 'Start');
+        if (failures.length > 0) {
+          return { ok: false, message: `${name} failed, no run recorded: ${describeFailures(failures)}`, failures };
+        }
+        // Declared now: every server has been confirmed Running by its state.
+        operation.phase('Every ECC server is Running: recording the run');
+        const run = this.store.write(['run', 'run_journal', 'run_config'], () => {
+          const created = createRun(this.store, { experimentId: experiment.id, configName, startChecklist: checklist });
+          recordRunConfig(this.store, created.id, provenance);
+          entry.done(created.id, `Run ${created.number} started`);
+          return created;
+        });
+        // The overrides were for this start: the next one is checked afresh.
+        this.overrides.clear();
+        this.announce();
+        const overridden = checklist.filter((i) => i.override !== null).length;
+        const note = overridden > 0 ? `; ${overridden} checklist item${overridden === 1 ? '' : 's'} overridden (kept with the run)` : '';
+        return { ok: true, message: `Run ${run.number} started (config ${configName})${note}`, failures: [] };
+      });
+    });
+  }
+
+  /** What each server is started with: its set, the exact strings its steps send, its files' hashes just read. */
+  private provenance(targets: readonly ServerTarget[], configTargets: readonly ConfigFilesTarget[], readings: ReadonlyMap<number, ConfigFilesReading>): NewRunServerConfig[] {
+    return targets.flatMap((target) => {
+      const where = configTargets.find((t) => t.id === target.id);
+      const set = target.configSet;
+      if (!where || !set) return [];
+      const reading = readings.get(target.id);
+      const files = configFileNames(set).map((name) => {
+        const file = reading?.files?.find((f) => f.name === name);
+        if (file?.status === 'read') return { name, sha256: file.sha256, bytes: file.bytes, problem: '' };
+        const problem = file ? file.message : `not read at the start: ${reading?.error ?? 'no answer'} (checklist overridden)`;
+        return { name, sha256: null, bytes: null, problem };
+      });
+      // The same strings the ECC gateway builds for each step (payloads.ts): the server has been
+      // configured with them, and they are what the run was taken with.
+      return [{
+        eccServerId: target.id,
+        eccServer: target.name,
+        address: where.address,
+        configRoot: where.configRoot,
+        configSet: { ...set },
+        configId: buildConfigId(set),
+        dataLinkTable: buildTable(target.links),
+        files,
+      }];
+    });
   }
 
   /**

@@ -62,6 +62,7 @@ export function runSheetCsv(sheet: Pick<RunSheet, 'observables' | 'runs' | 'note
     'Start',
     'Stop',
     'Config',
+    'Config hash',
     ...observables.map((o) => neutralizeFormula(observableHeading(o))),
     'Notes',
   ];
@@ -72,6 +73,7 @@ export function runSheetCsv(sheet: Pick<RunSheet, 'observables' | 'runs' | 'note
     run.startTime,
     run.stopTime ?? '',
     neutralizeFormula(run.configName),
+    run.config.hash ?? '',
     ...observables.map((observable) => valueText(run.measurements[observable.id])),
     neutralizeFormula(notesText(notesByRun.get(run.number) ?? [])),
   ]);

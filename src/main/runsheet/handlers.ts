@@ -7,6 +7,7 @@ import type { Store } from '../db/store';
 import { resolveExperiment, resolveExperimentOrNone } from '../experiments/queries';
 import { listRunNotes } from '../notes/queries';
 import { runSheetCsv, runSheetFileName } from './csv';
+import { exportRun } from './run-export';
 import {
   copyMeasurements,
   countValuesOfObservable,
@@ -82,7 +83,7 @@ const observableTarget = (observable: Pick<Observable, 'id' | 'name'>) => `obser
 
 export const runSheetHandlers = defineHandlers({
   'runSheet.get': {
-    reads: ['experiment', 'run', 'observable', 'measurement', 'shift_note'],
+    reads: ['experiment', 'run', 'observable', 'measurement', 'shift_note', 'run_config'],
     run: (input, { store }) => {
       const experiment = resolveExperimentOrNone(store, input.experimentId);
       if (!experiment) return null;
@@ -96,7 +97,7 @@ export const runSheetHandlers = defineHandlers({
   },
 
   'runSheet.exportCsv': {
-    reads: ['experiment', 'run', 'observable', 'measurement', 'shift_note'],
+    reads: ['experiment', 'run', 'observable', 'measurement', 'shift_note', 'run_config'],
     run: (input, { store }) => {
       const experiment = resolveExperiment(store, input.experimentId);
       const csv = runSheetCsv({
@@ -193,6 +194,11 @@ export const runSheetHandlers = defineHandlers({
         auditTarget(`observables of "${experiment.name}"`);
         return listObservables(store, experiment.id);
       }),
+  },
+
+  'runs.export': {
+    reads: ['experiment', 'run', 'observable', 'measurement', 'run_config', 'job'],
+    run: (input, { store }) => exportRun(store, input.id),
   },
 
   'runs.update': {

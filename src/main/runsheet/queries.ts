@@ -2,9 +2,10 @@
 // run-record changes that run control makes (a new run with the next number, its stop).
 // Writers without their own `store.write` must be called inside one opened by the caller.
 import { ApiError } from '../../shared/api/errors';
-import type { ChecklistItem, MeasurementValue, Observable, Run, RunClass, ValueType } from '../../shared/domain';
+import type { ChecklistItem, MeasurementValue, Observable, Run, RunClass, RunConfigMark, ValueType } from '../../shared/domain';
 import type { Store } from '../db/store';
 import { nowIso } from '../time';
+import { configMarkOfRun, configMarksOfExperiment } from './provenance';
 
 interface ObservableRow {
   id: number;
@@ -47,7 +48,7 @@ function toObservable(row: ObservableRow): Observable {
   };
 }
 
-function toRun(row: RunRow, measurements: Record<number, MeasurementValue>): Run {
+function toRun(row: RunRow, measurements: Record<number, MeasurementValue>, config: RunConfigMark): Run {
   return {
     id: row.id,
     experimentId: row.experiment_id,
@@ -60,7 +61,13 @@ function toRun(row: RunRow, measurements: Record<number, MeasurementValue>): Run
     measurements,
     startChecklist: JSON.parse(row.start_checklist) as ChecklistItem[],
     stopUnconfirmed: JSON.parse(row.stop_unconfirmed) as string[],
+    config,
   };
+}
+
+/** One run read alone: its measurements and its config mark (against its previous run). */
+function readRun(store: Store, row: RunRow): Run {
+  return toRun(row, measurementsOf(store, row.id), configMarkOfRun(store, { id: row.id, number: row.number, experimentId: row.experiment_id }));
 }
 
 // --- Observables ----------------------------------------------------------------------------
@@ -195,12 +202,13 @@ export function listRuns(store: Store, experimentId: number): Run[] {
     if (!measurements) byRun.set(row.run_id, (measurements = {}));
     measurements[row.observable_id] = row.value;
   }
-  return runs.map((row) => toRun(row, byRun.get(row.id) ?? {}));
+  const marks = configMarksOfExperiment(store, runs, experimentId);
+  return runs.map((row) => toRun(row, byRun.get(row.id) ?? {}, marks.get(row.id) as RunConfigMark));
 }
 
 export function findRun(store: Store, id: number): Run | undefined {
   const row = store.db.prepare('SELECT * FROM run WHERE id = ?').get(id) as RunRow | undefined;
-  return row && toRun(row, measurementsOf(store, row.id));
+  return row && readRun(store, row);
 }
 
 /** The run with the highest number below `number` in the experiment. */
@@ -208,7 +216,7 @@ export function findPreviousRun(store: Store, experimentId: number, number: numb
   const row = store.db
     .prepare('SELECT * FROM run WHERE experiment_id = ? AND number < ? ORDER BY number DESC LIMIT 1')
     .get(experimentId, number) as RunRow | undefined;
-  return row && toRun(row, measurementsOf(store, row.id));
+  return row && readRun(store, row);
 }
 
 /** The number the experiment's next run gets: 0 before its first run, else the highest + 1 (as createRun picks it). */
@@ -222,7 +230,7 @@ export function findCurrentRun(store: Store, experimentId: number): Run | undefi
   const row = store.db.prepare('SELECT * FROM run WHERE experiment_id = ? AND stop_time IS NULL').get(experimentId) as
     | RunRow
     | undefined;
-  return row && toRun(row, measurementsOf(store, row.id));
+  return row && readRun(store, row);
 }
 
 export function updateRunDescription(store: Store, id: number, fields: { title: string; runClass: RunClass }): void {

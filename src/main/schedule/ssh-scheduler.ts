@@ -2,11 +2,14 @@
 // the after-stop jobs (due ones every few seconds, and at once when jobs are queued). A round
 // still running when the next is due is skipped, never stacked.
 import type { Store, Table } from '../db/store';
+import type { ConfigFileReadings } from '../runs/config-files';
 import type { JobRunner } from '../runs/job-runner';
 import type { WorkerChecks } from '../worker-node/checks';
 import { Round, Timers, type RoundCounts } from './rounds';
 
 const CHECKED_TABLES: readonly Table[] = ['experiment', 'ecc_server', 'data_router', 'ssh_host'];
+/** What the ECC servers' config files are read for: a set selected is read at once (Start all's checklist waits for it). */
+const CONFIG_TABLES: readonly Table[] = ['experiment', 'ecc_server', 'config_set', 'ssh_host'];
 
 export interface SshScheduleOptions {
   /** The process and clean checks (DOMAIN.md: every 15 s). */
@@ -20,6 +23,7 @@ export class SshScheduler {
   readonly jobIntervalMs: number;
   private readonly checks: Round;
   private readonly jobs: Round;
+  private readonly configReads: Round | null;
   private readonly timers = new Timers();
   private stopListening: (() => void) | null = null;
 
@@ -28,10 +32,16 @@ export class SshScheduler {
     checks: WorkerChecks,
     jobs: JobRunner,
     options: SshScheduleOptions = {},
+    /** The ECC servers' config files, read as often as the checks and whenever what they are read for changes. */
+    configFiles: ConfigFileReadings | null = null,
   ) {
     this.checkIntervalMs = Math.max(10, options.checkIntervalMs ?? 15_000);
     this.jobIntervalMs = Math.max(10, options.jobIntervalMs ?? 5_000);
     this.checks = new Round('SSH check round', () => checks.checkActive());
+    // Never skipped: a set selected during a read is read once more right after it.
+    this.configReads = configFiles
+      ? new Round('Config file reads', () => configFiles.checkActive(), { followUp: true, mayFollowUp: () => this.running })
+      : null;
     // Jobs queued during a round start right after it, not at the next tick.
     this.jobs = new Round('After-stop jobs', () => jobs.runDue(), { followUp: true, mayFollowUp: () => this.running });
   }
@@ -57,15 +67,17 @@ export class SshScheduler {
     this.stopListening = this.store.onChange((tables) => {
       // What the checks look at: the active experiment, its computers and how to reach them (an
       // ECC server's state, announced as ecc_server_state, does not count).
-      if (tables.some((table) => CHECKED_TABLES.includes(table))) void this.checkRound();
+      if (tables.some((table) => CHECKED_TABLES.includes(table))) void this.checks.run();
+      if (tables.some((table) => CONFIG_TABLES.includes(table))) void this.configReads?.run();
       if (tables.includes('job')) void this.jobRound();
     });
     void this.checkRound();
     void this.jobRound();
   }
 
-  checkRound(): Promise<void> {
-    return this.checks.run();
+  /** A round of the checks and of the config file reads. */
+  async checkRound(): Promise<void> {
+    await Promise.all([this.checks.run(), this.configReads?.run()]);
   }
 
   /** A round of the due jobs; asked for during one, another follows it (jobs queued meanwhile start at once). */
@@ -75,7 +87,7 @@ export class SshScheduler {
 
   /** Resolves when the rounds under way have ended (after stop(), nothing starts again). */
   async idle(): Promise<void> {
-    await Promise.all([this.checks.idle(), this.jobs.idle()]);
+    await Promise.all([this.checks.idle(), this.jobs.idle(), this.configReads?.idle()]);
   }
 
   stop(): void {

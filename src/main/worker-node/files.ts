@@ -4,11 +4,13 @@
 // Nothing here overwrites: an SFTP rename onto an existing file fails (OpenSSH links, then
 // unlinks), and that failure is what tells us the name is taken, so nothing is stat-ed ahead.
 // Every task can simply run again after an interruption and finish the job.
+import { createHash } from 'node:crypto';
 import type { SFTPWrapper, Stats } from 'ssh2';
 import { checkAbsolutePath, checkConfigFileName, checkExperimentFolder, joinRemote, runFolderName } from './remote-paths';
 
 /** SFTP status codes (ssh2 puts them on `error.code`). */
 const SFTP_NO_SUCH_FILE = 2;
+const SFTP_PERMISSION_DENIED = 3;
 
 const GRAW = /\.graw$/;
 
@@ -305,9 +307,10 @@ async function moveGrawFiles(
 // Back up config files after Stop
 
 export type BackupOutcome =
-  | { name: string; status: 'copied'; bytes: number }
+  /** `sha256`: of the bytes copied, i.e. of the config file as it was at the backup. */
+  | { name: string; status: 'copied'; bytes: number; sha256: string }
   /** A backup of that name was already there with the same content (a job run again). */
-  | { name: string; status: 'already-backed-up'; bytes: number }
+  | { name: string; status: 'already-backed-up'; bytes: number; sha256: string }
   /** A backup of that name is there with different content: kept, not overwritten. */
   | { name: string; status: 'conflict'; message: string }
   | { name: string; status: 'error'; message: string };
@@ -319,22 +322,45 @@ export interface BackupResult {
 
 const CHUNK = 64 * 1024;
 
-/** Copies a remote file to a new remote file (refusing an existing one); returns the bytes copied. */
-async function copyNew(sftp: SFTPWrapper, from: string, to: string): Promise<number> {
+/**
+ * Copies a remote file to a new remote file (refusing an existing one); returns the bytes copied
+ * and their SHA-256 (hashed as they pass: the backup's hash is of exactly what was copied).
+ */
+async function copyNew(sftp: SFTPWrapper, from: string, to: string): Promise<{ bytes: number; sha256: string }> {
   return withHandle(sftp, from, 'r', async (source) => {
     const size = (await fstat(sftp, source)).size;
+    const hash = createHash('sha256');
     return withHandle(sftp, to, 'wx', async (target) => {
       let position = 0;
       for (;;) {
         const chunk = await readAt(sftp, source, position, CHUNK);
         if (chunk.length === 0) break;
+        hash.update(chunk);
         await write(sftp, target, chunk, position);
         position += chunk.length;
         if (chunk.length < CHUNK) break;
       }
       if (position !== size) throw new Error(`Read ${position} bytes of ${from}, whose size is ${size}`);
-      return position;
+      return { bytes: position, sha256: hash.digest('hex') };
     });
+  });
+}
+
+/** The SHA-256 and size of a remote file, read in chunks over SFTP (no shell). */
+async function hashFile(sftp: SFTPWrapper, path: string): Promise<{ bytes: number; sha256: string }> {
+  return withHandle(sftp, path, 'r', async (handle) => {
+    const size = (await fstat(sftp, handle)).size;
+    const hash = createHash('sha256');
+    let position = 0;
+    for (;;) {
+      const chunk = await readAt(sftp, handle, position, CHUNK);
+      if (chunk.length === 0) break;
+      hash.update(chunk);
+      position += chunk.length;
+      if (chunk.length < CHUNK) break;
+    }
+    if (position !== size) throw new Error(`Read ${position} bytes of ${path}, whose size is ${size}`);
+    return { bytes: position, sha256: hash.digest('hex') };
   });
 }
 
@@ -371,17 +397,17 @@ export async function backupConfigFiles(
     const final = joinRemote(backupFolder, name);
     const temporary = joinRemote(backupFolder, `.${name}.partial-${process.pid}-${Date.now().toString(36)}`);
     try {
-      const bytes = await copyNew(sftp, source, temporary);
+      const { bytes, sha256 } = await copyNew(sftp, source, temporary);
       const written = (await stat(sftp, temporary)).size;
       if (written !== bytes) throw new Error(`Backup of ${name} has ${written} bytes, the original ${bytes}`);
       try {
         await rename(sftp, temporary, final);
         const placed = (await stat(sftp, final)).size;
         if (placed !== bytes) throw new Error(`Backup of ${name} has ${placed} bytes after the move, the original ${bytes}`);
-        outcomes.push({ name, status: 'copied', bytes });
+        outcomes.push({ name, status: 'copied', bytes, sha256 });
       } catch (error) {
         if (!(await pathExists(sftp, final))) throw error;
-        if (await sameContent(sftp, temporary, final)) outcomes.push({ name, status: 'already-backed-up', bytes });
+        if (await sameContent(sftp, temporary, final)) outcomes.push({ name, status: 'already-backed-up', bytes, sha256 });
         else outcomes.push({ name, status: 'conflict', message: `${final} exists with different content; kept as it is` });
       }
     } catch (error) {
@@ -391,6 +417,37 @@ export async function backupConfigFiles(
     }
   }
   return { backupFolder, files: outcomes };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Config files as they are now (run provenance: their hashes at Start all)
+
+export type ConfigFileReading =
+  | { name: string; status: 'read'; bytes: number; sha256: string }
+  /** The server answered about the file itself: it is not there, or may not be read. */
+  | { name: string; status: 'missing' | 'unreadable'; message: string };
+
+/**
+ * The SHA-256 of each config file in `configRoot`, one after the other on one SFTP session. A
+ * file the server says is absent or forbidden is that file's answer; any other failure (the
+ * session or the connection lost) is thrown: then nothing is known of the rest either.
+ */
+export async function hashConfigFiles(sftp: SFTPWrapper, job: { configRoot: string; files: readonly string[] }): Promise<ConfigFileReading[]> {
+  const configRoot = checkAbsolutePath(job.configRoot, 'Config folder');
+  const names = job.files.map((f) => checkConfigFileName(f));
+  const readings: ConfigFileReading[] = [];
+  for (const name of names) {
+    const path = joinRemote(configRoot, name);
+    try {
+      readings.push({ name, status: 'read', ...(await hashFile(sftp, path)) });
+    } catch (error) {
+      const code = sftpCode(error);
+      if (code === SFTP_NO_SUCH_FILE) readings.push({ name, status: 'missing', message: `${path} does not exist` });
+      else if (code === SFTP_PERMISSION_DENIED) readings.push({ name, status: 'unreadable', message: `${path} may not be read: ${message(error)}` });
+      else throw error;
+    }
+  }
+  return readings;
 }
 
 // ---------------------------------------------------------------------------------------------

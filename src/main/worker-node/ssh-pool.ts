@@ -8,13 +8,14 @@ import { availableParallelism } from 'node:os';
 import { TimedPoolError, checkLimits, createTimedPool, type TimedPoolFailure, type TimeLimits } from '../app/timed-pool';
 import { resolveWorkerFile, type WorkerFile } from '../app/worker-file';
 import { SshError } from './connection';
-import type { BackupResult, GrawFileStat, TailResult } from './files';
+import type { BackupResult, ConfigFileReading, GrawFileStat, TailResult } from './files';
 import type {
   BackupConfigsTask,
   CheckDataRouterTask,
   CheckEccServerTask,
   DataRouterCheck,
   EccServerProcessCheck,
+  HashConfigFilesTask,
   LocateStagingTask,
   MoveLeftoversTask,
   NextRun,
@@ -70,6 +71,8 @@ export interface SshGateway {
   snapshotStaging(host: SshHost, stagingDirectory: string, limits?: SshLimits): Promise<GrawFileStat[]>;
   moveLeftovers(host: SshHost, job: { port: number; experiment: string; folder: string }, limits?: SshLimits): Promise<OrganizeAnswer>;
   backupConfigs(host: SshHost, job: { configRoot: string; files: string[]; backupFolder: string }, limits?: SshLimits): Promise<BackupResult>;
+  /** The SHA-256 of config files in an ECC server's config_root (small files: the check's limits). */
+  hashConfigFiles(host: SshHost, job: { configRoot: string; files: string[] }, limits?: SshLimits): Promise<ConfigFileReading[]>;
   tailLog(host: SshHost, path: string, lines?: number, limits?: SshLimits): Promise<TailResult>;
   close(): Promise<void>;
 }
@@ -208,6 +211,10 @@ export function createSshGateway(options: SshGatewayOptions): SshGateway {
     backupConfigs(host, job, limits = files) {
       const task: BackupConfigsTask = { ...base(host, limits), ...job };
       return run('backupConfigs', host, task, limits);
+    },
+    hashConfigFiles(host, job, limits = checks) {
+      const task: HashConfigFilesTask = { ...base(host, limits), ...job };
+      return run('hashConfigFiles', host, task, limits);
     },
     tailLog(host, path, lines = 50, limits = checks) {
       const task: TailLogTask = { ...base(host, limits), path, lines };

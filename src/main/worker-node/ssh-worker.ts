@@ -13,6 +13,7 @@ import { diskSpaceCommand, parseDiskSpace } from './disk';
 import {
   backupConfigFiles,
   checkClean,
+  hashConfigFiles as hashConfigFilesOver,
   moveLeftoverFiles,
   organizeRunFiles,
   pathExists,
@@ -20,6 +21,7 @@ import {
   tailLines,
   type BackupResult,
   type CleanCheck,
+  type ConfigFileReading,
   type GrawFileStat,
   type OrganizeResult,
   type TailResult,
@@ -132,6 +134,11 @@ export interface BackupConfigsTask extends SshTask {
   configRoot: string;
   files: string[];
   backupFolder: string;
+}
+
+export interface HashConfigFilesTask extends SshTask {
+  configRoot: string;
+  files: string[];
 }
 
 export interface TailLogTask extends SshTask {
@@ -323,6 +330,11 @@ export function backupConfigs(task: BackupConfigsTask): Promise<SshTaskResult<Ba
   return settle(task, (conn) =>
     withSftp(conn, (sftp) => backupConfigFiles(sftp, { configRoot: task.configRoot, files: task.files, backupFolder: task.backupFolder })),
   );
+}
+
+/** The SHA-256 of an ECC server's config files in its config_root (one SFTP session). */
+export function hashConfigFiles(task: HashConfigFilesTask): Promise<SshTaskResult<ConfigFileReading[]>> {
+  return settle(task, (conn) => withSftp(conn, (sftp) => hashConfigFilesOver(sftp, { configRoot: task.configRoot, files: task.files })));
 }
 
 export function tailLog(task: TailLogTask): Promise<SshTaskResult<TailResult>> {

@@ -38,10 +38,14 @@ import {
   type LogEntry,
   type Observable,
   type Page,
+  type MeasurementValue,
   type Run,
+  type RunConfigMark,
+  type RunServerConfig,
   type RunSheet,
   type Setup,
   type ShiftNote,
+  type ValueType,
 } from '../domain';
 import { alarmRulesChange, type Alarm, type AlarmList, type AlarmRules } from '../alarms';
 import { setupDocument, type SetupDocument } from '../setup-document';
@@ -402,6 +406,36 @@ export interface Job {
   phase: string | null;
 }
 
+/**
+ * One run's whole record as a file (runs.export). Its notes and its data files' manifest are not
+ * part of it yet: they will come as their own fields when the application keeps them.
+ */
+export interface RunExport {
+  /** The layout of this record; a later one that changes a field gets another number. */
+  format: 'attpc-daq-run-export/1';
+  exportedAt: string;
+  experiment: { id: number; name: string };
+  run: {
+    id: number;
+    number: number;
+    title: string;
+    runClass: Run['runClass'];
+    startTime: string;
+    stopTime: string | null;
+    configName: string;
+    stopUnconfirmed: string[];
+    config: RunConfigMark;
+  };
+  /** One per observable of the experiment, in display order; null where the run has no value. */
+  values: { observableId: number; observable: string; units: string; valueType: ValueType; value: MeasurementValue | null }[];
+  /** Start all's checklist as it stood at this run's start, overrides included. */
+  startChecklist: ChecklistItem[];
+  /** What each ECC server was started with (empty for runs recorded before provenance existed). */
+  provenance: RunServerConfig[];
+  /** The run's after-stop jobs, oldest first. */
+  jobs: Job[];
+}
+
 const eccStep = z.enum(ECC_STEPS, { error: `Must be one of ${ECC_STEPS.join(', ')}` });
 /** Steps on all servers at once; Start goes through runs.startAll, which records the run. */
 const ALL_STEPS = ['Describe', 'Prepare', 'Configure', 'Stop', 'Breakup', 'Undo'] as const;
@@ -564,7 +598,8 @@ export const operations = {
   },
   'runSheet.exportCsv': {
     kind: 'query',
-    summary: 'The run sheet as CSV: number, class, title, start, stop, config, one column per observable in display order, then the notes about the run.',
+    summary:
+      "The run sheet as CSV: number, class, title, start, stop, config, config hash (the short hash of the run's config files at its start), one column per observable in display order, then the notes about the run.",
     input: z.object(experimentRef),
     output: returns<{ fileName: string; csv: string }>(),
   },
@@ -602,6 +637,13 @@ export const operations = {
       measurements: z.record(z.string().regex(/^[1-9]\d*$/, 'Keys must be observable ids'), measurementInput).optional(),
     }),
     output: returns<Run>(),
+  },
+  'runs.export': {
+    kind: 'query',
+    summary:
+      "One run's whole record as JSON, with a file name to save it under: metadata, values, the checklist it was started with, what each ECC server was started with (set, configID and table strings, config file hashes at the start and at the backup) and its after-stop jobs.",
+    input: z.object({ id }),
+    output: returns<{ fileName: string; record: RunExport }>(),
   },
   'runs.sameAsPrevious': {
     kind: 'mutation',

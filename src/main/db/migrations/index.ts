@@ -7,6 +7,7 @@ import * as m004 from './004-run-checklist-and-settings';
 import * as m005 from './005-log-repeats-and-run-journal';
 import * as m006 from './006-shift-notes';
 import * as m007 from './007-alarms';
+import * as m008 from './008-run-provenance';
 
 export interface Migration {
   name: string;
@@ -21,6 +22,7 @@ export const migrations: readonly Migration[] = [
   { name: '005-log-repeats-and-run-journal', sql: m005.sql },
   { name: '006-shift-notes', sql: m006.sql },
   { name: '007-alarms', sql: m007.sql },
+  { name: '008-run-provenance', sql: m008.sql },
 ];
 
 export const SCHEMA_VERSION = migrations.length;

@@ -14,7 +14,9 @@ import { splitError, useMutation } from '../../api/hooks';
 import { Field, FormError, SelectField } from '../../components/Field';
 import { ConfirmDialog } from '../../components/ConfirmDialog';
 import { formatDateTime, formatDuration } from '../../components/time';
+import { ConfigMark } from './ConfigMark';
 import { hasValue, runDurationMs, valueText } from './format';
+import { RunExport } from './RunExport';
 import styles from './runsheet.module.css';
 
 /** Form keys of the measurements: not bare ids, which react-hook-form would take for array indexes. */
@@ -143,6 +145,7 @@ export const RunEditor = memo(function RunEditor({ run, previousRun, observables
             <span aria-hidden="true">● </span>Running
           </span>
         ) : null}
+        <RunExport runId={run.id} runNumber={run.number} />
       </div>
       <p className={styles.runMeta}>
         <span>
@@ -153,7 +156,9 @@ export const RunEditor = memo(function RunEditor({ run, previousRun, observables
             stop <time dateTime={run.stopTime}>{formatDateTime(run.stopTime)}</time> ({formatDuration(runDurationMs(run, 0))})
           </span>
         ) : null}
-        <span>config {run.configName || '—'}</span>
+        <span>
+          config {run.configName || '—'} <ConfigMark run={run} />
+        </span>
       </p>
       <form aria-label={`Values of run ${run.number}`} onSubmit={(event) => void onSubmit(event)} noValidate>
         <fieldset disabled={readOnly}>

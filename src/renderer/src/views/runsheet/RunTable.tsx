@@ -1,7 +1,8 @@
 // The runs of the experiment as a table (TanStack Table): number, class, title, start, stop and
-// duration, config, then one column per observable in display order. Newest first; a header
-// button sorts by its column. The run number is the button that opens the run in the form. A run's
-// shift notes are shown in a row of their own under it.
+// duration, config (with its hash, "config changed" and files changed during the run), then one
+// column per observable in display order. Newest first; a header button sorts by its column. The
+// run number is the button that opens the run in the form. A run's shift notes are shown in a row
+// of their own under it.
 import {
   createColumnHelper,
   createSortedRowModel,
@@ -18,6 +19,7 @@ import type { Observable, Run, ShiftNote } from '../../../../shared/domain';
 import { cx } from '../../components/cx';
 import { formatDateTime, formatDuration, useNow } from '../../components/time';
 import { NoteEntry } from '../notes/NotesView';
+import { ConfigMark } from './ConfigMark';
 import { observableHeading, runDurationMs, valueText } from './format';
 import styles from './runsheet.module.css';
 
@@ -137,7 +139,15 @@ export const RunTable = memo(function RunTable({ experimentName, runs, observabl
         sortFn: 'basic',
         cell: (info) => <StopCell run={info.row.original} currentRunId={currentRunId} />,
       }),
-      helper.accessor('configName', { header: 'Config', sortFn: 'alphanumeric' }),
+      helper.accessor('configName', {
+        header: 'Config',
+        sortFn: 'alphanumeric',
+        cell: (info) => (
+          <>
+            {info.getValue()} <ConfigMark run={info.row.original} />
+          </>
+        ),
+      }),
       ...observables.map((observable) =>
         helper.accessor((run) => run.measurements[observable.id] ?? undefined, {
           id: `observable-${observable.id}`,
