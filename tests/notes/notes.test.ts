@@ -265,7 +265,7 @@ describe('the run sheet', () => {
       `${fixed.time} ${fixed.author} (correcting note ${wrong.id}): Rate 1 kHz, "stable",\nsparks at 12:03\n` +
       `${other.time} ${other.author}: =1+1 is not a formula`;
     const [header, ...rest] = csv.split('\r\n');
-    expect(header).toBe('Run,Class,Title,Start,Stop,Config,Notes');
+    expect(header).toBe('Run,Class,Title,Start,Stop,Config,Config hash,Notes');
     expect(rest[0]).toMatch(/^0,Testing,,[^,]+,[^,]+,cfg,/);
     expect(rest[0]!.endsWith(`,"${cell.replaceAll('"', '""')}"`)).toBe(true);
     expect(rest[1]).toMatch(/^1,Testing,,[^,]+,[^,]+,cfg,$/);

@@ -58,7 +58,7 @@ describe('runSheet.exportCsv', () => {
     expect(csv).toBe(
       'Run,Class,Title,Start,Stop,Config,Config hash,Beam energy (MeV/u),Events,Notes\r\n' +
         `0,Beam,First beam,2025-03-01T12:00:00.000Z,2025-03-01T13:00:00.000Z,"cobo,mutant",${hash},10.5,1200,\r\n` +
-        '1,Testing,,2025-03-01T14:00:00.000Z,,cobo,,,\r\n',
+        '1,Testing,,2025-03-01T14:00:00.000Z,,cobo,,,,\r\n',
     );
   });
 
