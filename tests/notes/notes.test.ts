@@ -268,7 +268,7 @@ describe('the run sheet', () => {
     expect(header).toBe('Run,Class,Title,Start,Stop,Config,Config hash,Notes');
     expect(rest[0]).toMatch(/^0,Testing,,[^,]+,[^,]+,cfg,/);
     expect(rest[0]!.endsWith(`,"${cell.replaceAll('"', '""')}"`)).toBe(true);
-    expect(rest[1]).toMatch(/^1,Testing,,[^,]+,[^,]+,cfg,$/);
+    expect(rest[1]).toMatch(/^1,Testing,,[^,]+,[^,]+,cfg,,$/);
     expect(rest[2]).toBe('');
     expect(parseCsv(csv).map((record) => record.at(-1))).toEqual(['Notes', cell, '']);
   });
