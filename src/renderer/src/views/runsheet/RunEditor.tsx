@@ -15,6 +15,7 @@ import { Field, FormError, SelectField } from '../../components/Field';
 import { ConfirmDialog } from '../../components/ConfirmDialog';
 import { formatDateTime, formatDuration } from '../../components/time';
 import { hasValue, runDurationMs, valueText } from './format';
+import { RunFiles } from './RunFiles';
 import styles from './runsheet.module.css';
 
 /** Form keys of the measurements: not bare ids, which react-hook-form would take for array indexes. */
@@ -218,6 +219,7 @@ export const RunEditor = memo(function RunEditor({ run, previousRun, observables
           </div>
         </fieldset>
       </form>
+      {run.stopTime ? <RunFiles runId={run.id} runNumber={run.number} readOnly={readOnly} /> : null}
       <ConfirmDialog
         open={confirming}
         onOpenChange={(open) => {
