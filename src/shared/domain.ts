@@ -157,6 +157,8 @@ export interface Experiment {
   name: string;
   active: boolean;
   createdAt: string;
+  /** Whether its run folders' .graw files are hashed (SHA-256) for their manifests; false keeps sizes only (slow disks). */
+  checksums: boolean;
 }
 
 export interface ConfigSet {

@@ -13,6 +13,7 @@ import { fingerprintSha256 } from '../../src/main/worker-node/known-hosts';
 import { parseProcessList } from '../../src/main/worker-node/processes';
 import {
   backupConfigs,
+  checksumFiles,
   checkDataRouter,
   checkEccServerProcess,
   organizeFiles,
@@ -184,6 +185,20 @@ describe('the simulated worker computer, seen by the application', () => {
     expect(total(simulated.stdout)).toBe(total(real.stdout));
     expect(await conn.exec(['df', '-Pk', '/data/none'])).toEqual({ code: 1, stdout: '', stderr: 'df: /data/none: No such file or directory\n' });
     expect((await conn.exec(['df', '-h', '/data/cobo0'])).code).toBe(1);
+  });
+
+  it('answers sha256sum -- <paths> as coreutils does, the checksum task reading it back, and says which file it cannot read', async () => {
+    const w = await world();
+    const folder = w.worker.sandbox.hostPath('/data/cobo0');
+    writeFileSync(join(folder, 'a.graw'), 'first');
+    writeFileSync(join(folder, 'b.graw'), '');
+    const conn = await connection(w);
+    const simulated = await conn.exec(['sha256sum', '--', '/data/cobo0/a.graw', '/data/cobo0/b.graw']);
+    const real = spawnSync('sha256sum', ['--', join(folder, 'a.graw'), join(folder, 'b.graw')], { encoding: 'utf8' });
+    expect(simulated).toEqual({ code: 0, stdout: real.stdout.replaceAll(folder, '/data/cobo0'), stderr: '' });
+    expect(value(await checksumFiles({ ...task(w), folder: '/data/cobo0', names: ['a.graw'] }))).toEqual({ 'a.graw': real.stdout.slice(0, 64) });
+    expect(await conn.exec(['sha256sum', '--', '/data/cobo0/none.graw'])).toEqual({ code: 1, stdout: '', stderr: 'sha256sum: /data/cobo0/none.graw: No such file or directory\n' });
+    expect((await conn.exec(['sha256sum', '/data/cobo0/a.graw'])).code).toBe(1);
   });
 
   it('names another program listening on a port', async () => {

@@ -9,6 +9,7 @@ import { logHandlers } from '../log/handlers';
 import { noteHandlers } from '../notes/handlers';
 import type { JobRunner } from '../runs/job-runner';
 import type { LeftoverFiles } from '../runs/leftovers';
+import type { RunVerifier } from '../runs/manifests';
 import type { RunControl } from '../runs/run-control';
 import { runControlHandlers } from '../runs/handlers';
 import { runSheetHandlers } from '../runsheet/handlers';
@@ -30,6 +31,8 @@ export interface ControlServices {
   jobs?: JobRunner;
   /** Moving leftover files aside over SSH (absent: refused). */
   leftovers?: LeftoverFiles;
+  /** Verifying runs' files against their manifests over SSH (absent: refused). */
+  verifier?: RunVerifier;
   /** The SSH checks of the worker computers (absent: `workers.status` answers nothing checked). */
   workers?: WorkerChecks;
   /** Called once a host key is trusted (a new round of checks). */
@@ -56,7 +59,7 @@ export function createHandlers(services: ControlServices | null): Handlers {
     ...alarmHandlers,
     ...settingsHandlers(),
     ...eccControlHandlers(services?.ecc ?? null),
-    ...runControlHandlers(services?.runs ?? null, services?.jobs ?? null, services?.leftovers ?? null),
+    ...runControlHandlers(services?.runs ?? null, services?.jobs ?? null, services?.leftovers ?? null, services?.verifier ?? null),
     ...workerHandlers(services?.workers ?? null, services?.onHostTrusted),
     ...remoteLogHandlers(services?.remoteLogs ?? null),
     ...demoHandlers(services?.demo ?? null, services?.onDemoCreated),

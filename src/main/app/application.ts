@@ -19,6 +19,7 @@ import { DataRouterCleanliness } from '../runs/routers';
 import { JobRunner, type JobRunnerOptions } from '../runs/job-runner';
 import { LeftoverFiles } from '../runs/leftovers';
 import { AlarmScheduler, type AlarmScheduleOptions } from '../schedule/alarm-scheduler';
+import { RunVerifier } from '../runs/manifests';
 import { EccScheduler, type ScheduleOptions } from '../schedule/scheduler';
 import { SshScheduler, type SshScheduleOptions } from '../schedule/ssh-scheduler';
 import { WorkerChecks } from '../worker-node/checks';
@@ -159,6 +160,7 @@ export function openApplication(options: ApplicationOptions): Application {
     const workers = new WorkerChecks(openedStore, openedSshGateway, host, routers, announceWorkers);
     const jobs = new JobRunner(openedStore, openedSshGateway, host, routers, options.ssh?.jobs ?? {}, () => openedService.invalidate(['job_phase']));
     const leftovers = new LeftoverFiles(openedStore, openedSshGateway, host, routers);
+    const verifier = new RunVerifier(openedStore, openedSshGateway, host, () => openedService.invalidate(['run_verify']), options.ssh?.jobs?.checksumBatch ? { batch: options.ssh.jobs.checksumBatch } : {});
     const sshScheduler = new SshScheduler(openedStore, workers, jobs, options.ssh?.schedule || {}, configFiles);
     const demo = new Demo(openedStore, dataDir, () => openedService.invalidate(['demo_status']));
     const eccRoundLimitMs = (options.ecc?.gateway?.getStateLimits ?? DEFAULT_GET_STATE_LIMITS).hardMs;
@@ -192,6 +194,7 @@ export function openApplication(options: ApplicationOptions): Application {
         runs,
         jobs,
         leftovers,
+        verifier,
         workers,
         remoteLogs,
         demo,
@@ -226,10 +229,11 @@ export function openApplication(options: ApplicationOptions): Application {
         ecc.beginClose();
         jobs.stop();
         leftovers.close();
+        verifier.close();
         const remoteReads = remoteLogs.idle();
         remoteLogs.close();
         // The work under way ends within its own time limits; what it found is written.
-        const inFlight = Promise.allSettled([monitorClosed, scheduler.idle(), sshScheduler.idle(), alarmScheduler.idle(), ecc.idle(), workers.idle(), jobs.idle(), remoteReads]);
+        const inFlight = Promise.allSettled([monitorClosed, scheduler.idle(), sshScheduler.idle(), alarmScheduler.idle(), ecc.idle(), workers.idle(), jobs.idle(), verifier.idle(), remoteReads]);
         if (!(await settlesWithin(inFlight, closeTimeoutMs))) {
           console.warn(`Closing: work under way after ${closeTimeoutMs} ms is abandoned (it writes nothing when it ends)`);
         }

@@ -10,6 +10,7 @@ import {
   insertExperiment,
   listExperiments,
   renameExperiment,
+  setExperimentChecksums,
   switchActiveExperiment,
 } from './queries';
 
@@ -56,6 +57,17 @@ export const experimentHandlers = defineHandlers({
         return getExperiment(store, experiment.id);
       }),
     describeTarget: (input) => `experiment #${input.id} to "${input.name}"`,
+  },
+
+  'experiments.update': {
+    run: (input, { store, auditTarget }) =>
+      store.write(['experiment'], () => {
+        const experiment = getExperiment(store, input.id);
+        setExperimentChecksums(store, experiment.id, input.checksums);
+        auditTarget(`experiment "${experiment.name}" (#${experiment.id}): checksums ${input.checksums ? 'on' : 'off (sizes only)'}`);
+        return getExperiment(store, experiment.id);
+      }),
+    describeTarget: (input) => `experiment #${input.id}`,
   },
 
   'experiments.activate': {

@@ -12,10 +12,11 @@ interface ExperimentRow {
   name: string;
   is_active: number;
   created_at: string;
+  checksum_files: number;
 }
 
 function toExperiment(row: ExperimentRow): Experiment {
-  return { id: row.id, name: row.name, active: row.is_active === 1, createdAt: row.created_at };
+  return { id: row.id, name: row.name, active: row.is_active === 1, createdAt: row.created_at, checksums: row.checksum_files === 1 };
 }
 
 export function listExperiments(store: Store): Experiment[] {
@@ -69,6 +70,10 @@ export function insertExperiment(store: Store, name: string): number {
 
 export function renameExperiment(store: Store, id: number, name: string): void {
   store.db.prepare('UPDATE experiment SET name = ? WHERE id = ?').run(name, id);
+}
+
+export function setExperimentChecksums(store: Store, id: number, checksums: boolean): void {
+  store.db.prepare('UPDATE experiment SET checksum_files = ? WHERE id = ?').run(checksums ? 1 : 0, id);
 }
 
 /** Makes one experiment the active one. */

@@ -1,5 +1,5 @@
 // Operations on runs as a whole: Start all, Stop all, their status, the after-stop jobs (listed,
-// tried again), and moving a router's leftover files aside. (Editing a run's metadata and
+// tried again), moving a router's leftover files aside, and a run's manifests (listed, verified). (Editing a run's metadata and
 // measurements belongs to the run sheet.)
 import { ApiError } from '../../shared/api/errors';
 import { defineHandlers } from '../api/handler';
@@ -8,13 +8,19 @@ import { findDataRouter } from '../setup/queries';
 import type { JobRunner } from './job-runner';
 import { findJob, listJobs, retryJob } from './jobs';
 import type { LeftoverFiles } from './leftovers';
+import { listRunManifests, resolveRun, type RunVerifier } from './manifests';
 import type { RunControl } from './run-control';
 
 function notRunning(): never {
   throw new ApiError('REFUSED', 'Run control is not running in this process');
 }
 
-export function runControlHandlers(control: RunControl | null, jobs: JobRunner | null = null, leftovers: LeftoverFiles | null = null) {
+export function runControlHandlers(
+  control: RunControl | null,
+  jobs: JobRunner | null = null,
+  leftovers: LeftoverFiles | null = null,
+  verifier: RunVerifier | null = null,
+) {
   const need = (): RunControl => control ?? notRunning();
   return defineHandlers({
     'runs.status': {
@@ -61,6 +67,18 @@ export function runControlHandlers(control: RunControl | null, jobs: JobRunner |
         const job = findJob(store, input.id);
         if (job) auditTarget(`job #${job.id} (${job.kind} of run ${job.runNumber} on ${job.targetName})`);
         return retryJob(store, input.id, caller.osUser);
+      },
+    },
+    'runs.manifests': {
+      reads: ['run_manifest', 'run_verify', 'job', 'run', 'experiment'],
+      run: (input, { store }) => listRunManifests(store, resolveRun(store, input), (runId, routerId) => verifier?.verifying(runId, routerId) ?? false),
+    },
+    'runs.verify': {
+      run: (input, { store, caller, auditTarget }) => {
+        const run = resolveRun(store, input);
+        auditTarget(`the files of run ${run.number}`);
+        if (!verifier) throw new ApiError('REFUSED', 'The worker computers are not reached from this process');
+        return verifier.verify({ runId: run.id }, caller.osUser);
       },
     },
     'dataRouters.moveLeftovers': {

@@ -5,7 +5,10 @@
 // A router goes on writing for a while after Stop: its files are moved only once they have stood
 // still for the settle time, then the folder is looked at again (DOMAIN.md "After Stop"). What a
 // running job is doing is its phase, kept in memory. Once a router's files are organized, its
-// staging directory is checked again.
+// staging directory is checked again, and its checksum job is queued (with the end of the organize
+// job): that job hashes the run folder's files and writes its manifest (manifests.ts). It can take
+// minutes on a big folder, so it runs beside the rounds, never in one of their lanes: jobs queued
+// meanwhile (the next run's organize jobs) never wait for it.
 import type { Store } from '../db/store';
 import { insertLogEntry } from '../log/queries';
 import { changedDuringRunText, recordBackupHashes } from '../runsheet/provenance';
@@ -16,7 +19,10 @@ import { parseRunFolder } from '../worker-node/remote-paths';
 import type { SshGateway } from '../worker-node/ssh-pool';
 import type { SshHost } from '../worker-node/ssh-worker';
 import { describeStagingAnswer } from '../worker-node/staging';
-import { claimJob, finishJob, listDueJobs, resetRunningJobs, type DueJob } from './jobs';
+import { claimJob, describeJob, finishJob, listDueJobs, queueChecksumJob, resetRunningJobs, type DueJob } from './jobs';
+import { makeManifest, saveManifest, type ChecksumJobDetails } from './manifests';
+import type { BatchLimits } from '../worker-node/checksums';
+import { runFolderPath } from '../worker-node/remote-paths';
 import type { DataRouterCleanliness } from './routers';
 import { readSettings } from '../settings/queries';
 import { SettleWatch } from './settle';
@@ -37,12 +43,17 @@ export interface JobRunnerOptions {
   settlePollMs?: number;
   /** A router still writing after this long fails the try, naming the files that kept changing (default 5 min). */
   settleTimeoutMs?: number;
+  /** Checksum jobs carried out at once, beside the rounds (default 2: each reads whole disks). */
+  checksumConcurrency?: number;
+  /** How a run folder's files are cut into sha256sum calls (checksums.ts). */
+  checksumBatch?: BatchLimits;
 }
 
 const DEFAULT_SETTLE_POLL_MS = 1_500;
 const DEFAULT_SETTLE_TIMEOUT_MS = 300_000;
 
-type Outcome = { ok: true; message: string } | { ok: false; message: string };
+/** How a try ended; `andThen` is written with its end, in the same transaction. */
+type Outcome = { ok: true; message: string; andThen?: () => void } | { ok: false; message: string };
 
 type StillFiles = { kind: 'still'; files: GrawFileStat[] } | { kind: 'writing'; changing: string[] } | { kind: 'closed' };
 
@@ -61,6 +72,10 @@ export class JobRunner {
   /** Set when the application begins to close: jobs under way end, no new one starts. */
   private stopping = false;
   private readonly rounds = new Set<Promise<number>>();
+  private readonly checksumConcurrency: number;
+  private readonly checksumBatch: BatchLimits | undefined;
+  /** Checksum jobs under way, beside the rounds. */
+  private readonly checksumJobs = new Set<Promise<void>>();
 
   constructor(
     private readonly store: Store,
@@ -77,6 +92,8 @@ export class JobRunner {
     this.fixedSettleMs = options.settleMs === undefined ? undefined : Math.max(0, options.settleMs);
     this.settlePollMs = Math.max(10, options.settlePollMs ?? DEFAULT_SETTLE_POLL_MS);
     this.settleTimeoutOption = options.settleTimeoutMs;
+    this.checksumConcurrency = Math.max(1, options.checksumConcurrency ?? 2);
+    this.checksumBatch = options.checksumBatch;
     // A job left 'running' by an application that ended mid-way is simply tried again.
     resetRunningJobs(store);
   }
@@ -130,10 +147,20 @@ export class JobRunner {
       return job;
     };
     const lane = async (): Promise<void> => {
-      for (let job = nextJob(); job && !this.stopping; job = nextJob()) await this.runOne(job);
+      for (let job = nextJob(); job && !this.stopping; job = nextJob()) {
+        if (job.kind === 'checksum_files') this.startChecksumJob(job);
+        else await this.runOne(job);
+      }
     };
     await Promise.all(Array.from({ length: Math.min(this.concurrency, first.length) }, lane));
     return taken.size;
+  }
+
+  /** A checksum job runs beside the round (no lane held); beyond the limit it waits for a later round. */
+  private startChecksumJob(job: DueJob): void {
+    if (this.checksumJobs.size >= this.checksumConcurrency) return;
+    const work = this.runOne(job).finally(() => this.checksumJobs.delete(work));
+    this.checksumJobs.add(work);
   }
 
   /**
@@ -145,9 +172,9 @@ export class JobRunner {
     this.closing.abort();
   }
 
-  /** Resolves when the rounds under way have ended. */
+  /** Resolves when the rounds under way, and the checksum jobs beside them, have ended. */
   async idle(): Promise<void> {
-    while (this.rounds.size > 0) await Promise.allSettled([...this.rounds]);
+    while (this.rounds.size > 0 || this.checksumJobs.size > 0) await Promise.allSettled([...this.rounds, ...this.checksumJobs]);
   }
 
   close(): void {
@@ -167,22 +194,28 @@ export class JobRunner {
     if (!claimJob(this.store, job)) return;
     let outcome: Outcome;
     try {
-      outcome = job.kind === 'organize_files' ? await this.organize(job) : await this.backup(job);
+      outcome = job.kind === 'organize_files' ? await this.organize(job) : job.kind === 'backup_configs' ? await this.backup(job) : await this.checksum(job);
     } catch (error) {
       outcome = { ok: false, message: error instanceof Error ? error.message : String(error) };
     } finally {
       this.setPhase(job, null);
     }
     if (this.closed) return;
-    const what = job.kind === 'organize_files' ? `Organizing the files of run ${job.runNumber}` : `Backing up the configs of run ${job.runNumber}`;
-    finishJob(this.store, job, outcome, {
-      experimentId: job.experimentId,
-      level: outcome.ok ? 'info' : 'error',
-      source: 'ssh',
-      subject: job.targetName,
-      message: outcome.ok ? `${what} on ${job.targetName}: ${outcome.message}` : `${what} on ${job.targetName} failed: ${outcome.message}`,
-      details: `job #${job.id}, attempt ${job.attempts + 1} of ${this.maxAttempts}`,
-    });
+    const what = describeJob(job);
+    finishJob(
+      this.store,
+      job,
+      outcome,
+      {
+        experimentId: job.experimentId,
+        level: outcome.ok ? 'info' : 'error',
+        source: 'ssh',
+        subject: job.targetName,
+        message: outcome.ok ? `${what}: ${outcome.message}` : `${what} failed: ${outcome.message}`,
+        details: `job #${job.id}, attempt ${job.attempts + 1} of ${this.maxAttempts}`,
+      },
+      outcome.ok ? outcome.andThen : undefined,
+    );
     if (outcome.ok && job.kind === 'organize_files') await this.recheck(job);
   }
 
@@ -236,7 +269,24 @@ export class JobRunner {
         return { ok: false, message: `${moved} file(s) moved; ${job.targetName} was still writing after ${duration(settleTimeoutMs)}: ${after.map((f) => f.name).join(', ')} left in place` };
       }
     }
-    return { ok: true, message: moved === 0 && destination === '' ? 'no file to move' : `${moved} file(s) moved to ${destination}` };
+    // Queued even when nothing was left to move: an earlier try (cut short) may have moved them all.
+    const runFolder = runFolderPath(stagingDirectory, experiment, runNumber);
+    return {
+      ok: true,
+      message: moved === 0 && destination === '' ? 'no file to move' : `${moved} file(s) moved to ${destination}`,
+      andThen: () => queueChecksumJob(this.store, job, { address: details.address, folder: runFolder }),
+    };
+  }
+
+  /** Hashes the run folder's files on the worker computer, writes its manifest, and keeps the list with the run. */
+  private async checksum(job: DueJob): Promise<Outcome> {
+    const details = JSON.parse(job.details) as ChecksumJobDetails;
+    const result = await makeManifest(this.gateway, this.host(details.address), { ...job, details }, {
+      ...(this.checksumBatch ? { batch: this.checksumBatch } : {}),
+      stopping: () => this.stopping,
+      progress: (phase) => this.setPhase(job, phase),
+    });
+    return { ok: true, message: result.message, andThen: () => saveManifest(this.store, result.manifest) };
   }
 
   /**

@@ -1,7 +1,10 @@
 // The after-stop jobs (DOMAIN.md "Runs"): for every data router, move the run's .graw files into
 // `<staging>/<experiment>/run_NNNN/`; for every ECC server, copy its three selected config files
 // into `<config_backup_root>/<experiment>/run_NNNN/`. Queued with the stop of the run, in the
-// same transaction; carried out over SSH by job-runner.ts.
+// same transaction; carried out over SSH by job-runner.ts. Once a router's files are organized, a
+// checksum_files job is queued in the same transaction as that job's end: it hashes the run folder's
+// files and writes its manifest (manifests.ts). A next run never waits for it: its files are safe
+// where they are, and the checklist's `jobs` item and the pending count leave it out.
 import type { Job, JobKind, JobStatus } from '../../shared/api/contract';
 import { ApiError } from '../../shared/api/errors';
 import type { Store } from '../db/store';
@@ -148,10 +151,42 @@ export function findJob(store: Store, id: number): Job | undefined {
   return row ? toJob(row) : undefined;
 }
 
-function describeJob(job: { kind: JobKind; runNumber: number; targetName: string }): string {
-  return job.kind === 'organize_files'
-    ? `Organizing the files of run ${job.runNumber} on ${job.targetName}`
-    : `Backing up the configs of run ${job.runNumber} on ${job.targetName}`;
+/** `Organizing the files of run 7 on DataRouter0`: how the log names a job. */
+export function describeJob(job: { kind: JobKind; runNumber: number; targetName: string }): string {
+  return `${JOB_WORK[job.kind]} of run ${job.runNumber} on ${job.targetName}`;
+}
+
+const JOB_WORK: Record<JobKind, string> = {
+  organize_files: 'Organizing the files',
+  backup_configs: 'Backing up the configs',
+  checksum_files: 'Making the manifest',
+};
+
+/** What a next run waits for: its routers clean, the configs kept (a checksum job is not waited for). */
+const AWAITED_KINDS = "kind IN ('organize_files', 'backup_configs')";
+
+/**
+ * Queues the checksum job of a router whose files of a run were organized into `folder` (the
+ * absolute run folder), with the experiment's checksum setting as it is now. Call inside the
+ * transaction that ends the organize job; queued once per run and router.
+ */
+export function queueChecksumJob(store: Store, organized: { experimentId: number; runId: number; runNumber: number; targetId: number; targetName: string }, details: { address: string; folder: string }): void {
+  const experiment = findExperiment(store, organized.experimentId);
+  if (!experiment) throw new Error(`Experiment #${organized.experimentId} is missing`);
+  store.db
+    .prepare(
+      `INSERT INTO job (kind, experiment_id, run_id, run_number, target_id, target_name, details, created_at)
+       VALUES ('checksum_files', ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (kind, run_id, target_id) DO NOTHING`,
+    )
+    .run(
+      organized.experimentId,
+      organized.runId,
+      organized.runNumber,
+      organized.targetId,
+      organized.targetName,
+      JSON.stringify({ address: details.address, folder: details.folder, experiment: experiment.name, checksums: experiment.checksums }),
+      nowIso(),
+    );
 }
 
 /**
@@ -189,20 +224,21 @@ export function findOpenOrganizeJob(store: Store, dataRouterId: number): { id: n
   return row ? { id: row.id, runNumber: row.run_number, status: row.status } : undefined;
 }
 
+/** The organize and backup jobs not done yet (a checksum job keeps nothing from going on). */
 export function countPendingJobs(store: Store, experimentId: number): number {
   return (
-    store.db.prepare("SELECT count(*) AS n FROM job WHERE experiment_id = ? AND status IN ('pending', 'running')").get(experimentId) as {
+    store.db.prepare(`SELECT count(*) AS n FROM job WHERE experiment_id = ? AND status IN ('pending', 'running') AND ${AWAITED_KINDS}`).get(experimentId) as {
       n: number;
     }
   ).n;
 }
 
-/** How many of a run's after-stop jobs are not done yet, by status. */
+/** How many of a run's after-stop jobs that a next start waits for are not done yet, by status (checksum jobs left out). */
 export function unfinishedJobsOfRun(store: Store, runId: number): { pending: number; failed: number } {
   const row = store.db
     .prepare(
       `SELECT coalesce(sum(status IN ('pending', 'running')), 0) AS pending, coalesce(sum(status = 'failed'), 0) AS failed
-       FROM job WHERE run_id = ?`,
+       FROM job WHERE run_id = ? AND ${AWAITED_KINDS}`,
     )
     .get(runId) as { pending: number; failed: number };
   return { pending: row.pending, failed: row.failed };
@@ -301,12 +337,16 @@ export function claimJob(store: Store, job: DueJob): boolean {
   );
 }
 
-/** Records how a try ended, with its log entry, in one transaction. */
-export function finishJob(store: Store, job: DueJob, outcome: { ok: boolean; message: string }, log: NewLogEntry): void {
-  store.write(['job', 'log_entry'], () => {
+/**
+ * Records how a try ended, with its log entry, in one transaction; `andThen` writes what follows
+ * from it in the same one (a done organize job queues its checksum job: never one without the other).
+ */
+export function finishJob(store: Store, job: DueJob, outcome: { ok: boolean; message: string }, log: NewLogEntry, andThen?: () => void): void {
+  store.write(['job', 'log_entry', 'run_manifest'], () => {
     store.db
       .prepare('UPDATE job SET status = ?, last_error = ?, finished_at = ? WHERE id = ?')
       .run(outcome.ok ? 'done' : 'failed', outcome.ok ? '' : outcome.message, nowIso(), job.id);
     insertLogEntry(store, log);
+    andThen?.();
   });
 }

@@ -6,7 +6,7 @@
 // Every task can simply run again after an interruption and finish the job.
 import { createHash } from 'node:crypto';
 import type { SFTPWrapper, Stats } from 'ssh2';
-import { checkAbsolutePath, checkConfigFileName, checkExperimentFolder, joinRemote, runFolderName } from './remote-paths';
+import { checkAbsolutePath, checkConfigFileName, checkExperimentFolder, checkSegment, joinRemote, runFolderName } from './remote-paths';
 
 /** SFTP status codes (ssh2 puts them on `error.code`). */
 const SFTP_NO_SUCH_FILE = 2;
@@ -448,6 +448,63 @@ export async function hashConfigFiles(sftp: SFTPWrapper, job: { configRoot: stri
     }
   }
   return readings;
+}
+
+// A run folder's manifest (checksums.ts makes its text)
+
+/** The `.graw` files at the top of a run folder, by name; null when the folder does not exist. */
+export async function listRunFolder(sftp: SFTPWrapper, folder: string): Promise<GrawFileStat[] | null> {
+  const path = checkAbsolutePath(folder, 'Run folder');
+  try {
+    return await listGrawFiles(sftp, path);
+  } catch (error) {
+    if (sftpCode(error) === SFTP_NO_SUCH_FILE) return null;
+    throw error;
+  }
+}
+
+export type ManifestWrite =
+  | { status: 'written'; path: string; bytes: number }
+  /** The same manifest was there already (a job run again). */
+  | { status: 'already-written'; path: string; bytes: number };
+
+async function readWhole(sftp: SFTPWrapper, path: string): Promise<Buffer> {
+  return withHandle(sftp, path, 'r', async (handle) => {
+    const size = (await fstat(sftp, handle)).size;
+    return readAt(sftp, handle, 0, size);
+  });
+}
+
+/**
+ * Writes a manifest into a run folder: under a temporary name, checked by size, then renamed into
+ * place, so a half-written manifest never exists under its own name. An existing manifest is never
+ * replaced: one with the same bytes is fine (a job run again), another one is an error that names it.
+ */
+export async function writeManifestFile(sftp: SFTPWrapper, target: { folder: string; name: string; text: string }): Promise<ManifestWrite> {
+  const folder = checkAbsolutePath(target.folder, 'Run folder');
+  const name = checkSegment(target.name, 'Manifest name');
+  const data = Buffer.from(target.text, 'utf8');
+  const final = joinRemote(folder, name);
+  const temporary = joinRemote(folder, `.${name}.partial-${process.pid}-${Date.now().toString(36)}`);
+  try {
+    await withHandle(sftp, temporary, 'wx', async (handle) => {
+      for (let position = 0; position < data.length; position += CHUNK) {
+        await write(sftp, handle, data.subarray(position, position + CHUNK), position);
+      }
+    });
+    const written = (await stat(sftp, temporary)).size;
+    if (written !== data.length) throw new Error(`${temporary} has ${written} bytes, ${data.length} were written`);
+    try {
+      await rename(sftp, temporary, final);
+      return { status: 'written', path: final, bytes: data.length };
+    } catch (error) {
+      if (!(await pathExists(sftp, final))) throw error;
+      if ((await readWhole(sftp, final)).equals(data)) return { status: 'already-written', path: final, bytes: data.length };
+      throw new Error(`${final} exists with other content: kept as it is (move it away to have it written again)`);
+    }
+  } finally {
+    await unlink(sftp, temporary).catch(() => undefined);
+  }
 }
 
 // ---------------------------------------------------------------------------------------------

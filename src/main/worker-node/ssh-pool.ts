@@ -8,9 +8,10 @@ import { availableParallelism } from 'node:os';
 import { TimedPoolError, checkLimits, createTimedPool, type TimedPoolFailure, type TimeLimits } from '../app/timed-pool';
 import { resolveWorkerFile, type WorkerFile } from '../app/worker-file';
 import { SshError } from './connection';
-import type { BackupResult, ConfigFileReading, GrawFileStat, TailResult } from './files';
+import type { BackupResult, ConfigFileReading, GrawFileStat, ManifestWrite, TailResult } from './files';
 import type {
   BackupConfigsTask,
+  ChecksumFilesTask,
   CheckDataRouterTask,
   CheckEccServerTask,
   DataRouterCheck,
@@ -21,11 +22,13 @@ import type {
   NextRun,
   OrganizeAnswer,
   OrganizeFilesTask,
+  RunFolderTask,
   SnapshotStagingTask,
   SshConnectSettings,
   SshHost,
   SshTaskResult,
   TailLogTask,
+  WriteManifestTask,
 } from './ssh-worker';
 import type { StagingAnswer } from './staging';
 
@@ -34,12 +37,19 @@ export type SshLimits = TimeLimits;
 /** DOMAIN.md: the process and clean checks 10 s / 40 s; organize and backup after Stop 30 s / 40 s. */
 export const DEFAULT_CHECK_LIMITS: SshLimits = { softMs: 10_000, hardMs: 40_000 };
 export const DEFAULT_FILE_LIMITS: SshLimits = { softMs: 30_000, hardMs: 40_000 };
+/**
+ * One `sha256sum` call reads up to 1 GiB (checksums.ts checksumBatches): 2 min allows a disk as slow
+ * as 9 MB/s. Each batch is its own task, so a folder of any size never holds one task long.
+ */
+export const DEFAULT_CHECKSUM_LIMITS: SshLimits = { softMs: 120_000, hardMs: 150_000 };
 
 export interface SshGatewayOptions {
   /** How the threads connect: the data directory (known_hosts), ~/.ssh/config, known_hosts files. */
   connect: SshConnectSettings;
   checkLimits?: SshLimits;
   fileLimits?: SshLimits;
+  /** One batch of `sha256sum` (default 120 s / 150 s). */
+  checksumLimits?: SshLimits;
   /** Calls to one host at once (default 4); more wait here. */
   perHostConcurrency?: number;
   /** Threads (default 1 to 2): SSH work waits on the network, and each thread has its own connections. */
@@ -56,6 +66,7 @@ export interface SshGatewayOptions {
 export interface SshGateway {
   readonly checkLimits: SshLimits;
   readonly fileLimits: SshLimits;
+  readonly checksumLimits: SshLimits;
   /** The data router listening on `port`: its process, staging directory, clean state, disk, and (with `nextRun`) the next run's folder. */
   checkDataRouter(host: SshHost, port: number, nextRun?: NextRun | null, limits?: SshLimits): Promise<DataRouterCheck>;
   /** The getEccSoapServer listening on its SOAP `port`. */
@@ -74,6 +85,12 @@ export interface SshGateway {
   /** The SHA-256 of config files in an ECC server's config_root (small files: the check's limits). */
   hashConfigFiles(host: SshHost, job: { configRoot: string; files: string[] }, limits?: SshLimits): Promise<ConfigFileReading[]>;
   tailLog(host: SshHost, path: string, lines?: number, limits?: SshLimits): Promise<TailResult>;
+  /** The `.graw` files of a run folder with their sizes; null when the folder does not exist (SFTP: the file limits). */
+  listRunFiles(host: SshHost, folder: string, limits?: SshLimits): Promise<GrawFileStat[] | null>;
+  /** SHA-256 (hex) of one batch of a run folder's files, by `sha256sum` on the worker computer (the checksum limits). */
+  checksumFiles(host: SshHost, job: { folder: string; names: string[] }, limits?: SshLimits): Promise<Record<string, string>>;
+  /** Writes a manifest into a run folder, never replacing another (SFTP: the file limits). */
+  writeManifest(host: SshHost, job: { folder: string; name: string; text: string }, limits?: SshLimits): Promise<ManifestWrite>;
   close(): Promise<void>;
 }
 
@@ -120,6 +137,7 @@ function hostKey(host: SshHost): string {
 export function createSshGateway(options: SshGatewayOptions): SshGateway {
   const checks = checkLimits('checkLimits', options.checkLimits ?? DEFAULT_CHECK_LIMITS);
   const files = checkLimits('fileLimits', options.fileLimits ?? DEFAULT_FILE_LIMITS);
+  const checksums = checkLimits('checksumLimits', options.checksumLimits ?? DEFAULT_CHECKSUM_LIMITS);
   const worker = options.worker ?? resolveSshWorker();
   const maxThreads = options.maxThreads ?? Math.min(2, Math.max(1, Math.floor(availableParallelism() / 2)));
   const closeTimeoutMs = options.closeTimeoutMs ?? 2_000;
@@ -134,7 +152,7 @@ export function createSshGateway(options: SshGatewayOptions): SshGateway {
     concurrentTasksPerWorker: 64,
     maxQueue: options.maxQueue ?? 500,
     idleTimeout: options.idleTimeout ?? 60_000,
-    retireGraceMs: Math.max(checks.hardMs, files.hardMs),
+    retireGraceMs: Math.max(checks.hardMs, files.hardMs, checksums.hardMs),
     closeTimeoutMs,
   });
 
@@ -184,6 +202,7 @@ export function createSshGateway(options: SshGatewayOptions): SshGateway {
   return {
     checkLimits: checks,
     fileLimits: files,
+    checksumLimits: checksums,
     checkDataRouter(host, port, nextRun = null, limits = checks) {
       const task: CheckDataRouterTask = { ...base(host, limits), port, nextRun };
       return run('checkDataRouter', host, task, limits);
@@ -219,6 +238,18 @@ export function createSshGateway(options: SshGatewayOptions): SshGateway {
     tailLog(host, path, lines = 50, limits = checks) {
       const task: TailLogTask = { ...base(host, limits), path, lines };
       return run('tailLog', host, task, limits);
+    },
+    listRunFiles(host, folder, limits = files) {
+      const task: RunFolderTask = { ...base(host, limits), folder };
+      return run('listRunFiles', host, task, limits);
+    },
+    checksumFiles(host, job, limits = checksums) {
+      const task: ChecksumFilesTask = { ...base(host, limits), ...job };
+      return run('checksumFiles', host, task, limits);
+    },
+    writeManifest(host, job, limits = files) {
+      const task: WriteManifestTask = { ...base(host, limits), ...job };
+      return run('writeManifest', host, task, limits);
     },
     close: () => timedPool.close(),
   };

@@ -10,19 +10,23 @@ import type { SFTPWrapper } from 'ssh2';
 import type { DiskSpace, ProcessOnPort } from '../../shared/api/contract';
 import { SshConnections, SshError, type ConnectionLease, type ConnectOptions, type PresentedHostKey, type SshConnection, type SshErrorKind } from './connection';
 import { diskSpaceCommand, parseDiskSpace } from './disk';
+import { parseSha256sum, sha256sumCommand } from './checksums';
 import {
   backupConfigFiles,
   checkClean,
   hashConfigFiles as hashConfigFilesOver,
+  listRunFolder,
   moveLeftoverFiles,
   organizeRunFiles,
   pathExists,
   snapshotGrawFiles,
   tailLines,
+  writeManifestFile,
   type BackupResult,
   type CleanCheck,
   type ConfigFileReading,
   type GrawFileStat,
+  type ManifestWrite,
   type OrganizeResult,
   type TailResult,
 } from './files';
@@ -139,6 +143,21 @@ export interface BackupConfigsTask extends SshTask {
 export interface HashConfigFilesTask extends SshTask {
   configRoot: string;
   files: string[];
+}
+
+export interface RunFolderTask extends SshTask {
+  /** The absolute run folder, `<staging>/<experiment>/run_NNNN`. */
+  folder: string;
+}
+
+export interface ChecksumFilesTask extends RunFolderTask {
+  /** One batch (checksums.ts checksumBatches): names in the folder. */
+  names: string[];
+}
+
+export interface WriteManifestTask extends RunFolderTask {
+  name: string;
+  text: string;
 }
 
 export interface TailLogTask extends SshTask {
@@ -339,4 +358,22 @@ export function hashConfigFiles(task: HashConfigFilesTask): Promise<SshTaskResul
 
 export function tailLog(task: TailLogTask): Promise<SshTaskResult<TailResult>> {
   return settle(task, (conn) => withSftp(conn, (sftp) => tailLines(sftp, task.path, task.lines)));
+}
+
+/** The `.graw` files of a run folder with their sizes (one SFTP readdir); null when it does not exist. */
+export function listRunFiles(task: RunFolderTask): Promise<SshTaskResult<GrawFileStat[] | null>> {
+  return settle(task, (conn) => withSftp(conn, (sftp) => listRunFolder(sftp, task.folder)));
+}
+
+/** The SHA-256 of one batch of a run folder's files, by `sha256sum` on the worker computer (name to hex). */
+export function checksumFiles(task: ChecksumFilesTask): Promise<SshTaskResult<Record<string, string>>> {
+  return settle(task, async (conn, deadline) => {
+    const answer = await run(conn, sha256sumCommand(task.folder, task.names), deadline);
+    return Object.fromEntries(parseSha256sum(task.folder, task.names, answer));
+  });
+}
+
+/** Writes a manifest into a run folder (temporary name, then renamed; never replacing another). */
+export function writeManifest(task: WriteManifestTask): Promise<SshTaskResult<ManifestWrite>> {
+  return settle(task, (conn) => withSftp(conn, (sftp) => writeManifestFile(sftp, { folder: task.folder, name: task.name, text: task.text })));
 }

@@ -379,19 +379,23 @@ export interface DemoStatus {
   workerRoot: string | null;
 }
 
-export const JOB_KINDS = ['organize_files', 'backup_configs'] as const;
+export const JOB_KINDS = ['organize_files', 'backup_configs', 'checksum_files'] as const;
 export type JobKind = (typeof JOB_KINDS)[number];
 export const JOB_STATUSES = ['pending', 'running', 'done', 'failed'] as const;
 export type JobStatus = (typeof JOB_STATUSES)[number];
 
-/** A job queued after Stop all: organize one data router's files, back up one ECC server's configs. */
+/**
+ * A job queued after Stop all: organize one data router's files, back up one ECC server's configs;
+ * and once a router's files are organized, hash them on its computer and write the run folder's
+ * manifest (checksum_files: a next Start all does not wait for it).
+ */
 export interface Job {
   id: number;
   kind: JobKind;
   experimentId: number;
   runId: number;
   runNumber: number;
-  /** The data router (organize_files) or the ECC server (backup_configs). */
+  /** The data router (organize_files, checksum_files) or the ECC server (backup_configs). */
   targetId: number;
   targetName: string;
   /** What the job needs, taken at stop time. */
@@ -436,6 +440,61 @@ export interface RunExport {
   jobs: Job[];
 }
 
+/** A `.graw` file of a run folder: its size, and its SHA-256 (hex) unless checksums were off. */
+export interface ManifestFile {
+  name: string;
+  size: number;
+  sha256: string | null;
+}
+
+/** What a verification found in one router's run folder against the manifest kept with the run. */
+export interface ManifestVerification {
+  /** When it ended. */
+  at: string;
+  /** No file added, missing or changed, and no problem. */
+  ok: boolean;
+  /** `.graw` files in the folder that the manifest does not list. */
+  added: ManifestFile[];
+  /** Files the manifest lists that are no longer there. */
+  missing: string[];
+  /** Files whose size or SHA-256 differ: as listed, and as found. */
+  changed: { name: string; expected: ManifestFile; found: ManifestFile }[];
+  /** Why the folder could not be verified (unreachable, sha256sum failed); null when it was. */
+  problem: string | null;
+}
+
+/** One router's manifest of a run: the run folder's files as the checksum job found them. */
+export interface RunManifest {
+  dataRouterId: number;
+  dataRouterName: string;
+  address: string;
+  /** The run folder on the worker computer. */
+  folder: string;
+  /** `MANIFEST.sha256`, `MANIFEST.sizes` (checksums off), or '' (the folder held no file: none written). */
+  manifestFile: string;
+  checksums: boolean;
+  madeAt: string;
+  files: ManifestFile[];
+  totalBytes: number;
+  /** The last verification (runs.verify); null before the first. */
+  verification: ManifestVerification | null;
+  /** A verification of this folder is under way now. */
+  verifying: boolean;
+}
+
+export interface RunManifests {
+  runId: number;
+  runNumber: number;
+  manifests: RunManifest[];
+  /** The run's checksum jobs not done yet (their routers have no manifest yet), e.g. `DataRouter1: running`. */
+  unfinished: { dataRouterName: string; status: JobStatus; lastError: string }[];
+}
+
+/** A run named by id, or by number in an experiment (the active one unless named). */
+const runRef = z
+  .object({ runId: id.optional(), runNumber: z.number({ error: 'Must be a whole number' }).int('Must be a whole number').min(0, 'Must be 0 or more').optional(), ...experimentRef })
+  .refine((r) => (r.runId === undefined) !== (r.runNumber === undefined), { message: 'Give runId or runNumber (one of them)', path: ['runId'] });
+
 const eccStep = z.enum(ECC_STEPS, { error: `Must be one of ${ECC_STEPS.join(', ')}` });
 /** Steps on all servers at once; Start goes through runs.startAll, which records the run. */
 const ALL_STEPS = ['Describe', 'Prepare', 'Configure', 'Stop', 'Breakup', 'Undo'] as const;
@@ -468,6 +527,13 @@ export const operations = {
     kind: 'mutation',
     summary: 'Rename an experiment.',
     input: z.object({ id, name: experimentName }),
+    output: returns<Experiment>(),
+  },
+  'experiments.update': {
+    kind: 'mutation',
+    summary:
+      "Change an experiment's settings: checksums (default true) says whether each run folder's .graw files are hashed (SHA-256, on the worker computers) for its manifest; false (slow disks) keeps sizes only, in MANIFEST.sizes.",
+    input: z.object({ id, checksums: z.boolean({ error: 'Must be true or false' }) }),
     output: returns<Experiment>(),
   },
   'experiments.activate': {
@@ -800,6 +866,20 @@ export const operations = {
       'Try a failed after-stop job again: it becomes pending with its attempts counted from zero (its failure stays in the log). Refused unless the job is failed.',
     input: z.object({ id }),
     output: returns<Job>(),
+  },
+  'runs.manifests': {
+    kind: 'query',
+    summary:
+      "A run's manifests, one per data router: the run folder's .graw files (name, size, SHA-256) as the checksum job found them after organizing, and the last verification.",
+    input: runRef,
+    output: returns<RunManifests>(),
+  },
+  'runs.verify': {
+    kind: 'mutation',
+    summary:
+      "Verify a run's data files in the background: every router's run folder is listed and hashed again on its computer and compared with the manifest kept with the run; files added, missing or changed are reported (runs.manifests) and a mismatch is an error in the log. Refused while a verification of the run is under way or no manifest is made yet.",
+    input: runRef,
+    output: returns<Started>(),
   },
   'dataRouters.moveLeftovers': {
     kind: 'mutation',

@@ -8,6 +8,7 @@ import * as m005 from './005-log-repeats-and-run-journal';
 import * as m006 from './006-shift-notes';
 import * as m007 from './007-alarms';
 import * as m008 from './008-run-provenance';
+import * as m009 from './009-run-manifests';
 
 export interface Migration {
   name: string;
@@ -23,6 +24,7 @@ export const migrations: readonly Migration[] = [
   { name: '006-shift-notes', sql: m006.sql },
   { name: '007-alarms', sql: m007.sql },
   { name: '008-run-provenance', sql: m008.sql },
+  { name: '009-run-manifests', sql: m009.sql },
 ];
 
 export const SCHEMA_VERSION = migrations.length;

@@ -1,5 +1,5 @@
 // What the simulated worker computer answers over exec: exactly the commands the application
-// sends (processes.ts, staging.ts, disk.ts), as the real tools answer them. Nothing is ever executed:
+// sends (processes.ts, staging.ts, disk.ts, checksums.ts), as the real tools answer them. Nothing is ever executed:
 // any other command gets the shell's "command not found", so a new command in the application
 // fails loudly here until the simulator learns it.
 import { CommandLineError, parseCommandLine } from './command-line';
@@ -27,6 +27,11 @@ export function answerArgv(argv: readonly string[], processes: ProcessTable, dis
   const [program = '', ...args] = argv;
   // df -Pk <absolute directory>
   if (program === 'df') return disks && args.length === 2 && args[0] === '-Pk' && args[1]?.startsWith('/') ? disks.df(args[1]) : unsupported(program, argv);
+  // sha256sum -- <absolute path> … (checksums.ts: the run folder's files, in batches)
+  if (program === 'sha256sum') {
+    const paths = args.slice(1);
+    return disks && args[0] === '--' && paths.length > 0 && paths.every((p) => p.startsWith('/')) ? disks.sha256sum(paths) : unsupported(program, argv);
+  }
   if (program === 'ps') return sameArgs(args, PS_ARGS) ? processes.ps() : unsupported(program, argv);
   if (program === 'lsof') {
     // lsof -a -d cwd -c <name> -Fpcn

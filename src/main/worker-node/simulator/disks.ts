@@ -2,7 +2,8 @@
 // default the one the sandbox folder really lives on (its real statfs), so the numbers are this
 // computer's; a test or the demo can mount a simulated file system of a chosen size at a folder
 // (a nearly full staging disk), which every directory below it then reports.
-import { realpathSync, statfsSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { readFileSync, realpathSync, statSync, statfsSync } from 'node:fs';
 import type { CommandAnswer } from './process-table';
 import { Sandbox, SandboxEscapeError } from './sandbox';
 
@@ -67,6 +68,31 @@ export class SimulatedDisks {
     const capacity = usedKb + availableKb === 0 ? '-' : `${Math.ceil((100 * usedKb) / (usedKb + availableKb))}%`;
     const row = `${device.padEnd(14)} ${String(totalKb).padStart(11)} ${String(usedKb).padStart(9)} ${String(availableKb).padStart(9)} ${capacity.padStart(8)} ${mount ?? '/'}\n`;
     return { code: 0, stdout: HEADER + row, stderr: '' };
+  }
+
+  /**
+   * `sha256sum -- <path> …` as GNU coreutils answers: `<hex>  <path>` per file, a message on
+   * stderr and exit 1 for one it cannot read (the others still answered). The files are the
+   * sandbox's own, read whole: the demo's are small.
+   */
+  sha256sum(paths: readonly string[]): CommandAnswer {
+    let stdout = '';
+    let stderr = '';
+    for (const path of paths) {
+      try {
+        const host = realpathSync(this.sandbox.hostPath(Sandbox.normalize(path)));
+        if (!this.sandbox.contains(host)) throw new SandboxEscapeError(`${path} leads outside the sandbox`);
+        if (statSync(host).isDirectory()) {
+          stderr += `sha256sum: ${path}: Is a directory\n`;
+          continue;
+        }
+        stdout += `${createHash('sha256').update(readFileSync(host)).digest('hex')}  ${path}\n`;
+      } catch (error) {
+        const code = (error as NodeJS.ErrnoException).code;
+        stderr += `sha256sum: ${path}: ${code === 'ENOENT' ? 'No such file or directory' : 'Permission denied'}\n`;
+      }
+    }
+    return { code: stderr === '' ? 0 : 1, stdout, stderr };
   }
 
   /** The deepest simulated mount point at or above a path. */

@@ -17,6 +17,7 @@ import { formatDateTime, formatDuration } from '../../components/time';
 import { ConfigMark } from './ConfigMark';
 import { hasValue, runDurationMs, valueText } from './format';
 import { RunExport } from './RunExport';
+import { RunFiles } from './RunFiles';
 import styles from './runsheet.module.css';
 
 /** Form keys of the measurements: not bare ids, which react-hook-form would take for array indexes. */
@@ -223,6 +224,7 @@ export const RunEditor = memo(function RunEditor({ run, previousRun, observables
           </div>
         </fieldset>
       </form>
+      {run.stopTime ? <RunFiles runId={run.id} runNumber={run.number} readOnly={readOnly} /> : null}
       <ConfirmDialog
         open={confirming}
         onOpenChange={(open) => {

@@ -109,9 +109,10 @@ function CreateExperimentForm({ onCreated }: { onCreated: (message: string) => v
 export function ExperimentsPanel({ experiments }: { experiments: Experiment[] | undefined }) {
   const readOnly = useReadOnly();
   const activate = useMutation('experiments.activate');
+  const update = useMutation('experiments.update');
   const [renaming, setRenaming] = useState<number | undefined>(undefined);
   const [done, setDone] = useState<string | undefined>(undefined);
-  const activateError = activate.error?.message;
+  const activateError = activate.error?.message ?? update.error?.message;
   const list = experiments ?? [];
 
   return (
@@ -128,6 +129,9 @@ export function ExperimentsPanel({ experiments }: { experiments: Experiment[] | 
               <tr>
                 <th scope="col">Name</th>
                 <th scope="col">Created</th>
+                <th scope="col" title="SHA-256 of each run's data files, computed on the worker computers for the run folders' manifests; off keeps sizes only (slow disks)">
+                  Checksums
+                </th>
                 <th scope="col">
                   <span className="visually-hidden">Active, and actions</span>
                 </th>
@@ -137,7 +141,7 @@ export function ExperimentsPanel({ experiments }: { experiments: Experiment[] | 
               {list.map((experiment) => (
                 <tr key={experiment.id} aria-current={experiment.active ? 'true' : undefined} className={experiment.active ? 'row-current' : undefined}>
                   {renaming === experiment.id ? (
-                    <td colSpan={3}>
+                    <td colSpan={4}>
                       <RenameForm
                         experiment={experiment}
                         onDone={(message) => {
@@ -150,6 +154,20 @@ export function ExperimentsPanel({ experiments }: { experiments: Experiment[] | 
                     <>
                       <th scope="row">{experiment.name}</th>
                       <td className="nowrap">{formatDate(experiment.createdAt)}</td>
+                      <td>
+                        <input
+                          type="checkbox"
+                          aria-label={`Checksums of ${experiment.name}'s data files`}
+                          checked={experiment.checksums}
+                          disabled={readOnly || update.pending}
+                          onChange={(event) => {
+                            setDone(undefined);
+                            void update.run({ id: experiment.id, checksums: event.target.checked }).then((changed) => {
+                              if (changed) setDone(`${changed.name}: ${changed.checksums ? 'checksums on' : 'checksums off, manifests keep sizes only'}.`);
+                            });
+                          }}
+                        />
+                      </td>
                       <td>
                         <div className="row-actions">
                           {experiment.active ? (

@@ -1,4 +1,5 @@
-// The after-stop jobs not done yet (organizing a router's files, backing up a server's configs):
+// The after-stop jobs not done yet (organizing a router's files, backing up a server's configs,
+// making a run folder's manifest):
 // what each is doing now (e.g. waiting for a router to finish writing), its tries and last
 // failure, and "Try again" on a failed one. Shown only while there is such a job.
 import { memo } from 'react';
@@ -12,6 +13,7 @@ import { Refusal } from './Refusal';
 
 const COLUMNS = ['Job', 'Run', 'Status', 'Tries', ''] as const;
 const OPEN: readonly Job['status'][] = ['pending', 'running', 'failed'];
+const JOB_NAMES: Record<Job['kind'], string> = { organize_files: 'Organize files', backup_configs: 'Back up configs', checksum_files: 'Make manifest' };
 
 function JobState({ job }: { job: Job }) {
   if (job.status === 'failed') {
@@ -43,7 +45,7 @@ function JobState({ job }: { job: Job }) {
 
 const JobRow = memo(function JobRow({ job, readOnly }: { job: Job; readOnly: boolean }) {
   const retry = useMutation('jobs.retry');
-  const what = job.kind === 'organize_files' ? 'Organize files' : 'Back up configs';
+  const what = JOB_NAMES[job.kind];
   return (
     <tr>
       <th scope="row">

@@ -6,6 +6,7 @@ import { Dialog } from 'radix-ui';
 import { LoaderCircle, TriangleAlert, X } from 'lucide-react';
 import type { RemoteLogComponent } from '../../../../shared/api/contract';
 import { useSubscription } from '../../api/hooks';
+import { formatSize } from '../../components/counts';
 import { formatTime } from '../../components/time';
 import styles from './status.module.css';
 
@@ -16,12 +17,6 @@ export interface LogTarget {
 }
 
 const LINES = 200;
-
-function formatSize(bytes: number): string {
-  if (bytes < 1024) return `${bytes} B`;
-  if (bytes < 1024 * 1024) return `${(bytes / 1024).toFixed(1)} KiB`;
-  return `${(bytes / 1024 / 1024).toFixed(1)} MiB`;
-}
 
 function RemoteLogBody({ target }: { target: LogTarget }) {
   const { data: tail, error, loading } = useSubscription('remoteLogs.tail', { component: target.component, id: target.id, lines: LINES });
