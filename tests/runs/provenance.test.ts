@@ -120,7 +120,8 @@ describe.skipIf(!sshdAvailable())(`run provenance over SSH ${sshdUnavailableReas
     const changed = sha256sum(r.configRoot, [describeFile])[describeFile];
     expect(await operation(r.app, 'runs.stopAll')).toMatchObject({ ok: true });
     const warning = `${describeFile} of ECC0 changed during run 0`;
-    const jobs = await waitFor(r.app, 'jobs.list', {}, (list) => list.length === 2 && list.every((j) => j.status === 'done'), WAIT_MS);
+    // Organize, backup, and the manifest that follows the organize job.
+    const jobs = await waitFor(r.app, 'jobs.list', {}, (list) => list.length === 3 && list.every((j) => j.status === 'done'), WAIT_MS);
     expect(jobs.find((j) => j.kind === 'backup_configs')?.lastError).toBe('');
     const logged = r.app.store.db.prepare("SELECT level, subject, message, details FROM log_entry WHERE message = ?").all(warning) as { level: string; details: string }[];
     expect(logged).toEqual([{ level: 'warning', subject: 'ECC0', message: warning, details: expect.stringContaining(`${atStart[describeFile]}, at the backup after Stop ${changed}`) }]);
@@ -132,7 +133,7 @@ describe.skipIf(!sshdAvailable())(`run provenance over SSH ${sshdUnavailableReas
       expect(file.backupSha256).toBe(backups[file.name]);
       expect(file.changedDuringRun).toBe(file.name === describeFile);
     }
-    expect(after.record.jobs.map((j) => j.kind).sort()).toEqual(['backup_configs', 'organize_files']);
+    expect(after.record.jobs.map((j) => j.kind).sort()).toEqual(['backup_configs', 'checksum_files', 'organize_files']);
 
     // Run 1 starts with the edited file: its hashes differ from run 0's.
     await waitFor(r.app, 'runs.status', {}, (s) => s.checklist.every((i) => i.status === 'pass'), WAIT_MS);
