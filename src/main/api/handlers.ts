@@ -5,6 +5,8 @@ import { eccControlHandlers } from '../ecc/control/handlers';
 import type { EccControl } from '../ecc/control/control';
 import { experimentHandlers } from '../experiments/handlers';
 import { logHandlers } from '../log/handlers';
+import type { DataFlow } from '../runs/data-flow';
+import { dataFlowHandlers } from '../runs/data-flow-handlers';
 import type { JobRunner } from '../runs/job-runner';
 import type { LeftoverFiles } from '../runs/leftovers';
 import type { RunControl } from '../runs/run-control';
@@ -27,6 +29,8 @@ export interface ControlServices {
   jobs?: JobRunner;
   /** Moving leftover files aside over SSH (absent: refused). */
   leftovers?: LeftoverFiles;
+  /** The data flow of the current run (absent: `dataFlow.status` answers no run read). */
+  dataFlow?: DataFlow;
   /** The SSH checks of the worker computers (absent: `workers.status` answers nothing checked). */
   workers?: WorkerChecks;
   /** Called once a host key is trusted (a new round of checks). */
@@ -50,6 +54,7 @@ export function createHandlers(services: ControlServices | null): Handlers {
     ...settingsHandlers(),
     ...eccControlHandlers(services?.ecc ?? null),
     ...runControlHandlers(services?.runs ?? null, services?.jobs ?? null, services?.leftovers ?? null),
+    ...dataFlowHandlers(services?.dataFlow ?? null),
     ...workerHandlers(services?.workers ?? null, services?.onHostTrusted),
     ...remoteLogHandlers(services?.remoteLogs ?? null),
     ...demoHandlers(services?.demo ?? null, services?.onDemoCreated),

@@ -12,10 +12,12 @@ import { EccStatusBoard } from '../ecc/control/status';
 import type { EccGateway } from '../ecc/gateway';
 import { createEccGateway, type EccGatewayOptions } from '../ecc/pool';
 import { electronNativeBinding } from '../native';
+import { DataFlow } from '../runs/data-flow';
 import { RunControl } from '../runs/run-control';
 import { DataRouterCleanliness } from '../runs/routers';
 import { JobRunner, type JobRunnerOptions } from '../runs/job-runner';
 import { LeftoverFiles } from '../runs/leftovers';
+import { DataFlowScheduler, type DataFlowScheduleOptions } from '../schedule/data-flow-scheduler';
 import { EccScheduler, type ScheduleOptions } from '../schedule/scheduler';
 import { SshScheduler, type SshScheduleOptions } from '../schedule/ssh-scheduler';
 import { WorkerChecks } from '../worker-node/checks';
@@ -24,25 +26,13 @@ import { RemoteLogs, type RemoteLogOptions } from '../worker-node/remote-logs';
 import { createSshGateway, type SshGateway, type SshGatewayOptions } from '../worker-node/ssh-pool';
 import type { SshConnectSettings } from '../worker-node/ssh-worker';
 import { listEccServers } from '../setup/queries';
+import { settlesWithin } from '../time';
 import { lockDataDir } from './lock';
 import { appVersion } from './paths';
 import { readOrCreateToken } from './token';
 
 export const DATABASE_FILE = 'daq.sqlite';
 export const DEFAULT_CLOSE_TIMEOUT_MS = 10_000;
-
-/** Whether `work` settled within `ms`. */
-async function settlesWithin(work: Promise<unknown>, ms: number): Promise<boolean> {
-  let timer: NodeJS.Timeout | undefined;
-  const bound = new Promise<false>((resolve) => {
-    timer = setTimeout(() => resolve(false), ms);
-  });
-  try {
-    return await Promise.race([work.then(() => true), bound]);
-  } finally {
-    clearTimeout(timer);
-  }
-}
 
 export interface ApplicationOptions {
   dataDir: string;
@@ -70,6 +60,8 @@ export interface ApplicationOptions {
     jobs?: JobRunnerOptions;
     /** `false`: no checks and no after-stop jobs run by themselves (tests that drive them). */
     schedule?: SshScheduleOptions | false;
+    /** The data flow's reads during a run (default: they run when the SSH schedule does; `false`: never by themselves). */
+    dataFlow?: DataFlowScheduleOptions | false;
     remoteLogs?: RemoteLogOptions;
   };
 }
@@ -87,6 +79,9 @@ export interface Application {
   readonly workers: WorkerChecks;
   readonly jobs: JobRunner;
   readonly sshScheduler: SshScheduler;
+  /** The data flow of the current run: each staging folder read every `dataFlowSeconds`. */
+  readonly dataFlow: DataFlow;
+  readonly dataFlowScheduler: DataFlowScheduler;
   readonly remoteLogs: RemoteLogs;
   readonly demo: Demo;
   /**
@@ -126,7 +121,14 @@ export function openApplication(options: ApplicationOptions): Application {
     const ecc = new EccControl(openedStore, openedGateway, new EccStatusBoard(announce), options.ecc?.control ?? {});
     // Shown by both runs.status (with the live ECC status) and workers.status.
     const routers = new DataRouterCleanliness(() => openedService.invalidate(['ecc_status', 'workers_status']));
-    const runs = new RunControl(openedStore, ecc, routers, () => workers.status(), () => openedService.invalidate(['checklist_overrides']));
+    const runs = new RunControl(
+      openedStore,
+      ecc,
+      routers,
+      () => workers.status(),
+      () => openedService.invalidate(['checklist_overrides']),
+      (runId) => dataFlow.figuresAtStop(runId),
+    );
     // A Start all or Stop all the previous process did not live to finish is said at once (the
     // live states it is shown with come with the first refresh round).
     runs.journal.markInterrupted();
@@ -137,6 +139,8 @@ export function openApplication(options: ApplicationOptions): Application {
     // unless the application's own settings for that address say otherwise.
     const host = (address: string) => ({ alias: address, overrides: hostOverrides(openedStore, address) });
     const workers = new WorkerChecks(openedStore, openedSshGateway, host, routers, announceWorkers);
+    const dataFlow = new DataFlow(openedStore, openedSshGateway, host, () => workers.status(), () => openedService.invalidate(['data_flow']));
+    const dataFlowScheduler = new DataFlowScheduler(openedStore, dataFlow, options.ssh?.dataFlow || {});
     const jobs = new JobRunner(openedStore, openedSshGateway, host, routers, options.ssh?.jobs ?? {}, () => openedService.invalidate(['job_phase']));
     const leftovers = new LeftoverFiles(openedStore, openedSshGateway, host, routers);
     const sshScheduler = new SshScheduler(openedStore, workers, jobs, options.ssh?.schedule || {});
@@ -150,6 +154,7 @@ export function openApplication(options: ApplicationOptions): Application {
         jobs,
         leftovers,
         workers,
+        dataFlow,
         remoteLogs,
         demo,
         onHostTrusted: () => void sshScheduler.checkRound(),
@@ -165,6 +170,7 @@ export function openApplication(options: ApplicationOptions): Application {
     void demo.resume();
     if (options.ecc?.schedule !== false) scheduler.start();
     if (options.ssh?.schedule !== false) sshScheduler.start();
+    if (options.ssh?.dataFlow !== undefined ? options.ssh.dataFlow !== false : options.ssh?.schedule !== false) dataFlowScheduler.start();
     let closing: Promise<void> | undefined;
     let markClosed!: () => void;
     const whenClosed = new Promise<void>((resolve) => (markClosed = resolve));
@@ -174,6 +180,7 @@ export function openApplication(options: ApplicationOptions): Application {
         // Nothing new starts: no timer, no subscription, no request (ECC control refuses them).
         scheduler.stop();
         sshScheduler.stop();
+        dataFlowScheduler.stop();
         openedService.close();
         ecc.beginClose();
         jobs.stop();
@@ -181,7 +188,7 @@ export function openApplication(options: ApplicationOptions): Application {
         const remoteReads = remoteLogs.idle();
         remoteLogs.close();
         // The work under way ends within its own time limits; what it found is written.
-        const inFlight = Promise.allSettled([scheduler.idle(), sshScheduler.idle(), ecc.idle(), workers.idle(), jobs.idle(), remoteReads]);
+        const inFlight = Promise.allSettled([scheduler.idle(), sshScheduler.idle(), dataFlowScheduler.idle(), dataFlow.idle(), ecc.idle(), workers.idle(), jobs.idle(), remoteReads]);
         if (!(await settlesWithin(inFlight, closeTimeoutMs))) {
           console.warn(`Closing: work under way after ${closeTimeoutMs} ms is abandoned (it writes nothing when it ends)`);
         }
@@ -189,6 +196,7 @@ export function openApplication(options: ApplicationOptions): Application {
         // From here on, answers that come late write nothing; then the database closes.
         try {
           workers.close();
+          dataFlow.close();
           jobs.close();
           ecc.close();
           openedStore.close();
@@ -211,6 +219,8 @@ export function openApplication(options: ApplicationOptions): Application {
       workers,
       jobs,
       sshScheduler,
+      dataFlow,
+      dataFlowScheduler,
       remoteLogs,
       demo,
       closed: whenClosed,

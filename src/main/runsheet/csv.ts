@@ -31,11 +31,15 @@ function valueText(value: MeasurementValue | undefined): string {
   return typeof value === 'string' ? neutralizeFormula(value) : String(value);
 }
 
-/** The whole sheet: one row per run by number, one column per observable in display order. */
+/**
+ * The whole sheet: one row per run by number, what its data routers wrote (stored at its Stop:
+ * bytes, files, mean rate in MB/s; empty for a run going or stopped with nothing read), then one
+ * column per observable in display order.
+ */
 export function runSheetCsv(sheet: Pick<RunSheet, 'observables' | 'runs'>): string {
   const observables = [...sheet.observables].sort((a, b) => a.displayOrder - b.displayOrder || a.id - b.id);
   const runs = [...sheet.runs].sort((a, b) => a.number - b.number);
-  const header = ['Run', 'Class', 'Title', 'Start', 'Stop', 'Config', ...observables.map((o) => neutralizeFormula(observableHeading(o)))];
+  const header = ['Run', 'Class', 'Title', 'Start', 'Stop', 'Config', 'Size (bytes)', 'Files', 'Mean rate (MB/s)', ...observables.map((o) => neutralizeFormula(observableHeading(o)))];
   const rows = runs.map((run) => [
     String(run.number),
     run.runClass,
@@ -43,6 +47,9 @@ export function runSheetCsv(sheet: Pick<RunSheet, 'observables' | 'runs'>): stri
     run.startTime,
     run.stopTime ?? '',
     neutralizeFormula(run.configName),
+    run.dataFlow ? String(run.dataFlow.bytes) : '',
+    run.dataFlow ? String(run.dataFlow.files) : '',
+    run.dataFlow ? run.dataFlow.meanMBps.toFixed(3) : '',
     ...observables.map((observable) => valueText(run.measurements[observable.id])),
   ]);
   return toCsv([header, ...rows]);

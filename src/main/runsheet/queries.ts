@@ -2,7 +2,7 @@
 // run-record changes that run control makes (a new run with the next number, its stop).
 // Writers without their own `store.write` must be called inside one opened by the caller.
 import { ApiError } from '../../shared/api/errors';
-import type { ChecklistItem, MeasurementValue, Observable, Run, RunClass, ValueType } from '../../shared/domain';
+import type { ChecklistItem, MeasurementValue, Observable, Run, RunClass, RunDataFlow, RunRouterDataFlow, ValueType } from '../../shared/domain';
 import type { Store } from '../db/store';
 import { nowIso } from '../time';
 
@@ -27,6 +27,21 @@ interface RunRow {
   config_name: string;
   start_checklist: string;
   stop_unconfirmed: string;
+  data_files: number | null;
+  data_bytes: number | null;
+  data_duration_seconds: number | null;
+  data_mean_bytes_per_second: number | null;
+}
+
+interface RunDataFlowRow {
+  run_id: number;
+  data_router_id: number | null;
+  router_name: string;
+  files: number;
+  bytes: number;
+  read_at: string | null;
+  current: number;
+  counted_from: RunRouterDataFlow['countedFrom'];
 }
 
 interface MeasurementRow {
@@ -47,7 +62,30 @@ function toObservable(row: ObservableRow): Observable {
   };
 }
 
-function toRun(row: RunRow, measurements: Record<number, MeasurementValue>): Run {
+function toRouterDataFlow(row: RunDataFlowRow): RunRouterDataFlow {
+  return {
+    dataRouterId: row.data_router_id,
+    name: row.router_name,
+    files: row.files,
+    bytes: row.bytes,
+    readAt: row.read_at,
+    current: row.current === 1,
+    countedFrom: row.counted_from,
+  };
+}
+
+function toDataFlow(row: RunRow, routers: readonly RunDataFlowRow[]): RunDataFlow | null {
+  if (row.data_files === null || row.data_bytes === null || row.data_duration_seconds === null || row.data_mean_bytes_per_second === null) return null;
+  return {
+    files: row.data_files,
+    bytes: row.data_bytes,
+    durationSeconds: row.data_duration_seconds,
+    meanMBps: row.data_mean_bytes_per_second / 1e6,
+    routers: routers.map(toRouterDataFlow),
+  };
+}
+
+function toRun(row: RunRow, measurements: Record<number, MeasurementValue>, dataFlow: readonly RunDataFlowRow[] = []): Run {
   return {
     id: row.id,
     experimentId: row.experiment_id,
@@ -60,6 +98,7 @@ function toRun(row: RunRow, measurements: Record<number, MeasurementValue>): Run
     measurements,
     startChecklist: JSON.parse(row.start_checklist) as ChecklistItem[],
     stopUnconfirmed: JSON.parse(row.stop_unconfirmed) as string[],
+    dataFlow: toDataFlow(row, dataFlow),
   };
 }
 
@@ -183,6 +222,10 @@ function measurementsOf(store: Store, runId: number): Record<number, Measurement
   return Object.fromEntries(rows.map((row) => [row.observable_id, row.value]));
 }
 
+function dataFlowOf(store: Store, runId: number): RunDataFlowRow[] {
+  return store.db.prepare('SELECT * FROM run_data_flow WHERE run_id = ? ORDER BY router_name').all(runId) as RunDataFlowRow[];
+}
+
 /** An experiment's runs by number, each with its measurements. */
 export function listRuns(store: Store, experimentId: number): Run[] {
   const runs = store.db.prepare('SELECT * FROM run WHERE experiment_id = ? ORDER BY number').all(experimentId) as RunRow[];
@@ -195,12 +238,21 @@ export function listRuns(store: Store, experimentId: number): Run[] {
     if (!measurements) byRun.set(row.run_id, (measurements = {}));
     measurements[row.observable_id] = row.value;
   }
-  return runs.map((row) => toRun(row, byRun.get(row.id) ?? {}));
+  const flows = store.db
+    .prepare('SELECT f.* FROM run_data_flow f JOIN run r ON r.id = f.run_id WHERE r.experiment_id = ? ORDER BY f.router_name')
+    .all(experimentId) as RunDataFlowRow[];
+  const flowsByRun = new Map<number, RunDataFlowRow[]>();
+  for (const flow of flows) {
+    let ofRun = flowsByRun.get(flow.run_id);
+    if (!ofRun) flowsByRun.set(flow.run_id, (ofRun = []));
+    ofRun.push(flow);
+  }
+  return runs.map((row) => toRun(row, byRun.get(row.id) ?? {}, flowsByRun.get(row.id)));
 }
 
 export function findRun(store: Store, id: number): Run | undefined {
   const row = store.db.prepare('SELECT * FROM run WHERE id = ?').get(id) as RunRow | undefined;
-  return row && toRun(row, measurementsOf(store, row.id));
+  return row && toRun(row, measurementsOf(store, row.id), dataFlowOf(store, row.id));
 }
 
 /** The run with the highest number below `number` in the experiment. */
@@ -208,7 +260,7 @@ export function findPreviousRun(store: Store, experimentId: number, number: numb
   const row = store.db
     .prepare('SELECT * FROM run WHERE experiment_id = ? AND number < ? ORDER BY number DESC LIMIT 1')
     .get(experimentId, number) as RunRow | undefined;
-  return row && toRun(row, measurementsOf(store, row.id));
+  return row && toRun(row, measurementsOf(store, row.id), dataFlowOf(store, row.id));
 }
 
 /** The number the experiment's next run gets: 0 before its first run, else the highest + 1 (as createRun picks it). */
@@ -222,7 +274,7 @@ export function findCurrentRun(store: Store, experimentId: number): Run | undefi
   const row = store.db.prepare('SELECT * FROM run WHERE experiment_id = ? AND stop_time IS NULL').get(experimentId) as
     | RunRow
     | undefined;
-  return row && toRun(row, measurementsOf(store, row.id));
+  return row && toRun(row, measurementsOf(store, row.id), dataFlowOf(store, row.id));
 }
 
 export function updateRunDescription(store: Store, id: number, fields: { title: string; runClass: RunClass }): void {
@@ -289,4 +341,26 @@ export function stopRun(store: Store, runId: number, stopTime?: string, unconfir
     store.db.prepare('UPDATE run SET stop_time = ?, stop_unconfirmed = ? WHERE id = ?').run(stopTime ?? nowIso(), JSON.stringify(unconfirmed), runId);
     return getRun(store, runId);
   });
+}
+
+/**
+ * Stores what the data flow read of a stopped run: each router's files and bytes, and the run's
+ * totals, duration (start to stop) and mean rate. Replaces what was stored (an interrupted Stop
+ * all closed again). Call inside the caller's `store.write`.
+ */
+export function recordRunDataFlow(store: Store, runId: number, routers: readonly RunRouterDataFlow[]): void {
+  const run = getRun(store, runId);
+  if (run.stopTime === null) throw new ApiError('REFUSED', `Run ${run.number} has not stopped: its data flow is stored at its Stop`);
+  const durationSeconds = Math.max(0, (Date.parse(run.stopTime) - Date.parse(run.startTime)) / 1000);
+  const files = routers.reduce((sum, r) => sum + r.files, 0);
+  const bytes = routers.reduce((sum, r) => sum + r.bytes, 0);
+  store.db.prepare('DELETE FROM run_data_flow WHERE run_id = ?').run(runId);
+  const insert = store.db.prepare(
+    `INSERT INTO run_data_flow (run_id, data_router_id, router_name, files, bytes, read_at, current, counted_from)
+     VALUES (@runId, @dataRouterId, @name, @files, @bytes, @readAt, @current, @countedFrom)`,
+  );
+  for (const r of routers) insert.run({ runId, dataRouterId: r.dataRouterId, name: r.name, files: r.files, bytes: r.bytes, readAt: r.readAt, current: r.current ? 1 : 0, countedFrom: r.countedFrom });
+  store.db
+    .prepare('UPDATE run SET data_files = ?, data_bytes = ?, data_duration_seconds = ?, data_mean_bytes_per_second = ? WHERE id = ?')
+    .run(files, bytes, durationSeconds, durationSeconds > 0 ? bytes / durationSeconds : 0, runId);
 }

@@ -8,7 +8,7 @@ import { availableParallelism } from 'node:os';
 import { TimedPoolError, checkLimits, createTimedPool, type TimedPoolFailure, type TimeLimits } from '../app/timed-pool';
 import { resolveWorkerFile, type WorkerFile } from '../app/worker-file';
 import { SshError } from './connection';
-import type { BackupResult, GrawFileStat, TailResult } from './files';
+import type { BackupResult, GrawFileStat, GrawFolderReading, TailResult } from './files';
 import type {
   BackupConfigsTask,
   CheckDataRouterTask,
@@ -20,6 +20,7 @@ import type {
   NextRun,
   OrganizeAnswer,
   OrganizeFilesTask,
+  ReadStagingTask,
   SnapshotStagingTask,
   SshConnectSettings,
   SshHost,
@@ -33,12 +34,19 @@ export type SshLimits = TimeLimits;
 /** DOMAIN.md: the process and clean checks 10 s / 40 s; organize and backup after Stop 30 s / 40 s. */
 export const DEFAULT_CHECK_LIMITS: SshLimits = { softMs: 10_000, hardMs: 40_000 };
 export const DEFAULT_FILE_LIMITS: SshLimits = { softMs: 30_000, hardMs: 40_000 };
+/**
+ * The data flow's reads of a staging folder, every 2 s during a run (ours: DOMAIN.md sets none).
+ * One readdir answers in milliseconds; a computer that does not answer within 5 s is shown as
+ * such, and a router's next read waits for its last one, so reads never stack.
+ */
+export const DEFAULT_FLOW_LIMITS: SshLimits = { softMs: 5_000, hardMs: 10_000 };
 
 export interface SshGatewayOptions {
   /** How the threads connect: the data directory (known_hosts), ~/.ssh/config, known_hosts files. */
   connect: SshConnectSettings;
   checkLimits?: SshLimits;
   fileLimits?: SshLimits;
+  flowLimits?: SshLimits;
   /** Calls to one host at once (default 4); more wait here. */
   perHostConcurrency?: number;
   /** Threads (default 1 to 2): SSH work waits on the network, and each thread has its own connections. */
@@ -55,6 +63,7 @@ export interface SshGatewayOptions {
 export interface SshGateway {
   readonly checkLimits: SshLimits;
   readonly fileLimits: SshLimits;
+  readonly flowLimits: SshLimits;
   /** The data router listening on `port`: its process, staging directory, clean state, disk, and (with `nextRun`) the next run's folder. */
   checkDataRouter(host: SshHost, port: number, nextRun?: NextRun | null, limits?: SshLimits): Promise<DataRouterCheck>;
   /** The getEccSoapServer listening on its SOAP `port`. */
@@ -68,6 +77,8 @@ export interface SshGateway {
   locateStaging(host: SshHost, port: number, limits?: SshLimits): Promise<StagingAnswer>;
   /** One listing of a staging directory's `.graw` files, sizes and times (SFTP only: the check's limits). */
   snapshotStaging(host: SshHost, stagingDirectory: string, limits?: SshLimits): Promise<GrawFileStat[]>;
+  /** One reading of a staging folder for the data flow: its `.graw` files counted and summed, and when (SFTP only: the flow's limits). */
+  readStaging(host: SshHost, stagingDirectory: string, limits?: SshLimits): Promise<GrawFolderReading>;
   moveLeftovers(host: SshHost, job: { port: number; experiment: string; folder: string }, limits?: SshLimits): Promise<OrganizeAnswer>;
   backupConfigs(host: SshHost, job: { configRoot: string; files: string[]; backupFolder: string }, limits?: SshLimits): Promise<BackupResult>;
   tailLog(host: SshHost, path: string, lines?: number, limits?: SshLimits): Promise<TailResult>;
@@ -117,6 +128,7 @@ function hostKey(host: SshHost): string {
 export function createSshGateway(options: SshGatewayOptions): SshGateway {
   const checks = checkLimits('checkLimits', options.checkLimits ?? DEFAULT_CHECK_LIMITS);
   const files = checkLimits('fileLimits', options.fileLimits ?? DEFAULT_FILE_LIMITS);
+  const flow = checkLimits('flowLimits', options.flowLimits ?? DEFAULT_FLOW_LIMITS);
   const worker = options.worker ?? resolveSshWorker();
   const maxThreads = options.maxThreads ?? Math.min(2, Math.max(1, Math.floor(availableParallelism() / 2)));
   const closeTimeoutMs = options.closeTimeoutMs ?? 2_000;
@@ -181,6 +193,7 @@ export function createSshGateway(options: SshGatewayOptions): SshGateway {
   return {
     checkLimits: checks,
     fileLimits: files,
+    flowLimits: flow,
     checkDataRouter(host, port, nextRun = null, limits = checks) {
       const task: CheckDataRouterTask = { ...base(host, limits), port, nextRun };
       return run('checkDataRouter', host, task, limits);
@@ -200,6 +213,10 @@ export function createSshGateway(options: SshGatewayOptions): SshGateway {
     snapshotStaging(host, stagingDirectory, limits = checks) {
       const task: SnapshotStagingTask = { ...base(host, limits), stagingDirectory };
       return run('snapshotStaging', host, task, limits);
+    },
+    readStaging(host, stagingDirectory, limits = flow) {
+      const task: ReadStagingTask = { ...base(host, limits), stagingDirectory };
+      return run('readStaging', host, task, limits);
     },
     moveLeftovers(host, job, limits = files) {
       const task: MoveLeftoversTask = { ...base(host, limits), ...job };

@@ -5,6 +5,8 @@ import * as m002 from './002-jobs';
 import * as m003 from './003-ssh-hosts-and-demo';
 import * as m004 from './004-run-checklist-and-settings';
 import * as m005 from './005-log-repeats-and-run-journal';
+// 006 is another branch's (the lead numbers them at merge).
+import * as m007 from './007-run-data-flow';
 
 export interface Migration {
   name: string;
@@ -17,6 +19,7 @@ export const migrations: readonly Migration[] = [
   { name: '003-ssh-hosts-and-demo', sql: m003.sql },
   { name: '004-run-checklist-and-settings', sql: m004.sql },
   { name: '005-log-repeats-and-run-journal', sql: m005.sql },
+  { name: '007-run-data-flow', sql: m007.sql },
 ];
 
 export const SCHEMA_VERSION = migrations.length;
