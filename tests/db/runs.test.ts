@@ -52,6 +52,7 @@ describe('createRun', () => {
       measurements: {},
       startChecklist: [],
       stopUnconfirmed: [],
+      dataFlow: null,
     });
   });
 
