@@ -129,7 +129,7 @@ describe.skipIf(!sshdAvailable())(`the data flow of a run over SSH ${sshdUnavail
     }
     expect(await operation(r.app, 'runs.stopAll')).toMatchObject({ ok: true });
     const sheet = await call(r.app, 'runSheet.get', {});
-    const run = sheet.runs.find((x) => x.number === 0)!;
+    const run = sheet!.runs.find((x) => x.number === 0)!;
     const duration = (Date.parse(run.stopTime!) - Date.parse(run.startTime)) / 1000;
     const bytes = writers[0]!.bytesWritten + writers[1]!.bytesWritten;
     const files = writers[0]!.filesWritten + writers[1]!.filesWritten;
