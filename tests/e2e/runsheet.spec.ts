@@ -86,8 +86,9 @@ async function cell(page: Page, number: number, heading: string): Promise<Locato
 }
 
 async function expectColumnsEnding(page: Page, headings: string[]): Promise<void> {
+  // After the 9 columns every run has (Run … Config, Size, Files, Mean rate).
   await expect
-    .poll(async () => (await columnHeadings(page)).slice(6), { message: 'the observable columns' })
+    .poll(async () => (await columnHeadings(page)).slice(9), { message: 'the observable columns' })
     .toEqual(headings);
 }
 
@@ -121,7 +122,7 @@ test('the runs appear newest first with their numbers, the run going marked as r
   await openApp(page, server, 'Run sheet');
   await expect(page.getByRole('heading', { level: 2, name: `Run sheet of ${EXPERIMENT}` })).toBeVisible();
   await expect(runsTable(page).locator('tbody th')).toHaveText(['3', '2', '1', '0']);
-  expect(await columnHeadings(page)).toEqual(['Run', 'Class', 'Title', 'Start', 'Stop (duration)', 'Config']);
+  expect(await columnHeadings(page)).toEqual(['Run', 'Class', 'Title', 'Start', 'Stop (duration)', 'Config', 'Size', 'Files', 'Mean rate']);
   await expect(await cell(page, 3, 'Stop (duration)')).toContainText(/Running \d+:\d\d:\d\d/);
   await expect(await cell(page, 2, 'Stop (duration)')).toContainText(/^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d \(\d+:\d\d:\d\d\)$/);
   await expect(await cell(page, 0, 'Config')).toHaveText('experiment');

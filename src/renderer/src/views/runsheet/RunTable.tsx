@@ -1,5 +1,6 @@
 // The runs of the experiment as a table (TanStack Table): number, class, title, start, stop and
-// duration, config, then one column per observable in display order. Newest first; a header
+// duration, config, what its data routers wrote (size, files, mean rate: stored at its Stop),
+// then one column per observable in display order. Newest first; a header
 // button sorts by its column. The run number is the button that opens the run in the form.
 import {
   createColumnHelper,
@@ -15,6 +16,7 @@ import { ArrowDownWideNarrow, ArrowUpDown, ArrowUpNarrowWide } from 'lucide-reac
 import { memo, useMemo, useState } from 'react';
 import type { Observable, Run } from '../../../../shared/domain';
 import { cx } from '../../components/cx';
+import { formatBytes, formatRate } from '../../components/data-units';
 import { formatDateTime, formatDuration, useNow } from '../../components/time';
 import { observableHeading, runDurationMs, valueText } from './format';
 import styles from './runsheet.module.css';
@@ -134,6 +136,36 @@ export const RunTable = memo(function RunTable({ experimentName, runs, observabl
         cell: (info) => <StopCell run={info.row.original} currentRunId={currentRunId} />,
       }),
       helper.accessor('configName', { header: 'Config', sortFn: 'alphanumeric' }),
+      // Stored at Stop; a run going, or stopped with nothing read, has none (sorted first).
+      helper.accessor((run) => run.dataFlow?.bytes ?? -1, {
+        id: 'size',
+        header: 'Size',
+        sortFn: 'basic',
+        meta: { numeric: true },
+        cell: (info) => {
+          const flow = info.row.original.dataFlow;
+          if (!flow) return <span className={styles.empty}>—</span>;
+          const routers = flow.routers.map((r) => `${r.name}: ${formatBytes(r.bytes)}, ${r.files} files${r.current ? '' : ` (as of ${r.readAt ?? 'no reading'})`}`);
+          return <span title={routers.join('\n')}>{formatBytes(flow.bytes)}</span>;
+        },
+      }),
+      helper.accessor((run) => run.dataFlow?.files ?? -1, {
+        id: 'files',
+        header: 'Files',
+        sortFn: 'basic',
+        meta: { numeric: true },
+        cell: (info) => info.row.original.dataFlow?.files ?? <span className={styles.empty}>—</span>,
+      }),
+      helper.accessor((run) => run.dataFlow?.meanMBps ?? -1, {
+        id: 'meanRate',
+        header: 'Mean rate',
+        sortFn: 'basic',
+        meta: { numeric: true },
+        cell: (info) => {
+          const flow = info.row.original.dataFlow;
+          return flow ? formatRate(flow.meanMBps) : <span className={styles.empty}>—</span>;
+        },
+      }),
       ...observables.map((observable) =>
         helper.accessor((run) => run.measurements[observable.id] ?? undefined, {
           id: `observable-${observable.id}`,

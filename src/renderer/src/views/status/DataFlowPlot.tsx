@@ -10,7 +10,7 @@ import 'uplot/dist/uPlot.min.css';
 import type { DataFlowPlot as Plot } from '../../../../shared/api/contract';
 import { useSubscription } from '../../api/hooks';
 import { cssColour, subscribeTheme, themeSnapshot } from '../../components/plot-theme';
-import { formatSeconds } from './flow-format';
+import { formatSeconds } from '../../components/data-units';
 import styles from './status.module.css';
 
 const HEIGHT = 240;

@@ -18,7 +18,7 @@ import type { LogTarget } from './RemoteLogDialog';
 import { StatusTable } from './StatusTable';
 import { plural } from '../../components/counts';
 import { formatTime } from '../../components/time';
-import { formatBytes, formatRate, formatSeconds } from './flow-format';
+import { formatBytes, formatRate, formatSeconds } from '../../components/data-units';
 import styles from './status.module.css';
 import { Refusal } from './Refusal';
 

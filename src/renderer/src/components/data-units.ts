@@ -1,6 +1,6 @@
 // The data flow's figures as the control room reads them: sizes and rates in SI units (MB =
 // 10^6 bytes, as the rate's MB/s), durations as h:mm:ss.
-import { formatDuration } from '../../components/time';
+import { formatDuration } from './time';
 
 /** Bytes as B, kB, MB, GB or TB, three significant digits. */
 export function formatBytes(bytes: number): string {
