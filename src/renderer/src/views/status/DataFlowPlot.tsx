@@ -15,6 +15,7 @@ import styles from './status.module.css';
 
 const HEIGHT = 240;
 const HIDDEN_KEY = 'attpc-daq.dataFlowPlot.hidden';
+const TIME_STEPS = [1, 2, 5, 10, 15, 30, 60, 120, 300, 600, 900, 1800, 3600, 7200, 10_800, 21_600, 43_200, 86_400];
 
 function savedHidden(): boolean {
   try {
@@ -55,7 +56,11 @@ function plotOptions(plot: Plot, width: number, theme: string): uPlot.Options {
         value: (_u: uPlot, v: number | null) => (v === null ? '—' : `${v.toFixed(2)} MB/s`),
       })),
     ],
-    axes: [{ ...axis('Time since the run started'), values: (_u, splits) => splits.map((s) => formatSeconds(s)) }, axis('MB/s')],
+    axes: [
+      // Whole seconds to hours, so that no two ticks read alike (h:mm:ss has no fractions).
+      { ...axis('Time since the run started'), incrs: TIME_STEPS, values: (_u, splits) => splits.map((s) => formatSeconds(s)) },
+      axis('MB/s'),
+    ],
   };
 }
 
