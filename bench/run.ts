@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { formatTable, machine, writeResults } from './lib/report';
 import type { BenchOptions, Scenario, ScenarioResult } from './lib/scenario';
+import { dataflow } from './scenarios/dataflow';
 import { memory } from './scenarios/memory';
 import { monitors } from './scenarios/monitors';
 import { organize } from './scenarios/organize';
@@ -16,7 +17,7 @@ import { responsive } from './scenarios/responsive';
 import { transition } from './scenarios/transition';
 
 /** In the order of the issue; the transition scenario (a browser) runs last. */
-const SCENARIOS: Scenario[] = [refresh, responsive, ready, organize, memory, monitors, transition];
+const SCENARIOS: Scenario[] = [refresh, responsive, ready, organize, dataflow, memory, monitors, transition];
 
 const RESULTS_DIR = fileURLToPath(new URL('./results/', import.meta.url));
 
@@ -33,8 +34,9 @@ ${SCENARIOS.map((s) => `                            ${s.name.padEnd(11)} ${s.hel
   --rounds N              rounds (repetitions) per measurement; for memory, the refresh rounds
                           to sample (the run then lasts as long as they take, at most an hour
                           unless --seconds says otherwise)
-  --seconds S             duration of the scenarios that run for a while (responsive, memory)
-  --files N               files on one worker computer (organize; the 10 routers get N/10 each)
+  --seconds S             duration of the scenarios that run for a while (responsive, memory;
+                          dataflow: each of its two phases)
+  --files N               files on one worker computer (organize, dataflow; the 10 routers get N/10 each)
   --out FILE              where to write the JSON (default: bench/results/<date>.json for a
                           full default run, bench/results/<date>-partial.json otherwise)
   -h, --help              show this help

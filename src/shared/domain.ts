@@ -241,6 +241,8 @@ export interface Run {
   stopUnconfirmed: string[];
   /** What its config provenance says in the run sheet (runs.export has the whole provenance). */
   config: RunConfigMark;
+  /** What the data flow read of the run, stored at its Stop; null while it goes, or when nothing was read. */
+  dataFlow: RunDataFlow | null;
 }
 
 /** A run's config provenance as the run sheet marks it. */
@@ -284,6 +286,32 @@ export interface RunServerConfig {
   /** The exact data-link `table` string sent to it. */
   dataLinkTable: string;
   files: RunConfigFile[];
+}
+
+/** A run's data as the data flow last read it at Stop: totals over its data routers, and each one. */
+export interface RunDataFlow {
+  files: number;
+  bytes: number;
+  /** From the run's start to its stop. */
+  durationSeconds: number;
+  /** bytes / durationSeconds, in MB/s (10^6 bytes). */
+  meanMBps: number;
+  routers: RunRouterDataFlow[];
+}
+
+export interface RunRouterDataFlow {
+  /** Null once the router was removed from the setup (its name stays). */
+  dataRouterId: number | null;
+  name: string;
+  /** Files and bytes written in the run, as of `readAt`. */
+  files: number;
+  bytes: number;
+  /** The reading these figures are of; null when the router was never read during the run. */
+  readAt: string | null;
+  /** Whether that reading was current at Stop (false: the last reads failed, the figures are older). */
+  current: boolean;
+  /** `start`: every file of the folder counted (clean at Start all); `first-reading`: what its first reading found was not counted. */
+  countedFrom: 'start' | 'first-reading';
 }
 
 export const CHECKLIST_STATUSES = ['pass', 'fail', 'unknown'] as const;

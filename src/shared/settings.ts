@@ -9,9 +9,11 @@ export interface Settings {
   minFreeDiskGb: number;
   /** After Stop, how long a staging folder's .graw files must stay unchanged before they are moved. */
   settleSeconds: number;
+  /** While a run goes, how often each data router's staging folder is read for the data flow (files, bytes, MB/s). */
+  dataFlowSeconds: number;
 }
 
-export const DEFAULT_SETTINGS: Readonly<Settings> = { stateRefreshSeconds: 1, minFreeDiskGb: 10, settleSeconds: 10 };
+export const DEFAULT_SETTINGS: Readonly<Settings> = { stateRefreshSeconds: 1, minFreeDiskGb: 10, settleSeconds: 10, dataFlowSeconds: 2 };
 
 const number = (min: number, max: number, unit: string) =>
   z
@@ -24,6 +26,7 @@ export const settingsFields = {
   stateRefreshSeconds: number(0.25, 60, 's'),
   minFreeDiskGb: number(0, 1_000_000, 'GB'),
   settleSeconds: number(0, 600, 's'),
+  dataFlowSeconds: number(0.5, 60, 's'),
 };
 
 export const SETTING_KEYS = Object.keys(settingsFields) as (keyof Settings)[];

@@ -54,6 +54,7 @@ describe('createRun', () => {
       stopUnconfirmed: [],
       // Recorded by Start all (run-control.ts), not by createRun alone.
       config: { hash: null, changed: null, warnings: [] },
+      dataFlow: null,
     });
   });
 

@@ -86,8 +86,9 @@ async function cell(page: Page, number: number, heading: string): Promise<Locato
 }
 
 async function expectColumnsEnding(page: Page, headings: string[]): Promise<void> {
+  // After the 9 columns every run has (Run … Config, Size, Files, Mean rate).
   await expect
-    .poll(async () => (await columnHeadings(page)).slice(6), { message: 'the observable columns' })
+    .poll(async () => (await columnHeadings(page)).slice(9), { message: 'the observable columns' })
     .toEqual(headings);
 }
 
@@ -121,7 +122,7 @@ test('the runs appear newest first with their numbers, the run going marked as r
   await openApp(page, server, 'Run sheet');
   await expect(page.getByRole('heading', { level: 2, name: `Run sheet of ${EXPERIMENT}` })).toBeVisible();
   await expect(runsTable(page).locator('tbody th')).toHaveText(['3', '2', '1', '0']);
-  expect(await columnHeadings(page)).toEqual(['Run', 'Class', 'Title', 'Start', 'Stop (duration)', 'Config']);
+  expect(await columnHeadings(page)).toEqual(['Run', 'Class', 'Title', 'Start', 'Stop (duration)', 'Config', 'Size', 'Files', 'Mean rate']);
   await expect(await cell(page, 3, 'Stop (duration)')).toContainText(/Running \d+:\d\d:\d\d/);
   await expect(await cell(page, 2, 'Stop (duration)')).toContainText(/^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d \(\d+:\d\d:\d\d\)$/);
   await expect(await cell(page, 0, 'Config')).toHaveText('experiment');
@@ -420,9 +421,9 @@ test('"Export CSV" downloads the sheet exactly as the API writes it', async ({ p
     await request.dispose();
   }
   const lines = content.trimEnd().split('\r\n');
-  expect(lines[0]).toBe('Run,Class,Title,Start,Stop,Config,Gas mixture (%),Beam energy (MeV/u),Target pressure (torr)');
+  expect(lines[0]).toBe('Run,Class,Title,Start,Stop,Config,Size (bytes),Files,Mean rate (MB/s),Gas mixture (%),Beam energy (MeV/u),Target pressure (torr)');
   expect(lines).toHaveLength(5);
-  expect(lines[3]).toMatch(/^2,Beam,Beam on target,[^,]+,[^,]+,experiment,He\/CO2,10\.5,200$/);
+  expect(lines[3]).toMatch(/^2,Beam,Beam on target,[^,]+,[^,]+,experiment,,,,He\/CO2,10\.5,200$/);
   await expect(page.getByRole('status').filter({ hasText: `Exported ${EXPERIMENT}-run-sheet.csv` })).toBeVisible();
 });
 

@@ -3,7 +3,7 @@ import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { csvField, toCsv } from '../../src/main/runsheet/csv';
 import { recordRunConfig } from '../../src/main/runsheet/provenance';
-import { createRun, stopRun } from '../../src/main/runsheet/queries';
+import { createRun, recordRunDataFlow, stopRun } from '../../src/main/runsheet/queries';
 import { rejection, sheetApi } from './fixtures';
 
 describe('CSV fields', () => {
@@ -56,10 +56,26 @@ describe('runSheet.exportCsv', () => {
     const { fileName, csv } = await api.call('runSheet.exportCsv', {});
     expect(fileName).toBe('e20009-run-sheet.csv');
     expect(csv).toBe(
-      'Run,Class,Title,Start,Stop,Config,Config hash,Beam energy (MeV/u),Events,Notes\r\n' +
-        `0,Beam,First beam,2025-03-01T12:00:00.000Z,2025-03-01T13:00:00.000Z,"cobo,mutant",${hash},10.5,1200,\r\n` +
-        '1,Testing,,2025-03-01T14:00:00.000Z,,cobo,,,,\r\n',
+      'Run,Class,Title,Start,Stop,Config,Config hash,Size (bytes),Files,Mean rate (MB/s),Beam energy (MeV/u),Events,Notes\r\n' +
+        `0,Beam,First beam,2025-03-01T12:00:00.000Z,2025-03-01T13:00:00.000Z,"cobo,mutant",${hash},,,,10.5,1200,\r\n` +
+        '1,Testing,,2025-03-01T14:00:00.000Z,,cobo,,,,,,,\r\n',
     );
+  });
+
+  it("gives each stopped run its data routers' bytes, files and mean rate, as stored at its Stop", async () => {
+    const api = await sheetApi();
+    const run = createRun(api.store, { experimentId: api.experiment.id, configName: 'cobo', startTime: '2025-03-01T12:00:00.000Z' });
+    stopRun(api.store, run.id, '2025-03-01T12:01:40.000Z');
+    api.store.write(['run', 'run_data_flow'], () =>
+      recordRunDataFlow(api.store, run.id, [
+        { dataRouterId: null, name: 'DataRouter0', files: 3, bytes: 150_000_000, readAt: '2025-03-01T12:01:39.000Z', current: true, countedFrom: 'start' },
+        { dataRouterId: null, name: 'DataRouter1', files: 2, bytes: 50_000_000, readAt: '2025-03-01T12:01:39.000Z', current: true, countedFrom: 'start' },
+      ]),
+    );
+    const [header, row] = (await api.call('runSheet.exportCsv', {})).csv.split('\r\n');
+    expect(header).toBe('Run,Class,Title,Start,Stop,Config,Size (bytes),Files,Mean rate (MB/s)');
+    // 200 MB over the 100 s from start to stop.
+    expect(row).toBe('0,Testing,,2025-03-01T12:00:00.000Z,2025-03-01T12:01:40.000Z,cobo,200000000,5,2.000');
   });
 
   it('quotes titles and values holding commas, quotes and line breaks', async () => {
@@ -73,7 +89,7 @@ describe('runSheet.exportCsv', () => {
     });
     const { csv } = await api.call('runSheet.exportCsv', {});
     const [header, row] = csv.split('\r\n');
-    expect(header).toBe('Run,Class,Title,Start,Stop,Config,Config hash,"Note, short (""free"")",Notes');
+    expect(header).toBe('Run,Class,Title,Start,Stop,Config,Config hash,Size (bytes),Files,Mean rate (MB/s),"Note, short (""free"")",Notes');
     expect(row).toContain(',"Beam ""tune"", take 2",');
     expect(csv.endsWith(',"line one\nline two",\r\n')).toBe(true);
   });
@@ -102,8 +118,8 @@ describe('runSheet.exportCsv', () => {
     await api.call('runs.update', { id: run.id, measurements: { [a.id]: 1, [b.id]: 2, [c.id]: 3 } });
     await api.call('observables.reorder', { order: [c.id, a.id, b.id] });
     const lines = (await api.call('runSheet.exportCsv', {})).csv.split('\r\n');
-    expect(lines[0]!.endsWith(',Config,Config hash,C,A,B,Notes')).toBe(true);
-    expect(lines[1]!.endsWith(',,3,1,2,')).toBe(true);
+    expect(lines[0]!.endsWith(',Config,Config hash,Size (bytes),Files,Mean rate (MB/s),C,A,B,Notes')).toBe(true);
+    expect(lines[1]!.endsWith(',,,,,3,1,2,')).toBe(true);
   });
 
   it('exports the experiment named, and only its runs', async () => {
@@ -112,7 +128,7 @@ describe('runSheet.exportCsv', () => {
     api.run();
     const { fileName, csv } = await api.call('runSheet.exportCsv', { experimentId: other.id });
     expect(fileName).toBe('e21001-run-sheet.csv');
-    expect(csv).toBe('Run,Class,Title,Start,Stop,Config,Config hash,Notes\r\n');
+    expect(csv).toBe('Run,Class,Title,Start,Stop,Config,Config hash,Size (bytes),Files,Mean rate (MB/s),Notes\r\n');
   });
 
   it('is refused when there is no experiment', async () => {

@@ -7,6 +7,8 @@ import type { EccControl } from '../ecc/control/control';
 import { experimentHandlers } from '../experiments/handlers';
 import { logHandlers } from '../log/handlers';
 import { noteHandlers } from '../notes/handlers';
+import type { DataFlow } from '../runs/data-flow';
+import { dataFlowHandlers } from '../runs/data-flow-handlers';
 import type { JobRunner } from '../runs/job-runner';
 import type { LeftoverFiles } from '../runs/leftovers';
 import type { RunVerifier } from '../runs/manifests';
@@ -33,6 +35,8 @@ export interface ControlServices {
   leftovers?: LeftoverFiles;
   /** Verifying runs' files against their manifests over SSH (absent: refused). */
   verifier?: RunVerifier;
+  /** The data flow of the current run (absent: `dataFlow.status` answers no run read). */
+  dataFlow?: DataFlow;
   /** The SSH checks of the worker computers (absent: `workers.status` answers nothing checked). */
   workers?: WorkerChecks;
   /** Called once a host key is trusted (a new round of checks). */
@@ -60,6 +64,7 @@ export function createHandlers(services: ControlServices | null): Handlers {
     ...settingsHandlers(),
     ...eccControlHandlers(services?.ecc ?? null),
     ...runControlHandlers(services?.runs ?? null, services?.jobs ?? null, services?.leftovers ?? null, services?.verifier ?? null),
+    ...dataFlowHandlers(services?.dataFlow ?? null),
     ...workerHandlers(services?.workers ?? null, services?.onHostTrusted),
     ...remoteLogHandlers(services?.remoteLogs ?? null),
     ...demoHandlers(services?.demo ?? null, services?.onDemoCreated),

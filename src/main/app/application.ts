@@ -14,12 +14,14 @@ import type { EccGateway } from '../ecc/gateway';
 import { DEFAULT_GET_STATE_LIMITS, createEccGateway, type EccGatewayOptions } from '../ecc/pool';
 import { electronNativeBinding } from '../native';
 import { ConfigFileReadings } from '../runs/config-files';
+import { DataFlow } from '../runs/data-flow';
 import { RunControl } from '../runs/run-control';
 import { DataRouterCleanliness } from '../runs/routers';
 import { JobRunner, type JobRunnerOptions } from '../runs/job-runner';
 import { LeftoverFiles } from '../runs/leftovers';
 import { AlarmScheduler, type AlarmScheduleOptions } from '../schedule/alarm-scheduler';
 import { RunVerifier } from '../runs/manifests';
+import { DataFlowScheduler, type DataFlowScheduleOptions } from '../schedule/data-flow-scheduler';
 import { EccScheduler, type ScheduleOptions } from '../schedule/scheduler';
 import { SshScheduler, type SshScheduleOptions } from '../schedule/ssh-scheduler';
 import { WorkerChecks } from '../worker-node/checks';
@@ -28,6 +30,7 @@ import { RemoteLogs, type RemoteLogOptions } from '../worker-node/remote-logs';
 import { createSshGateway, type SshGateway, type SshGatewayOptions } from '../worker-node/ssh-pool';
 import type { SshConnectSettings } from '../worker-node/ssh-worker';
 import { listEccServers } from '../setup/queries';
+import { settlesWithin } from '../time';
 import { lockDataDir } from './lock';
 import { appVersion } from './paths';
 import { MonitorListener, type MonitorOptions } from './monitor';
@@ -35,19 +38,6 @@ import { readOrCreateToken } from './token';
 
 export const DATABASE_FILE = 'daq.sqlite';
 export const DEFAULT_CLOSE_TIMEOUT_MS = 10_000;
-
-/** Whether `work` settled within `ms`. */
-async function settlesWithin(work: Promise<unknown>, ms: number): Promise<boolean> {
-  let timer: NodeJS.Timeout | undefined;
-  const bound = new Promise<false>((resolve) => {
-    timer = setTimeout(() => resolve(false), ms);
-  });
-  try {
-    return await Promise.race([work.then(() => true), bound]);
-  } finally {
-    clearTimeout(timer);
-  }
-}
 
 export interface ApplicationOptions {
   dataDir: string;
@@ -77,6 +67,8 @@ export interface ApplicationOptions {
     jobs?: JobRunnerOptions;
     /** `false`: no checks and no after-stop jobs run by themselves (tests that drive them). */
     schedule?: SshScheduleOptions | false;
+    /** The data flow's reads during a run (default: they run when the SSH schedule does; `false`: never by themselves). */
+    dataFlow?: DataFlowScheduleOptions | false;
     remoteLogs?: RemoteLogOptions;
   };
   /** The alarm rules' rounds, and the desktop notification of a new alarm (Electron's, given by src/main/index.ts). */
@@ -100,6 +92,9 @@ export interface Application {
   readonly workers: WorkerChecks;
   readonly jobs: JobRunner;
   readonly sshScheduler: SshScheduler;
+  /** The data flow of the current run: each staging folder read every `dataFlowSeconds`. */
+  readonly dataFlow: DataFlow;
+  readonly dataFlowScheduler: DataFlowScheduler;
   readonly remoteLogs: RemoteLogs;
   readonly demo: Demo;
   /** The read-only monitors' listener (open when its setting, or serve mode's command line, says so). */
@@ -147,7 +142,7 @@ export function openApplication(options: ApplicationOptions): Application {
     const announceChecklist = () => openedService.invalidate(['checklist_overrides']);
     // Made before the SSH gateway it reads through, which exists by the first read (the schedule starts below).
     const configFiles = new ConfigFileReadings(openedStore, { hashConfigFiles: (...args) => openedSshGateway.hashConfigFiles(...args) }, (address) => host(address), announceChecklist);
-    const runs = new RunControl(openedStore, ecc, routers, () => workers.status(), announceChecklist, configFiles);
+    const runs = new RunControl(openedStore, ecc, routers, () => workers.status(), announceChecklist, configFiles, (runId) => dataFlow.figuresAtStop(runId));
     // A Start all or Stop all the previous process did not live to finish is said at once (the
     // live states it is shown with come with the first refresh round).
     runs.journal.markInterrupted();
@@ -158,6 +153,8 @@ export function openApplication(options: ApplicationOptions): Application {
     // unless the application's own settings for that address say otherwise.
     const host = (address: string) => ({ alias: address, overrides: hostOverrides(openedStore, address) });
     const workers = new WorkerChecks(openedStore, openedSshGateway, host, routers, announceWorkers);
+    const dataFlow = new DataFlow(openedStore, openedSshGateway, host, () => workers.status(), () => openedService.invalidate(['data_flow']));
+    const dataFlowScheduler = new DataFlowScheduler(openedStore, dataFlow, options.ssh?.dataFlow || {});
     const jobs = new JobRunner(openedStore, openedSshGateway, host, routers, options.ssh?.jobs ?? {}, () => openedService.invalidate(['job_phase']));
     const leftovers = new LeftoverFiles(openedStore, openedSshGateway, host, routers);
     const verifier = new RunVerifier(openedStore, openedSshGateway, host, () => openedService.invalidate(['run_verify']), options.ssh?.jobs?.checksumBatch ? { batch: options.ssh.jobs.checksumBatch } : {});
@@ -196,6 +193,7 @@ export function openApplication(options: ApplicationOptions): Application {
         leftovers,
         verifier,
         workers,
+        dataFlow,
         remoteLogs,
         demo,
         onHostTrusted: () => void sshScheduler.checkRound(),
@@ -214,6 +212,7 @@ export function openApplication(options: ApplicationOptions): Application {
     if (options.ecc?.schedule !== false) scheduler.start();
     if (options.ssh?.schedule !== false) sshScheduler.start();
     if (options.alarms?.schedule !== false) alarmScheduler.start();
+    if (options.ssh?.dataFlow !== undefined ? options.ssh.dataFlow !== false : options.ssh?.schedule !== false) dataFlowScheduler.start();
     let closing: Promise<void> | undefined;
     let markClosed!: () => void;
     const whenClosed = new Promise<void>((resolve) => (markClosed = resolve));
@@ -225,6 +224,7 @@ export function openApplication(options: ApplicationOptions): Application {
         scheduler.stop();
         sshScheduler.stop();
         alarmScheduler.stop();
+        dataFlowScheduler.stop();
         openedService.close();
         ecc.beginClose();
         jobs.stop();
@@ -233,7 +233,7 @@ export function openApplication(options: ApplicationOptions): Application {
         const remoteReads = remoteLogs.idle();
         remoteLogs.close();
         // The work under way ends within its own time limits; what it found is written.
-        const inFlight = Promise.allSettled([monitorClosed, scheduler.idle(), sshScheduler.idle(), alarmScheduler.idle(), ecc.idle(), workers.idle(), jobs.idle(), verifier.idle(), remoteReads]);
+        const inFlight = Promise.allSettled([monitorClosed, scheduler.idle(), sshScheduler.idle(), alarmScheduler.idle(), dataFlowScheduler.idle(), dataFlow.idle(), ecc.idle(), workers.idle(), jobs.idle(), verifier.idle(), remoteReads]);
         if (!(await settlesWithin(inFlight, closeTimeoutMs))) {
           console.warn(`Closing: work under way after ${closeTimeoutMs} ms is abandoned (it writes nothing when it ends)`);
         }
@@ -243,6 +243,7 @@ export function openApplication(options: ApplicationOptions): Application {
           alarms.close();
           workers.close();
           configFiles.close();
+          dataFlow.close();
           jobs.close();
           ecc.close();
           openedStore.close();
@@ -265,6 +266,8 @@ export function openApplication(options: ApplicationOptions): Application {
       workers,
       jobs,
       sshScheduler,
+      dataFlow,
+      dataFlowScheduler,
       remoteLogs,
       demo,
       monitor,

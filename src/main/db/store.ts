@@ -27,12 +27,13 @@ export const TABLES = [
   'alarm_rule',
   'run_config',
   'run_manifest',
+  'run_data_flow',
 ] as const;
 /**
  * Topics that change without a database write (live status kept in memory), announced with
  * ApiService.invalidate so that subscriptions re-run like after a write.
  */
-export const TOPICS = ['ecc_status', 'workers_status', 'remote_logs', 'demo_status', 'checklist_overrides', 'job_phase', 'monitor_status', 'run_verify'] as const;
+export const TOPICS = ['ecc_status', 'workers_status', 'remote_logs', 'demo_status', 'checklist_overrides', 'job_phase', 'monitor_status', 'run_verify', 'data_flow'] as const;
 /**
  * Columns announced apart from their table: the last known state of the ECC servers changes at
  * every step and matters only to what shows it, not to what reads the setup (schedules, caches).

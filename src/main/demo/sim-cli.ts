@@ -21,6 +21,7 @@ Ctrl+C stops them.
   --ecc-port P       port of the first ECC server, the others on P+1, P+2, ... (default: those of the last start, else any free)
   --ssh-port P       port of the worker computer's SSH server (default: that of the last start, else any free)
   --write-ms MS      how often a running data router writes (default 1000)
+  --rate B           bytes per second of the first data router, each next one a quarter more (default 100000)
   --step-ms MS       how long every ECC step takes (default 400)
   --drain-ms MS      how long a data router goes on writing after Stop (default 3000)
   --help             show this help`;
@@ -83,6 +84,7 @@ async function main(): Promise<void> {
         'ecc-port': { type: 'string' },
         'ssh-port': { type: 'string' },
         'write-ms': { type: 'string' },
+        rate: { type: 'string' },
         'step-ms': { type: 'string' },
         'drain-ms': { type: 'string' },
         help: { type: 'boolean' },
@@ -109,6 +111,7 @@ async function main(): Promise<void> {
     const sshPort = integer('ssh-port', values['ssh-port'], 1, 65535) ?? last.ssh;
     const ecc = eccPort !== undefined ? Array.from({ length: count }, (_, i) => eccPort + i) : last.ecc;
     const writeIntervalMs = integer('write-ms', values['write-ms'], 10, 3_600_000);
+    const bytesPerSecond = integer('rate', values.rate, 1, 10_000_000_000);
     const stepMs = integer('step-ms', values['step-ms'], 0, 86_400_000);
     const drainMs = integer('drain-ms', values['drain-ms'], 0, 3_600_000);
     options = {
@@ -117,6 +120,7 @@ async function main(): Promise<void> {
       mutant,
       ports: { ...(ecc ? { ecc } : {}), ...(sshPort !== undefined ? { ssh: sshPort } : {}) },
       ...(writeIntervalMs !== undefined ? { writeIntervalMs } : {}),
+      ...(bytesPerSecond !== undefined ? { bytesPerSecond } : {}),
       ...(stepMs !== undefined ? { stepMs } : {}),
       ...(drainMs !== undefined ? { drainMs } : {}),
     };

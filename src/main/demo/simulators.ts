@@ -32,6 +32,12 @@ export interface DemoSimulatorOptions {
   ports?: Partial<DemoPorts>;
   /** How often a running data router writes (default ~1 s); tests make it faster. */
   writeIntervalMs?: number;
+  /**
+   * The rate of the first data router, in bytes per second (default 100 kB/s); the next ones
+   * write a quarter more each (DataRouter1 1.25 times it, …), so the demo's rate plot shows
+   * one line per router.
+   */
+  bytesPerSecond?: number;
   /** How long a data router goes on writing after its ECC server stopped, as real ones empty their buffers (default 3 s). */
   drainMs?: number;
   /** How long every ECC step takes (default 400 ms: long enough to see the step under way). */
@@ -99,6 +105,8 @@ const HOST = '127.0.0.1';
 const FIRST_DATA_ROUTER_PORT = 46005;
 /** A few seconds of writing after Stop: the after-stop organize job must wait for it. */
 const DEFAULT_DRAIN_MS = 3_000;
+/** 100 kB/s for the first router: a rate to see, not a disk to fill (five routers write about 2 GB an hour). */
+const DEFAULT_BYTES_PER_SECOND = 100_000;
 const DATA_ROUTER_PORT_STEP = 10;
 const DESCRIBE_NAMES = ['demo'];
 // In the order GetConfigIDs lists them (sorted).
@@ -250,7 +258,7 @@ export async function startDemoSimulatorsWithHandles(options: DemoSimulatorOptio
     worker = started;
     await mkdir(started.sandbox.hostPath(HOME), { recursive: true });
 
-    for (const router of layout.dataRouters) {
+    for (const [index, router] of layout.dataRouters.entries()) {
       dataRouters.set(
         router.name,
         await started.addDataRouter({
@@ -262,6 +270,7 @@ export async function startDemoSimulatorsWithHandles(options: DemoSimulatorOptio
           args: `/opt/get/bin/dataRouter --ip ${HOST} --port ${router.port} --type ${router.connectionType}`,
           ...(options.writeIntervalMs !== undefined ? { writeIntervalMs: options.writeIntervalMs } : {}),
           drainMs: options.drainMs ?? DEFAULT_DRAIN_MS,
+          bytesPerSecond: (options.bytesPerSecond ?? DEFAULT_BYTES_PER_SECOND) * (1 + index / 4),
         }),
       );
     }

@@ -4,7 +4,7 @@
 // is done.
 import { ApiError } from '../../shared/api/errors';
 import type { EccFailure, RunControlStatus, Started, WorkersStatus } from '../../shared/api/contract';
-import type { ChecklistItem, EccState, Experiment } from '../../shared/domain';
+import type { ChecklistItem, EccState, Experiment, RunRouterDataFlow } from '../../shared/domain';
 import type { Store } from '../db/store';
 import { describeFailures, type EccControl } from '../ecc/control/control';
 import type { ServerTarget } from '../ecc/control/queries';
@@ -12,7 +12,7 @@ import { buildConfigId, buildTable } from '../ecc/payloads';
 import { stepOrder } from '../../shared/ecc-state-machine';
 import { findActiveExperiment } from '../experiments/queries';
 import { recordRunConfig, type NewRunServerConfig } from '../runsheet/provenance';
-import { createRun, findCurrentRun, findPreviousRun, nextRunNumber, stopRun } from '../runsheet/queries';
+import { createRun, findCurrentRun, findPreviousRun, nextRunNumber, recordRunDataFlow, stopRun } from '../runsheet/queries';
 import { readSettings } from '../settings/queries';
 import { listDataRouters } from '../setup/queries';
 import { nowIso } from '../time';
@@ -41,6 +41,8 @@ export class RunControl {
     private readonly workers: (() => WorkersStatus) | null = null,
     private readonly announce: () => void = () => {},
     configFiles?: ConfigFileReadings,
+    /** What the data flow read of a run, stored at its Stop (none where this process reads none). */
+    private readonly flowAtStop: ((runId: number) => RunRouterDataFlow[] | null) | null = null,
   ) {
     this.journal = new RunJournal(store, ecc, routers);
     this.configFiles = configFiles ?? new ConfigFileReadings(store, null, (alias) => ({ alias }));
@@ -222,8 +224,11 @@ export class RunControl {
       }
       const unconfirmed = [...silent, ...running.filter((t) => !board.answering(t.id))];
       operation.phase(`Stopped: recording the stop of run ${current.number}`);
-      const jobs = this.store.write(['run', 'job', 'run_journal'], () => {
+      const jobs = this.store.write(['run', 'job', 'run_journal', 'run_data_flow'], () => {
         stopRun(this.store, current.id, undefined, unconfirmed.map((t) => t.name));
+        // As of the last reading (at most a period old): what the routers write after Stop, while they drain, is not counted.
+        const figures = this.flowAtStop?.(current.id);
+        if (figures) recordRunDataFlow(this.store, current.id, figures);
         entry.done(current.id, `Run ${current.number} stopped`);
         return queueAfterStopJobs(this.store, experiment.id, current);
       });

@@ -43,8 +43,9 @@ export function notesText(notes: readonly ShiftNote[]): string {
 }
 
 /**
- * The whole sheet: one row per run by number, one column per observable in display order, then
- * the run's notes.
+ * The whole sheet: one row per run by number, its config hash, what its data routers wrote
+ * (stored at its Stop: bytes, files, mean rate in MB/s; empty for a run going or stopped with
+ * nothing read), one column per observable in display order, then the run's notes.
  */
 export function runSheetCsv(sheet: Pick<RunSheet, 'observables' | 'runs' | 'notes'>): string {
   const observables = [...sheet.observables].sort((a, b) => a.displayOrder - b.displayOrder || a.id - b.id);
@@ -63,6 +64,9 @@ export function runSheetCsv(sheet: Pick<RunSheet, 'observables' | 'runs' | 'note
     'Stop',
     'Config',
     'Config hash',
+    'Size (bytes)',
+    'Files',
+    'Mean rate (MB/s)',
     ...observables.map((o) => neutralizeFormula(observableHeading(o))),
     'Notes',
   ];
@@ -74,6 +78,9 @@ export function runSheetCsv(sheet: Pick<RunSheet, 'observables' | 'runs' | 'note
     run.stopTime ?? '',
     neutralizeFormula(run.configName),
     run.config.hash ?? '',
+    run.dataFlow ? String(run.dataFlow.bytes) : '',
+    run.dataFlow ? String(run.dataFlow.files) : '',
+    run.dataFlow ? run.dataFlow.meanMBps.toFixed(3) : '',
     ...observables.map((observable) => valueText(run.measurements[observable.id])),
     neutralizeFormula(notesText(notesByRun.get(run.number) ?? [])),
   ]);

@@ -2,7 +2,7 @@
 // run-record changes that run control makes (a new run with the next number, its stop).
 // Writers without their own `store.write` must be called inside one opened by the caller.
 import { ApiError } from '../../shared/api/errors';
-import type { ChecklistItem, MeasurementValue, Observable, Run, RunClass, RunConfigMark, ValueType } from '../../shared/domain';
+import type { ChecklistItem, MeasurementValue, Observable, Run, RunClass, RunConfigMark, RunDataFlow, RunRouterDataFlow, ValueType } from '../../shared/domain';
 import type { Store } from '../db/store';
 import { nowIso } from '../time';
 import { configMarkOfRun, configMarksOfExperiment } from './provenance';
@@ -28,6 +28,21 @@ interface RunRow {
   config_name: string;
   start_checklist: string;
   stop_unconfirmed: string;
+  data_files: number | null;
+  data_bytes: number | null;
+  data_duration_seconds: number | null;
+  data_mean_bytes_per_second: number | null;
+}
+
+interface RunDataFlowRow {
+  run_id: number;
+  data_router_id: number | null;
+  router_name: string;
+  files: number;
+  bytes: number;
+  read_at: string | null;
+  current: number;
+  counted_from: RunRouterDataFlow['countedFrom'];
 }
 
 interface MeasurementRow {
@@ -48,7 +63,30 @@ function toObservable(row: ObservableRow): Observable {
   };
 }
 
-function toRun(row: RunRow, measurements: Record<number, MeasurementValue>, config: RunConfigMark): Run {
+function toRouterDataFlow(row: RunDataFlowRow): RunRouterDataFlow {
+  return {
+    dataRouterId: row.data_router_id,
+    name: row.router_name,
+    files: row.files,
+    bytes: row.bytes,
+    readAt: row.read_at,
+    current: row.current === 1,
+    countedFrom: row.counted_from,
+  };
+}
+
+function toDataFlow(row: RunRow, routers: readonly RunDataFlowRow[]): RunDataFlow | null {
+  if (row.data_files === null || row.data_bytes === null || row.data_duration_seconds === null || row.data_mean_bytes_per_second === null) return null;
+  return {
+    files: row.data_files,
+    bytes: row.data_bytes,
+    durationSeconds: row.data_duration_seconds,
+    meanMBps: row.data_mean_bytes_per_second / 1e6,
+    routers: routers.map(toRouterDataFlow),
+  };
+}
+
+function toRun(row: RunRow, measurements: Record<number, MeasurementValue>, config: RunConfigMark, dataFlow: readonly RunDataFlowRow[] = []): Run {
   return {
     id: row.id,
     experimentId: row.experiment_id,
@@ -62,6 +100,7 @@ function toRun(row: RunRow, measurements: Record<number, MeasurementValue>, conf
     startChecklist: JSON.parse(row.start_checklist) as ChecklistItem[],
     stopUnconfirmed: JSON.parse(row.stop_unconfirmed) as string[],
     config,
+    dataFlow: toDataFlow(row, dataFlow),
   };
 }
 
@@ -190,6 +229,10 @@ function measurementsOf(store: Store, runId: number): Record<number, Measurement
   return Object.fromEntries(rows.map((row) => [row.observable_id, row.value]));
 }
 
+function dataFlowOf(store: Store, runId: number): RunDataFlowRow[] {
+  return store.db.prepare('SELECT * FROM run_data_flow WHERE run_id = ? ORDER BY router_name').all(runId) as RunDataFlowRow[];
+}
+
 /** An experiment's runs by number, each with its measurements. */
 export function listRuns(store: Store, experimentId: number): Run[] {
   const runs = store.db.prepare('SELECT * FROM run WHERE experiment_id = ? ORDER BY number').all(experimentId) as RunRow[];
@@ -203,7 +246,17 @@ export function listRuns(store: Store, experimentId: number): Run[] {
     measurements[row.observable_id] = row.value;
   }
   const marks = configMarksOfExperiment(store, runs, experimentId);
-  return runs.map((row) => toRun(row, byRun.get(row.id) ?? {}, marks.get(row.id) as RunConfigMark));
+  
+  const flows = store.db
+    .prepare('SELECT f.* FROM run_data_flow f JOIN run r ON r.id = f.run_id WHERE r.experiment_id = ? ORDER BY f.router_name')
+    .all(experimentId) as RunDataFlowRow[];
+  const flowsByRun = new Map<number, RunDataFlowRow[]>();
+  for (const flow of flows) {
+    let ofRun = flowsByRun.get(flow.run_id);
+    if (!ofRun) flowsByRun.set(flow.run_id, (ofRun = []));
+    ofRun.push(flow);
+  }
+  return runs.map((row) => toRun(row, byRun.get(row.id) ?? {}, marks.get(row.id) as RunConfigMark, flowsByRun.get(row.id)));
 }
 
 export function findRun(store: Store, id: number): Run | undefined {
@@ -297,4 +350,26 @@ export function stopRun(store: Store, runId: number, stopTime?: string, unconfir
     store.db.prepare('UPDATE run SET stop_time = ?, stop_unconfirmed = ? WHERE id = ?').run(stopTime ?? nowIso(), JSON.stringify(unconfirmed), runId);
     return getRun(store, runId);
   });
+}
+
+/**
+ * Stores what the data flow read of a stopped run: each router's files and bytes, and the run's
+ * totals, duration (start to stop) and mean rate. Replaces what was stored (an interrupted Stop
+ * all closed again). Call inside the caller's `store.write`.
+ */
+export function recordRunDataFlow(store: Store, runId: number, routers: readonly RunRouterDataFlow[]): void {
+  const run = getRun(store, runId);
+  if (run.stopTime === null) throw new ApiError('REFUSED', `Run ${run.number} has not stopped: its data flow is stored at its Stop`);
+  const durationSeconds = Math.max(0, (Date.parse(run.stopTime) - Date.parse(run.startTime)) / 1000);
+  const files = routers.reduce((sum, r) => sum + r.files, 0);
+  const bytes = routers.reduce((sum, r) => sum + r.bytes, 0);
+  store.db.prepare('DELETE FROM run_data_flow WHERE run_id = ?').run(runId);
+  const insert = store.db.prepare(
+    `INSERT INTO run_data_flow (run_id, data_router_id, router_name, files, bytes, read_at, current, counted_from)
+     VALUES (@runId, @dataRouterId, @name, @files, @bytes, @readAt, @current, @countedFrom)`,
+  );
+  for (const r of routers) insert.run({ runId, dataRouterId: r.dataRouterId, name: r.name, files: r.files, bytes: r.bytes, readAt: r.readAt, current: r.current ? 1 : 0, countedFrom: r.countedFrom });
+  store.db
+    .prepare('UPDATE run SET data_files = ?, data_bytes = ?, data_duration_seconds = ?, data_mean_bytes_per_second = ? WHERE id = ?')
+    .run(files, bytes, durationSeconds, durationSeconds > 0 ? bytes / durationSeconds : 0, runId);
 }

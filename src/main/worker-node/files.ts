@@ -160,6 +160,39 @@ export async function snapshotGrawFiles(sftp: SFTPWrapper, stagingDirectory: str
   return listGrawFiles(sftp, checkAbsolutePath(stagingDirectory, 'Staging directory'));
 }
 
+/** A staging folder's `.graw` files summed up at one reading (the data flow during a run). */
+export interface GrawFolderReading {
+  files: number;
+  bytes: number;
+  /** The file modified last (by the later name when two share a time); null when there is none. */
+  newest: GrawFileStat | null;
+  /** When the listing was taken (ms since the epoch): the middle of its readdir, so the network's delay is split evenly. */
+  takenAtMs: number;
+}
+
+/**
+ * One SFTP readdir of a staging folder, summed up where it is read: a folder of a long run holds
+ * thousands of files, and only their count, bytes and newest cross to the main thread.
+ */
+export async function readGrawFolder(sftp: SFTPWrapper, stagingDirectory: string): Promise<GrawFolderReading> {
+  const folder = checkAbsolutePath(stagingDirectory, 'Staging directory');
+  const sent = Date.now();
+  const entries = await readdir(sftp, folder);
+  const takenAtMs = Math.round((sent + Date.now()) / 2);
+  let files = 0;
+  let bytes = 0;
+  let newest: GrawFileStat | null = null;
+  for (const e of entries) {
+    if (!GRAW.test(e.filename) || !e.attrs.isFile()) continue;
+    files++;
+    bytes += e.attrs.size;
+    if (!newest || e.attrs.mtime > newest.mtime || (e.attrs.mtime === newest.mtime && e.filename > newest.name)) {
+      newest = { name: e.filename, size: e.attrs.size, mtime: e.attrs.mtime };
+    }
+  }
+  return { files, bytes, newest, takenAtMs };
+}
+
 // ---------------------------------------------------------------------------------------------
 // Clean check
 

@@ -8,7 +8,7 @@ import { availableParallelism } from 'node:os';
 import { TimedPoolError, checkLimits, createTimedPool, type TimedPoolFailure, type TimeLimits } from '../app/timed-pool';
 import { resolveWorkerFile, type WorkerFile } from '../app/worker-file';
 import { SshError } from './connection';
-import type { BackupResult, ConfigFileReading, GrawFileStat, ManifestWrite, TailResult } from './files';
+import type { BackupResult, ConfigFileReading, GrawFileStat, GrawFolderReading, ManifestWrite, TailResult } from './files';
 import type {
   BackupConfigsTask,
   ChecksumFilesTask,
@@ -23,6 +23,7 @@ import type {
   OrganizeAnswer,
   OrganizeFilesTask,
   RunFolderTask,
+  ReadStagingTask,
   SnapshotStagingTask,
   SshConnectSettings,
   SshHost,
@@ -43,6 +44,13 @@ export const DEFAULT_FILE_LIMITS: SshLimits = { softMs: 30_000, hardMs: 40_000 }
  */
 export const DEFAULT_CHECKSUM_LIMITS: SshLimits = { softMs: 120_000, hardMs: 150_000 };
 
+/**
+ * The data flow's reads of a staging folder, every 2 s during a run (ours: DOMAIN.md sets none).
+ * One readdir answers in milliseconds; a computer that does not answer within 5 s is shown as
+ * such, and a router's next read waits for its last one, so reads never stack.
+ */
+export const DEFAULT_FLOW_LIMITS: SshLimits = { softMs: 5_000, hardMs: 10_000 };
+
 export interface SshGatewayOptions {
   /** How the threads connect: the data directory (known_hosts), ~/.ssh/config, known_hosts files. */
   connect: SshConnectSettings;
@@ -50,6 +58,7 @@ export interface SshGatewayOptions {
   fileLimits?: SshLimits;
   /** One batch of `sha256sum` (default 120 s / 150 s). */
   checksumLimits?: SshLimits;
+  flowLimits?: SshLimits;
   /** Calls to one host at once (default 4); more wait here. */
   perHostConcurrency?: number;
   /** Threads (default 1 to 2): SSH work waits on the network, and each thread has its own connections. */
@@ -67,6 +76,7 @@ export interface SshGateway {
   readonly checkLimits: SshLimits;
   readonly fileLimits: SshLimits;
   readonly checksumLimits: SshLimits;
+  readonly flowLimits: SshLimits;
   /** The data router listening on `port`: its process, staging directory, clean state, disk, and (with `nextRun`) the next run's folder. */
   checkDataRouter(host: SshHost, port: number, nextRun?: NextRun | null, limits?: SshLimits): Promise<DataRouterCheck>;
   /** The getEccSoapServer listening on its SOAP `port`. */
@@ -80,6 +90,8 @@ export interface SshGateway {
   locateStaging(host: SshHost, port: number, limits?: SshLimits): Promise<StagingAnswer>;
   /** One listing of a staging directory's `.graw` files, sizes and times (SFTP only: the check's limits). */
   snapshotStaging(host: SshHost, stagingDirectory: string, limits?: SshLimits): Promise<GrawFileStat[]>;
+  /** One reading of a staging folder for the data flow: its `.graw` files counted and summed, and when (SFTP only: the flow's limits). */
+  readStaging(host: SshHost, stagingDirectory: string, limits?: SshLimits): Promise<GrawFolderReading>;
   moveLeftovers(host: SshHost, job: { port: number; experiment: string; folder: string }, limits?: SshLimits): Promise<OrganizeAnswer>;
   backupConfigs(host: SshHost, job: { configRoot: string; files: string[]; backupFolder: string }, limits?: SshLimits): Promise<BackupResult>;
   /** The SHA-256 of config files in an ECC server's config_root (small files: the check's limits). */
@@ -138,6 +150,7 @@ export function createSshGateway(options: SshGatewayOptions): SshGateway {
   const checks = checkLimits('checkLimits', options.checkLimits ?? DEFAULT_CHECK_LIMITS);
   const files = checkLimits('fileLimits', options.fileLimits ?? DEFAULT_FILE_LIMITS);
   const checksums = checkLimits('checksumLimits', options.checksumLimits ?? DEFAULT_CHECKSUM_LIMITS);
+  const flow = checkLimits('flowLimits', options.flowLimits ?? DEFAULT_FLOW_LIMITS);
   const worker = options.worker ?? resolveSshWorker();
   const maxThreads = options.maxThreads ?? Math.min(2, Math.max(1, Math.floor(availableParallelism() / 2)));
   const closeTimeoutMs = options.closeTimeoutMs ?? 2_000;
@@ -203,6 +216,7 @@ export function createSshGateway(options: SshGatewayOptions): SshGateway {
     checkLimits: checks,
     fileLimits: files,
     checksumLimits: checksums,
+    flowLimits: flow,
     checkDataRouter(host, port, nextRun = null, limits = checks) {
       const task: CheckDataRouterTask = { ...base(host, limits), port, nextRun };
       return run('checkDataRouter', host, task, limits);
@@ -222,6 +236,10 @@ export function createSshGateway(options: SshGatewayOptions): SshGateway {
     snapshotStaging(host, stagingDirectory, limits = checks) {
       const task: SnapshotStagingTask = { ...base(host, limits), stagingDirectory };
       return run('snapshotStaging', host, task, limits);
+    },
+    readStaging(host, stagingDirectory, limits = flow) {
+      const task: ReadStagingTask = { ...base(host, limits), stagingDirectory };
+      return run('readStaging', host, task, limits);
     },
     moveLeftovers(host, job, limits = files) {
       const task: MoveLeftoversTask = { ...base(host, limits), ...job };

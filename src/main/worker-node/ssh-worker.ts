@@ -19,6 +19,7 @@ import {
   moveLeftoverFiles,
   organizeRunFiles,
   pathExists,
+  readGrawFolder,
   snapshotGrawFiles,
   tailLines,
   writeManifestFile,
@@ -27,6 +28,7 @@ import {
   type ConfigFileReading,
   type GrawFileStat,
   type ManifestWrite,
+  type GrawFolderReading,
   type OrganizeResult,
   type TailResult,
 } from './files';
@@ -118,6 +120,10 @@ export interface LocateStagingTask extends SshTask {
 }
 
 export interface SnapshotStagingTask extends SshTask {
+  stagingDirectory: string;
+}
+
+export interface ReadStagingTask extends SshTask {
   stagingDirectory: string;
 }
 
@@ -331,6 +337,11 @@ export function locateStaging(task: LocateStagingTask): Promise<SshTaskResult<St
 /** One SFTP listing of the `.graw` files of a staging directory: a short task, repeated while they settle. */
 export function snapshotStaging(task: SnapshotStagingTask): Promise<SshTaskResult<GrawFileStat[]>> {
   return settle(task, (conn) => withSftp(conn, (sftp) => snapshotGrawFiles(sftp, task.stagingDirectory)));
+}
+
+/** One reading of a staging folder for the data flow: its `.graw` files counted and summed (SFTP readdir, no shell). */
+export function readStaging(task: ReadStagingTask): Promise<SshTaskResult<GrawFolderReading>> {
+  return settle(task, (conn) => withSftp(conn, (sftp) => readGrawFolder(sftp, task.stagingDirectory)));
 }
 
 export function moveLeftovers(task: MoveLeftoversTask): Promise<SshTaskResult<OrganizeAnswer>> {

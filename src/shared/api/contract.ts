@@ -334,6 +334,115 @@ export interface WorkersStatus {
   eccServers: EccServerWorkerStatus[];
 }
 
+/** The newest `.graw` file of a staging folder at a reading. */
+export interface NewestGrawFile {
+  name: string;
+  size: number;
+  /** Its modification time as the worker computer's SFTP server gave it (whole seconds). */
+  mtime: string;
+}
+
+/**
+ * A data router's data flow during the current run (DOMAIN.md "During a run"): its staging
+ * folder read every `dataFlowSeconds` over SFTP. A read that fails, or a router whose staging
+ * folder is not known, leaves the last reading as history: `current` false, `readAt` its time.
+ */
+export interface DataRouterFlow {
+  id: number;
+  name: string;
+  address: string;
+  /** The folder read (the staging directory the last SSH check found); null when not known: nothing is read. */
+  stagingDirectory: string | null;
+  /** When the last read ended (answered or failed); null before the first read of the run. */
+  checkedAt: string | null;
+  /** When the last reading that answered was taken (the middle of its SFTP readdir); the figures below are of then. */
+  readAt: string | null;
+  /** True when the last read answered; false when it failed, the folder is not known, or nothing was read yet. */
+  current: boolean;
+  /** The last read's failure, or why nothing is read (no staging directory known); null when it answered. */
+  error: { kind: string; message: string } | null;
+  /** `.graw` files and their bytes in the staging folder at `readAt`. */
+  files: number | null;
+  bytes: number | null;
+  newest: NewestGrawFile | null;
+  /** Files and bytes written in this run (since Start all): see `countedFrom`. */
+  runFiles: number | null;
+  runBytes: number | null;
+  /**
+   * `start`: the folder was clean at Start all (its checklist item passed), so every file counts;
+   * `first-reading`: it was not known clean (an overridden item), so what the run's first reading found is not counted.
+   */
+  countedFrom: 'start' | 'first-reading';
+  /** MB/s (10^6 bytes) between the last two readings: their bytes over the MEASURED time between them; null until two readings. */
+  rateMBps: number | null;
+  /** The measured time between those two readings, in seconds. */
+  rateIntervalSeconds: number | null;
+  /** The reading at which the folder's bytes last grew; null when they have not grown in this run. */
+  lastGrowthAt: string | null;
+  /** Seconds from the last growth (or, before any, from the run's start) to `DataFlowStatus.at`. */
+  secondsSinceGrowth: number | null;
+  /** The staging file system as the last SSH check's `df -Pk` read it (workers.status `disk`), with the time to full at the current rate. */
+  disk: DataFlowDisk | null;
+}
+
+export interface DataFlowDisk {
+  /** When the df was read (the router's SSH check, every 15 s). */
+  checkedAt: string | null;
+  usedPercent: number;
+  /** Free space in GB (10^9 bytes), df's Available column. */
+  freeGb: number;
+  mountPoint: string;
+  /**
+   * Seconds until the file system is full at the current rate of every router writing to it (same
+   * computer, same mount point); null when nothing writes to it now or a rate is not current.
+   */
+  secondsToFull: number | null;
+}
+
+export interface DataFlowTotal {
+  files: number;
+  bytes: number;
+  runFiles: number;
+  runBytes: number;
+  /** The sum of the routers' current rates; null when no router has one. */
+  rateMBps: number | null;
+  /** Routers whose reading is current, of `routers`: when fewer, the total is partly history. */
+  currentRouters: number;
+  routers: number;
+}
+
+/** The data flow of the active experiment's current run: pushed to subscribers at every reading. */
+export interface DataFlowStatus {
+  experimentId: number | null;
+  /** The current run; null when none goes (nothing is read, `routers` is empty). */
+  run: { id: number; number: number; startTime: string } | null;
+  /** When this status was made (the application's clock): ages are to this time. */
+  at: string;
+  /** The setting `dataFlowSeconds`. */
+  everySeconds: number;
+  routers: DataRouterFlow[];
+  total: DataFlowTotal;
+}
+
+/**
+ * The rate plot of the current run: MB/s per data router against the seconds since its start,
+ * on one time axis (one point per round of readings). Kept for the whole run: past
+ * `DATA_FLOW_PLOT_POINTS` points, neighbouring points are merged two by two (each merged point
+ * the mean rate over its time: bytes over seconds), so the plot holds at most that many.
+ */
+export interface DataFlowPlot {
+  runId: number | null;
+  runNumber: number | null;
+  /** Seconds since the run's start of each point (its round's end). */
+  seconds: number[];
+  routers: { id: number; name: string; rateMBps: (number | null)[] }[];
+  /** Rounds of readings per point (1, 2, 4, …): how much the plot is downsampled. */
+  roundsPerPoint: number;
+}
+
+/** At most this many points per router in `dataFlow.plot` (more than a screen's width shows). */
+export const DATA_FLOW_PLOT_POINTS = 1000;
+
 /** The end of an ECC server's or data router's log file on its worker computer. */
 export interface RemoteLogTail {
   component: RemoteLogComponent;
@@ -897,6 +1006,19 @@ export const operations = {
     input: z.object({}),
     output: returns<WorkersStatus>(),
   },
+  'dataFlow.status': {
+    kind: 'query',
+    summary:
+      "The data flow of the current run, read from each data router's staging folder every dataFlowSeconds: files, bytes, the files and bytes written in this run, MB/s over the measured time between two readings, the time since the files last grew, the staging file system's free space and time to full, and the totals. A reading that is not current says so, with its time.",
+    input: z.object({}),
+    output: returns<DataFlowStatus>(),
+  },
+  'dataFlow.plot': {
+    kind: 'query',
+    summary: "The current run's rate plot: MB/s per data router against the seconds since its start, for the whole run (downsampled to at most 1000 points).",
+    input: z.object({}),
+    output: returns<DataFlowPlot>(),
+  },
   'hosts.trust': {
     kind: 'mutation',
     summary:
@@ -975,7 +1097,8 @@ export const operations = {
   // --- Settings ------------------------------------------------------------------------------
   'settings.get': {
     kind: 'query',
-    summary: "The application's settings: how often ECC states are read, the least free disk Start all needs, how long files must settle after Stop.",
+    summary:
+      "The application's settings: how often ECC states are read, the least free disk Start all needs, how long files must settle after Stop, how often the staging folders are read for the data flow during a run.",
     input: z.object({}),
     output: returns<Settings>(),
   },
@@ -987,6 +1110,7 @@ export const operations = {
         stateRefreshSeconds: settingsFields.stateRefreshSeconds.optional(),
         minFreeDiskGb: settingsFields.minFreeDiskGb.optional(),
         settleSeconds: settingsFields.settleSeconds.optional(),
+        dataFlowSeconds: settingsFields.dataFlowSeconds.optional(),
       })
       .strict(),
     output: returns<Settings>(),

@@ -9,6 +9,7 @@ import * as m006 from './006-shift-notes';
 import * as m007 from './007-alarms';
 import * as m008 from './008-run-provenance';
 import * as m009 from './009-run-manifests';
+import * as m010 from './010-run-data-flow';
 
 export interface Migration {
   name: string;
@@ -25,6 +26,7 @@ export const migrations: readonly Migration[] = [
   { name: '007-alarms', sql: m007.sql },
   { name: '008-run-provenance', sql: m008.sql },
   { name: '009-run-manifests', sql: m009.sql },
+  { name: '010-run-data-flow', sql: m010.sql },
 ];
 
 export const SCHEMA_VERSION = migrations.length;

@@ -26,8 +26,13 @@ export interface DataRouterSpec {
   args?: string;
   /** How often a chunk is written during a run (default 1000 ms). */
   writeIntervalMs?: number;
-  /** Bytes per write (default 1 KiB). */
+  /** Bytes per write (default 1 KiB); unused with `bytesPerSecond`. */
   chunkBytes?: number;
+  /**
+   * A known rate instead of fixed chunks: each write brings the run's bytes to this rate times the
+   * time since the run began, so the rate holds whatever the timer's delays (a late tick writes more).
+   */
+  bytesPerSecond?: number;
   /** Writes per file before the next file of the series (default 4). */
   writesPerFile?: number;
   /** How long it goes on writing (buffers) after stopRun(), at the same pace (default 0: it stops at once). */
@@ -56,6 +61,8 @@ interface OpenFile {
 
 interface Run {
   time: Date;
+  /** When it began, for a rate in bytes per second (performance.now()). */
+  began: number;
   /** The number of the next file of the series. */
   next: number;
   file: OpenFile | null;
@@ -89,6 +96,9 @@ export class SimulatedDataRouter {
     this.#sandbox = sandbox;
     this.#spec = spec;
     this.#onError = onError;
+    if (spec.bytesPerSecond !== undefined && !(Number.isFinite(spec.bytesPerSecond) && spec.bytesPerSecond > 0)) {
+      throw new Error(`bytesPerSecond of ${spec.name} must be a positive number of bytes per second, not ${spec.bytesPerSecond}`);
+    }
     this.name = spec.name;
     this.port = spec.port;
     this.stagingDirectory = spec.stagingDirectory;
@@ -144,7 +154,7 @@ export class SimulatedDataRouter {
     // Series times must differ, or two runs' files would share names.
     const time = Math.max(Date.now(), this.#lastSeriesTime + 1);
     this.#lastSeriesTime = time;
-    this.#run = { time: new Date(time), next: 0, file: null, files: 0, bytes: 0 };
+    this.#run = { time: new Date(time), began: performance.now(), next: 0, file: null, files: 0, bytes: 0 };
     this.#timer = setInterval(() => this.#tick(), this.#spec.writeIntervalMs ?? 1000);
     this.#tick();
   }
@@ -209,8 +219,12 @@ export class SimulatedDataRouter {
   }
 
   async #write(run: Run): Promise<void> {
+    const rate = this.#spec.bytesPerSecond;
+    const length = rate === undefined ? Math.max(1, this.#spec.chunkBytes ?? 1024) : Math.floor((rate * (performance.now() - run.began)) / 1000) - run.bytes;
+    if (length <= 0) return;
     const file = run.file ?? (await this.#openNextFile(run));
-    const chunk = randomBytes(Math.max(1, this.#spec.chunkBytes ?? 1024));
+    // At a set rate the bytes need not be random: a high rate would spend the machine on randomBytes.
+    const chunk = rate === undefined ? randomBytes(length) : Buffer.alloc(length, 0x47);
     await file.handle.write(chunk);
     file.writes++;
     this.#bytesWritten += chunk.length;

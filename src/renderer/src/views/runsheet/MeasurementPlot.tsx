@@ -6,22 +6,11 @@ import { memo, useEffect, useId, useMemo, useRef, useState, useSyncExternalStore
 import uPlot from 'uplot';
 import 'uplot/dist/uPlot.min.css';
 import type { Observable, Run } from '../../../../shared/domain';
+import { cssColour, subscribeTheme, themeSnapshot } from '../../components/plot-theme';
 import { isNumeric, observableHeading } from './format';
 import styles from './runsheet.module.css';
 
 const HEIGHT = 260;
-
-/** The theme the page shows (the root's data-theme): the canvas needs real colours, not variables. */
-function subscribeTheme(onChange: () => void): () => void {
-  const observer = new MutationObserver(onChange);
-  observer.observe(document.documentElement, { attributes: true, attributeFilter: ['data-theme'] });
-  return () => observer.disconnect();
-}
-const themeSnapshot = () => document.documentElement.dataset.theme ?? 'dark';
-
-function cssColour(name: string, fallback: string): string {
-  return getComputedStyle(document.documentElement).getPropertyValue(name).trim() || fallback;
-}
 
 function plotOptions(observable: Observable, width: number): uPlot.Options {
   const text = cssColour('--text-muted', '#9aa6b2');

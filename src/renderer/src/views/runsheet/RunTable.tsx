@@ -1,8 +1,8 @@
 // The runs of the experiment as a table (TanStack Table): number, class, title, start, stop and
-// duration, config (with its hash, "config changed" and files changed during the run), then one
-// column per observable in display order. Newest first; a header button sorts by its column. The
-// run number is the button that opens the run in the form. A run's shift notes are shown in a row
-// of their own under it.
+// duration, config (with its hash, "config changed" and files changed during the run), what its
+// data routers wrote (size, files, mean rate: stored at its Stop), then one column per observable
+// in display order. Newest first; a header button sorts by its column. The run number is the
+// button that opens the run in the form. A run's shift notes are shown in a row of their own under it.
 import {
   createColumnHelper,
   createSortedRowModel,
@@ -17,6 +17,7 @@ import { ArrowDownWideNarrow, ArrowUpDown, ArrowUpNarrowWide } from 'lucide-reac
 import { Fragment, memo, useMemo, useState } from 'react';
 import type { Observable, Run, ShiftNote } from '../../../../shared/domain';
 import { cx } from '../../components/cx';
+import { formatBytes, formatRate } from '../../components/data-units';
 import { formatDateTime, formatDuration, useNow } from '../../components/time';
 import { NoteEntry } from '../notes/NotesView';
 import { ConfigMark } from './ConfigMark';
@@ -148,6 +149,36 @@ export const RunTable = memo(function RunTable({ experimentName, runs, observabl
           </>
         ),
       }),
+      // Stored at Stop; a run going, or stopped with nothing read, has none (sorted first).
+      helper.accessor((run) => run.dataFlow?.bytes ?? -1, {
+        id: 'size',
+        header: 'Size',
+        sortFn: 'basic',
+        meta: { numeric: true },
+        cell: (info) => {
+          const flow = info.row.original.dataFlow;
+          if (!flow) return <span className={styles.empty}>—</span>;
+          const routers = flow.routers.map((r) => `${r.name}: ${formatBytes(r.bytes)}, ${r.files} files${r.current ? '' : ` (as of ${r.readAt ?? 'no reading'})`}`);
+          return <span title={routers.join('\n')}>{formatBytes(flow.bytes)}</span>;
+        },
+      }),
+      helper.accessor((run) => run.dataFlow?.files ?? -1, {
+        id: 'files',
+        header: 'Files',
+        sortFn: 'basic',
+        meta: { numeric: true },
+        cell: (info) => info.row.original.dataFlow?.files ?? <span className={styles.empty}>—</span>,
+      }),
+      helper.accessor((run) => run.dataFlow?.meanMBps ?? -1, {
+        id: 'meanRate',
+        header: 'Mean rate',
+        sortFn: 'basic',
+        meta: { numeric: true },
+        cell: (info) => {
+          const flow = info.row.original.dataFlow;
+          return flow ? formatRate(flow.meanMBps) : <span className={styles.empty}>—</span>;
+        },
+      }),
       ...observables.map((observable) =>
         helper.accessor((run) => run.measurements[observable.id] ?? undefined, {
           id: `observable-${observable.id}`,
@@ -163,7 +194,7 @@ export const RunTable = memo(function RunTable({ experimentName, runs, observabl
   );
 
   const table = useTable({ features, columns, data: runs, state: { sorting }, onSortingChange: setSorting });
-  const columnCount = 6 + observables.length;
+  const columnCount = columns.length;
 
   return (
     <div className={styles.tableWrap}>

@@ -1,5 +1,5 @@
 // The application's settings: how often ECC states are read, the free disk Start all's checklist
-// needs, and how long files must settle after Stop. Checked as typed with the API's own schema;
+// needs, how long files must settle after Stop, and how often the data flow is read during a run. Checked as typed with the API's own schema;
 // they apply at once.
 import { useEffect, useState } from 'react';
 import type { Settings } from '../../../../shared/settings';
@@ -8,7 +8,7 @@ import { Field, FormError, FormSuccess } from '../../components/Field';
 import { useReadOnly } from '../../state/app-store';
 import { numberOrUndefined, useApiForm } from './api-form';
 
-const FIELDS = ['stateRefreshSeconds', 'minFreeDiskGb', 'settleSeconds'] as const;
+const FIELDS = ['stateRefreshSeconds', 'minFreeDiskGb', 'settleSeconds', 'dataFlowSeconds'] as const;
 
 type Values = Record<(typeof FIELDS)[number], string>;
 
@@ -16,6 +16,7 @@ const asValues = (s: Settings): Values => ({
   stateRefreshSeconds: String(s.stateRefreshSeconds),
   minFreeDiskGb: String(s.minFreeDiskGb),
   settleSeconds: String(s.settleSeconds),
+  dataFlowSeconds: String(s.dataFlowSeconds),
 });
 
 function SettingsForm({ settings }: { settings: Settings }) {
@@ -27,6 +28,7 @@ function SettingsForm({ settings }: { settings: Settings }) {
       stateRefreshSeconds: numberOrUndefined(values.stateRefreshSeconds),
       minFreeDiskGb: numberOrUndefined(values.minFreeDiskGb),
       settleSeconds: numberOrUndefined(values.settleSeconds),
+      dataFlowSeconds: numberOrUndefined(values.dataFlowSeconds),
     }),
     fields: FIELDS,
   });
@@ -71,6 +73,14 @@ function SettingsForm({ settings }: { settings: Settings }) {
           hint="Data routers keep writing for a while after Stop: a file still growing is never moved."
           error={formState.errors.settleSeconds?.message}
           {...register('settleSeconds')}
+        />
+        <Field
+          label="During a run, read each staging folder every"
+          units="s"
+          inputMode="decimal"
+          hint="From 0.5 to 60: the files, bytes and MB/s of each data router."
+          error={formState.errors.dataFlowSeconds?.message}
+          {...register('dataFlowSeconds')}
         />
         <div className="actions">
           <button type="submit">Save settings</button>

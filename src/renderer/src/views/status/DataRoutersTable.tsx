@@ -3,29 +3,36 @@
 // failed), its disk's free space, when checked, and what went wrong when a check failed (a
 // computer that cannot be reached is said once, above, not in every row on it); the remote log.
 // A staging directory known not clean while no run goes can have its leftovers moved aside.
+// During a run, each router's data flow (dataFlow.status): files and bytes written in the run,
+// MB/s, the time since its files last grew, and its disk's time to full; the total under them.
+// A reading that is not current is shown as history, with its time.
 import { memo } from 'react';
-import { FolderCheck, FolderX, FolderSearch, KeyRound, ScrollText, TriangleAlert } from 'lucide-react';
+import { FolderCheck, FolderX, FolderSearch, HardDriveDownload, KeyRound, ScrollText, TriangleAlert } from 'lucide-react';
 import { useMutation } from '../../api/hooks';
 import { ConfirmButton } from './ConfirmButton';
 import { READ_ONLY_REASON } from './rules';
-import type { DataRouterWorkerStatus } from '../../../../shared/api/contract';
+import type { DataFlowTotal, DataRouterFlow, DataRouterWorkerStatus } from '../../../../shared/api/contract';
 import type { DataRouter } from '../../../../shared/domain';
 import { ProcessCheck } from './EccServersTable';
 import type { LogTarget } from './RemoteLogDialog';
 import { StatusTable } from './StatusTable';
 import { plural } from '../../components/counts';
 import { formatTime } from '../../components/time';
+import { formatBytes, formatRate, formatSeconds } from '../../components/data-units';
 import styles from './status.module.css';
 import { Refusal } from './Refusal';
 
-const COLUMNS = ['Router', 'Process', 'Staging directory', 'Checked', 'Log'] as const;
+const COLUMNS = ['Router', 'Process', 'Staging directory', 'Data flow', 'Checked', 'Log'] as const;
+
+/** Files grown for this long without growth look stalled (a shift's first question: is data flowing?). */
+const STALLED_SECONDS = 10;
 
 /** KiB as GB with one decimal (df's units are KiB; the control room reads GB). */
 export function gigabytes(kb: number): string {
   return `${(kb / 1024 / 1024).toFixed(1)} GB`;
 }
 
-function Staging({ check }: { check: DataRouterWorkerStatus | undefined }) {
+function Staging({ check, flow }: { check: DataRouterWorkerStatus | undefined; flow: DataRouterFlow | undefined }) {
   const files = check?.grawFiles ?? null;
   const count = files === null ? '' : ` (${plural(files, '.graw file')})`;
   let shown;
@@ -67,9 +74,74 @@ function Staging({ check }: { check: DataRouterWorkerStatus | undefined }) {
       {check?.disk ? (
         <div className={`${styles.sub} ${check.disk.usedPercent >= 90 ? styles.toneWarn : ''}`} title={`${check.disk.mountPoint}: ${gigabytes(check.disk.totalKb)} in all`}>
           {gigabytes(check.disk.availableKb)} free ({check.disk.usedPercent}% used)
+          {flow?.disk?.secondsToFull != null ? <>, full in {formatSeconds(flow.disk.secondsToFull)} at the current rate</> : null}
         </div>
       ) : null}
     </>
+  );
+}
+
+/** What the run wrote to the router, at what rate, and since when it has not grown; history when the reading is not current. */
+function DataFlow({ flow }: { flow: DataRouterFlow | undefined }) {
+  if (!flow) return <span className={styles.toneMuted}>—</span>;
+  if (flow.readAt === null) {
+    return (
+      <span className={`state ${styles.toneMuted}`} title={flow.error?.message}>
+        {flow.error ? `Not read: ${flow.error.message}` : 'Not read yet'}
+      </span>
+    );
+  }
+  const written = `${plural(flow.runFiles ?? 0, 'file')}, ${formatBytes(flow.runBytes ?? 0)}`;
+  const rate = flow.rateMBps === null ? 'rate after the next reading' : formatRate(flow.rateMBps);
+  if (!flow.current) {
+    return (
+      <span className={`state ${styles.toneMuted}`} title={flow.error?.message}>
+        <HardDriveDownload aria-hidden="true" size={16} />
+        <span>
+          {written}, {rate} as of {formatTime(flow.readAt)}, {flow.error ? `read failing (${flow.error.kind})` : 'not read now'}
+        </span>
+      </span>
+    );
+  }
+  const stalled = (flow.secondsSinceGrowth ?? 0) >= STALLED_SECONDS;
+  return (
+    <>
+      <span className={`state ${stalled ? styles.toneWarn : styles.toneOk}`} title={flow.newest ? `Newest: ${flow.newest.name} (${formatBytes(flow.newest.size)})` : undefined}>
+        <HardDriveDownload aria-hidden="true" size={16} />
+        <span>{rate}</span>
+      </span>
+      <div className={styles.sub}>
+        {written}
+        {flow.countedFrom === 'first-reading' ? ' (since the first reading)' : ''}
+      </div>
+      <div className={`${styles.sub} ${stalled ? styles.toneWarn : ''}`}>
+        {flow.secondsSinceGrowth === null ? '' : flow.lastGrowthAt === null ? `No growth in ${formatSeconds(flow.secondsSinceGrowth)}` : stalled ? `No growth for ${formatSeconds(flow.secondsSinceGrowth)}` : 'Growing'}
+      </div>
+    </>
+  );
+}
+
+/** The sum over every router; says so when some readings are not current. */
+function TotalRow({ total }: { total: DataFlowTotal }) {
+  return (
+    <tr className={styles.totalRow}>
+      <th scope="row">All routers</th>
+      <td />
+      <td />
+      <td>
+        <span>{total.rateMBps === null ? '—' : formatRate(total.rateMBps)}</span>
+        <div className={styles.sub}>
+          {plural(total.runFiles, 'file')}, {formatBytes(total.runBytes)} in this run
+        </div>
+        {total.currentRouters < total.routers ? (
+          <div className={`${styles.sub} ${styles.toneWarn}`}>
+            {total.currentRouters} of {total.routers} read now: the rest is older
+          </div>
+        ) : null}
+      </td>
+      <td />
+      <td />
+    </tr>
   );
 }
 
@@ -155,6 +227,8 @@ interface RowProps {
   router: DataRouter;
   source: string | undefined;
   check: DataRouterWorkerStatus | undefined;
+  /** Its data flow in the current run; undefined when no run goes. */
+  flow: DataRouterFlow | undefined;
   /** Leftovers may be moved aside (no run goes, the connection may change things). */
   mayMend: boolean;
   readOnly: boolean;
@@ -163,7 +237,7 @@ interface RowProps {
   onShowLog: (target: LogTarget) => void;
 }
 
-const DataRouterRow = memo(function DataRouterRow({ router, source, check, mayMend, readOnly, hostDown, onShowLog }: RowProps) {
+const DataRouterRow = memo(function DataRouterRow({ router, source, check, flow, mayMend, readOnly, hostDown, onShowLog }: RowProps) {
   const problem = (!hostDown && (check?.hostKey || check?.error || check?.stagingProblem)) || problemsOf(check).length > 0;
   return (
     <>
@@ -179,8 +253,11 @@ const DataRouterRow = memo(function DataRouterRow({ router, source, check, mayMe
           <ProcessCheck check={check} program="dataRouter" hostDown={hostDown} />
         </td>
         <td>
-          <Staging check={check} />
+          <Staging check={check} flow={flow} />
           {mayMend && check?.clean === false ? <MoveLeftovers router={router} check={check} readOnly={readOnly} /> : null}
+        </td>
+        <td>
+          <DataFlow flow={flow} />
         </td>
         <td className={styles.nowrap}>{formatTime(check?.checkedAt)}</td>
         <td>
@@ -210,6 +287,9 @@ export interface DataRoutersTableProps {
   routers: DataRouter[];
   sourceByRouter: ReadonlyMap<number, string>;
   checkById: ReadonlyMap<number, DataRouterWorkerStatus>;
+  /** The current run's data flow per router, and its total (absent when no run goes). */
+  flowById: ReadonlyMap<number, DataRouterFlow>;
+  flowTotal: DataFlowTotal | null;
   /** The worker computers that cannot be reached, by address. */
   downHosts: ReadonlySet<string>;
   pendingJobs: number;
@@ -219,7 +299,7 @@ export interface DataRoutersTableProps {
   onShowLog: (target: LogTarget) => void;
 }
 
-export function DataRoutersTable({ routers, sourceByRouter, checkById, downHosts, pendingJobs, runGoing, readOnly, onShowLog }: DataRoutersTableProps) {
+export function DataRoutersTable({ routers, sourceByRouter, checkById, flowById, flowTotal, downHosts, pendingJobs, runGoing, readOnly, onShowLog }: DataRoutersTableProps) {
   return (
     <StatusTable
       className={styles.wide}
@@ -240,6 +320,7 @@ export function DataRoutersTable({ routers, sourceByRouter, checkById, downHosts
           router={router}
           source={sourceByRouter.get(router.id)}
           check={checkById.get(router.id)}
+          flow={flowById.get(router.id)}
           // While after-stop jobs are pending, the files left are theirs to move.
           mayMend={!runGoing && pendingJobs === 0}
           readOnly={readOnly}
@@ -247,6 +328,7 @@ export function DataRoutersTable({ routers, sourceByRouter, checkById, downHosts
           onShowLog={onShowLog}
         />
       ))}
+      {flowTotal && flowTotal.routers > 0 ? <TotalRow total={flowTotal} /> : null}
     </StatusTable>
   );
 }

@@ -1,15 +1,17 @@
 // The status view: what the shift crew watches. The overall state, the run, the controls for all
 // ECC servers (each saying why when it cannot be used), every ECC server and data router live,
-// host keys to check, worker computers that cannot be reached, the newest log entries, and the
+// host keys to check, worker computers that cannot be reached, the data flow of the run and its
+// rate plot, the newest log entries, and the
 // after-stop jobs not done yet. Everything comes from subscriptions, whose
 // unchanged parts keep their objects (useSubscription): the memoized rows re-render only when
 // what they show changed.
 import { useCallback, useMemo, useState } from 'react';
-import type { DataRouterWorkerStatus, EccServerWorkerStatus } from '../../../../shared/api/contract';
+import type { DataRouterFlow, DataRouterWorkerStatus, EccServerWorkerStatus } from '../../../../shared/api/contract';
 import type { EccServer } from '../../../../shared/domain';
 import { useSubscription } from '../../api/hooks';
 import { useReadOnly } from '../../state/app-store';
 import { AfterStopJobs } from './AfterStopJobs';
+import { DataFlowPlot } from './DataFlowPlot';
 import { DataRoutersTable } from './DataRoutersTable';
 import { EccServersTable } from './EccServersTable';
 import { GlobalControls } from './GlobalControls';
@@ -35,6 +37,7 @@ export function StatusView() {
   const runs = useSubscription('runs.status', {}).data;
   const setup = useSubscription('setup.get', {}).data;
   const workers = useSubscription('workers.status', {}).data;
+  const flow = useSubscription('dataFlow.status', {}).data;
   const sheet = useSubscription('runSheet.get', {}).data;
   const log = useSubscription('log.list', { limit: NEWEST_LOG_ENTRIES });
   const interrupted = useSubscription('runs.interrupted', {}).data;
@@ -49,6 +52,7 @@ export function StatusView() {
   );
   const eccWorkers = useMemo(() => byId<EccServerWorkerStatus>(workers?.eccServers), [workers?.eccServers]);
   const routerChecks = useMemo(() => byId<DataRouterWorkerStatus>(workers?.dataRouters), [workers?.dataRouters]);
+  const routerFlows = useMemo(() => byId<DataRouterFlow>(flow?.routers), [flow?.routers]);
   const sourceByRouter = useMemo(() => new Map((setup?.dataSources ?? []).map((s) => [s.dataRouterId, s.name])), [setup?.dataSources]);
   const hostKeys = useMemo(() => presentedKeys(workers), [workers]);
   const unreachable = useMemo(() => downHosts(workers), [workers]);
@@ -95,12 +99,15 @@ export function StatusView() {
           routers={setup?.dataRouters ?? []}
           sourceByRouter={sourceByRouter}
           checkById={routerChecks}
+          flowById={routerFlows}
+          flowTotal={flow?.run ? flow.total : null}
           downHosts={downAddresses}
           pendingJobs={runs?.pendingJobs ?? 0}
           runGoing={currentRun !== null}
           readOnly={readOnly}
           onShowLog={setLogTarget}
         />
+        <DataFlowPlot runGoing={currentRun !== null} />
         <RecentLog entries={log.data?.items} error={log.error} />
       </div>
       <AfterStopJobs readOnly={readOnly} />
