@@ -3,7 +3,6 @@
 // table refuse what is not JSON of the right shape.
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { SCHEMA_VERSION } from '../../src/main/db/migrations/index';
 import { Store } from '../../src/main/db/store';
 import { readSettings, writeSettings } from '../../src/main/settings/queries';
 import { DEFAULT_SETTINGS } from '../../src/shared/settings';

@@ -104,9 +104,14 @@ function toRun(row: RunRow, measurements: Record<number, MeasurementValue>, conf
   };
 }
 
-/** One run read alone: its measurements and its config mark (against its previous run). */
+/** One run read alone: its measurements, its config mark (against its previous run) and its data flow. */
 function readRun(store: Store, row: RunRow): Run {
-  return toRun(row, measurementsOf(store, row.id), configMarkOfRun(store, { id: row.id, number: row.number, experimentId: row.experiment_id }));
+  return toRun(
+    row,
+    measurementsOf(store, row.id),
+    configMarkOfRun(store, { id: row.id, number: row.number, experimentId: row.experiment_id }),
+    dataFlowOf(store, row.id),
+  );
 }
 
 // --- Observables ----------------------------------------------------------------------------
