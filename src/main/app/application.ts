@@ -4,6 +4,7 @@
 import { mkdirSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { AlarmEngine, type AlarmNotifier } from '../alarms/engine';
+import { dataFlowAlarmSource } from '../alarms/data-flow-source';
 import { ApiService } from '../api/service';
 import { createHandlers } from '../api/handlers';
 import { Store } from '../db/store';
@@ -174,6 +175,7 @@ export function openApplication(options: ApplicationOptions): Application {
       },
       options.alarms?.notify,
     );
+    alarms.connectDataFlow(dataFlowAlarmSource(dataFlow));
     const alarmScheduler = new AlarmScheduler(openedStore, alarms, options.alarms?.schedule || {});
     const remoteLogs = new RemoteLogs(openedStore, openedSshGateway, host, () => openedService.invalidate(['remote_logs']), options.ssh?.remoteLogs);
     // The monitors are served the service made just below (it is read only when they open).
