@@ -421,9 +421,9 @@ test('"Export CSV" downloads the sheet exactly as the API writes it', async ({ p
     await request.dispose();
   }
   const lines = content.trimEnd().split('\r\n');
-  expect(lines[0]).toBe('Run,Class,Title,Start,Stop,Config,Size (bytes),Files,Mean rate (MB/s),Gas mixture (%),Beam energy (MeV/u),Target pressure (torr)');
+  expect(lines[0]).toBe('Run,Class,Title,Start,Stop,Config,Config hash,Size (bytes),Files,Mean rate (MB/s),Gas mixture (%),Beam energy (MeV/u),Target pressure (torr),Notes');
   expect(lines).toHaveLength(5);
-  expect(lines[3]).toMatch(/^2,Beam,Beam on target,[^,]+,[^,]+,experiment,,,,He\/CO2,10\.5,200$/);
+  expect(lines[3]).toMatch(/^2,Beam,Beam on target,[^,]+,[^,]+,experiment,,,,,He\/CO2,10\.5,200,$/);
   await expect(page.getByRole('status').filter({ hasText: `Exported ${EXPERIMENT}-run-sheet.csv` })).toBeVisible();
 });
 

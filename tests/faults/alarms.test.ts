@@ -4,13 +4,13 @@
 // program is started again; a free-disk threshold above the folder's real free space raises one;
 // an after-stop job that failed for good raises one, cleared when it is tried again. Each waits
 // for what alarms.list pushes.
-import { realpathSync } from 'node:fs';
+import { realpathSync, rmSync } from 'node:fs';
 import type { ChildProcess } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Application } from '../../src/main/app/application';
 import type { Alarm, AlarmList } from '../../src/shared/alarms';
 import { nowIso } from '../../src/main/time';
-import { call, openApp, overrideChecklist, rig, waitFor, waitForReport, type AppOptions } from '../runs/support';
+import { call, giveConfigFiles, openApp, overrideChecklist, rig, waitFor, waitForReport, type AppOptions } from '../runs/support';
 import { tempDir } from '../support/store';
 import { dataDirTrusting, freePort, sshHomeFor, sshdAvailable, sshdUnavailableReason, startSshd, type TestSshd } from '../support/sshd';
 import { fakePrograms, type FakePrograms } from '../worker-node/programs';
@@ -107,8 +107,9 @@ describe.skipIf(!sshdAvailable())(`alarms from the worker computers over a real 
   }, 120_000);
 
   it('an after-stop job that failed for good raises its alarm; tried again, the alarm clears, and failing again is a new alarm', async () => {
-    // One try per job: the rig's ECC server has no config files on the worker computer, so its backup fails at once, for good.
+    // One try per job: the ECC server's config files are gone once the run started, so its backup fails at once, for good.
     const r = await rig({ cobos: 1, app: openApp(dataDirTrusting(sshd, 'daq-alarms-'), sshOptions({ maxAttempts: 1, settleMs: 100, settlePollMs: 50 })) });
+    const { configRoot } = await giveConfigFiles(r.app, r.cobos[0]!.eccServerId);
     await call(r.app, 'alarms.rules.update', { rules: { processGone: { enabled: false } } });
     const operation = async (name: 'runs.startAll' | 'runs.stopAll' | 'ecc.bringAllToReady') => {
       const since = nowIso();
@@ -118,6 +119,7 @@ describe.skipIf(!sshdAvailable())(`alarms from the worker computers over a real 
     expect(await operation('ecc.bringAllToReady')).toMatchObject({ ok: true });
     await overrideChecklist(r.app);
     expect(await operation('runs.startAll')).toMatchObject({ ok: true });
+    rmSync(configRoot, { recursive: true });
     expect(await operation('runs.stopAll')).toMatchObject({ ok: true });
     const failed = await waitForAlarms(r.app, (l) => activeOf(l, 'jobFailed', 'ECC0') !== undefined);
     const alarm = activeOf(failed, 'jobFailed', 'ECC0')!;

@@ -265,10 +265,10 @@ describe('the run sheet', () => {
       `${fixed.time} ${fixed.author} (correcting note ${wrong.id}): Rate 1 kHz, "stable",\nsparks at 12:03\n` +
       `${other.time} ${other.author}: =1+1 is not a formula`;
     const [header, ...rest] = csv.split('\r\n');
-    expect(header).toBe('Run,Class,Title,Start,Stop,Config,Config hash,Notes');
+    expect(header).toBe('Run,Class,Title,Start,Stop,Config,Config hash,Size (bytes),Files,Mean rate (MB/s),Notes');
     expect(rest[0]).toMatch(/^0,Testing,,[^,]+,[^,]+,cfg,/);
     expect(rest[0]!.endsWith(`,"${cell.replaceAll('"', '""')}"`)).toBe(true);
-    expect(rest[1]).toMatch(/^1,Testing,,[^,]+,[^,]+,cfg,,$/);
+    expect(rest[1]).toMatch(/^1,Testing,,[^,]+,[^,]+,cfg,,,,,$/);
     expect(rest[2]).toBe('');
     expect(parseCsv(csv).map((record) => record.at(-1))).toEqual(['Notes', cell, '']);
   });

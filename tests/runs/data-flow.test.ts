@@ -12,7 +12,7 @@ import type { DataFlowStatus } from '../../src/shared/api/contract';
 import { tempDir } from '../support/store';
 import { dataDirTrusting, freePort, sshHomeFor, sshdAvailable, sshdUnavailableReason, startSshd, type TestSshd } from '../support/sshd';
 import { fakePrograms, type FakePrograms } from '../worker-node/programs';
-import { call, openApp, rig, waitFor, waitForReport, type AppOptions, type Rig } from './support';
+import { call, giveConfigFiles, openApp, rig, waitFor, waitForReport, type AppOptions, type Rig } from './support';
 
 // Waits for states the application reports; each SSH command costs up to ~1 s on a loaded machine.
 const WAIT_MS = 45_000;
@@ -75,6 +75,8 @@ describe.skipIf(!sshdAvailable())(`the data flow of a run over SSH ${sshdUnavail
       await writer.startProcess();
       writers.push(writer);
       staging.push(folder);
+      // Config files Start all can read (and hash) on the same computer.
+      await giveConfigFiles(r.app, board.eccServerId);
     }
     // The checks find both staging folders, clean: Start all's checklist passes.
     await waitFor(r.app, 'workers.status', {}, (s) => s.dataRouters.every((d, i) => d.stagingDirectory === staging[i] && d.clean === true && d.disk !== null), WAIT_MS);
@@ -139,8 +141,8 @@ describe.skipIf(!sshdAvailable())(`the data flow of a run over SSH ${sshdUnavail
       last.routers.map((f, i) => ({ dataRouterId: f.id, name: `DataRouter${i}`, files: writers[i]!.filesWritten, bytes: writers[i]!.bytesWritten, readAt: f.readAt, current: true, countedFrom: 'start' })),
     );
     const [header, row] = (await call(r.app, 'runSheet.exportCsv', {})).csv.split('\r\n');
-    expect(header).toBe('Run,Class,Title,Start,Stop,Config,Size (bytes),Files,Mean rate (MB/s)');
-    expect(row).toBe(`0,Testing,,${run.startTime},${run.stopTime},experiment,${bytes},${files},${(bytes / duration / 1e6).toFixed(3)}`);
+    expect(header).toBe('Run,Class,Title,Start,Stop,Config,Config hash,Size (bytes),Files,Mean rate (MB/s),Notes');
+    expect(row).toBe(`0,Testing,,${run.startTime},${run.stopTime},experiment,${run.config.hash},${bytes},${files},${(bytes / duration / 1e6).toFixed(3)},`);
     // No run goes: nothing is read, the plot of the run stays until the next starts.
     await waitFor(r.app, 'dataFlow.status', {}, (s) => s.run === null && s.routers.length === 0);
     expect((await call(r.app, 'dataFlow.plot', {})).runNumber).toBe(0);

@@ -143,7 +143,7 @@ describe.skipIf(!sshdAvailable())(`run provenance over SSH ${sshdUnavailableReas
     expect(runs[1]!.config.hash).not.toBe(runs[0]!.config.hash);
     // The CSV's config hash column is the same short hash.
     const csv = (await call(r.app, 'runSheet.exportCsv', {})).csv.split('\r\n');
-    expect(csv[0]).toMatch(/^Run,Class,Title,Start,Stop,Config,Config hash,Notes$/);
+    expect(csv[0]).toMatch(/^Run,Class,Title,Start,Stop,Config,Config hash,Size \(bytes\),Files,Mean rate \(MB\/s\),Notes$/);
     expect(csv[1]!.split(',')[6]).toBe(runs[0]!.config.hash);
     expect(csv[2]!.split(',')[6]).toBe(runs[1]!.config.hash);
   }, 120_000);

@@ -73,9 +73,9 @@ describe('runSheet.exportCsv', () => {
       ]),
     );
     const [header, row] = (await api.call('runSheet.exportCsv', {})).csv.split('\r\n');
-    expect(header).toBe('Run,Class,Title,Start,Stop,Config,Size (bytes),Files,Mean rate (MB/s)');
+    expect(header).toBe('Run,Class,Title,Start,Stop,Config,Config hash,Size (bytes),Files,Mean rate (MB/s),Notes');
     // 200 MB over the 100 s from start to stop.
-    expect(row).toBe('0,Testing,,2025-03-01T12:00:00.000Z,2025-03-01T12:01:40.000Z,cobo,200000000,5,2.000');
+    expect(row).toBe('0,Testing,,2025-03-01T12:00:00.000Z,2025-03-01T12:01:40.000Z,cobo,,200000000,5,2.000,');
   });
 
   it('quotes titles and values holding commas, quotes and line breaks', async () => {
