@@ -16,11 +16,10 @@ describe('migration 004: run checklist, unconfirmed stops and settings', () => {
     old.db.prepare("INSERT INTO run (experiment_id, number, start_time, stop_time, config_name) VALUES (1, 0, '2025-01-01T01:00:00Z', '2025-01-01T02:00:00Z', 'cobo')").run();
     old.close();
 
-    // Up to the current schema: reading a run (findRun) needs the columns later migrations add too.
-    const store = new Store(file);
+    const store = new Store(file, { migrateTo: 4 });
     try {
       expect(store.schemaVersion).toBe(4);
-      // Read as stored: the run sheet's own reads need the latest schema (run provenance, 006).
+      // Read as stored: the run sheet's own reads need the latest schema (later migrations' columns).
       const run = () => store.db.prepare('SELECT number, config_name, start_checklist, stop_unconfirmed FROM run WHERE id = 1').get();
       expect(run()).toEqual({ number: 0, config_name: 'cobo', start_checklist: '[]', stop_unconfirmed: '[]' });
       const set = (column: string, value: string) => store.db.prepare(`UPDATE run SET ${column} = ? WHERE id = 1`).run(value);

@@ -4,7 +4,7 @@
 // browser would. Config sets chosen, Bring all to Ready, Start all, data files appear, Stop all,
 // files organized into run_0000 and configs backed up, routers clean again, the next run is 1;
 // and after a restart the demo runs again.
-import { existsSync, readdirSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
@@ -108,10 +108,12 @@ describe.skipIf(!existsSync(builtServe))('the demo shift in serve mode (needs `n
         socket,
         'jobs.list',
         {},
-        (list: Job[]) => list.filter((j) => j.runNumber === runNumber).length === 10 && list.filter((j) => j.runNumber === runNumber).every((j) => j.status === 'done'),
+        // Per router: organize, then its manifest; per ECC server: the backup.
+        (list: Job[]) => list.filter((j) => j.runNumber === runNumber).length === 15 && list.filter((j) => j.runNumber === runNumber).every((j) => j.status === 'done'),
         `the after-stop jobs of run ${runNumber}`,
       );
       expect(jobs.filter((j) => j.runNumber === runNumber && j.kind === 'organize_files')).toHaveLength(5);
+      expect(jobs.filter((j) => j.runNumber === runNumber && j.kind === 'checksum_files')).toHaveLength(5);
       const after = await waitFor(socket, 'workers.status', {}, routersClean, 'the routers clean again');
 
       // On the simulated computer: no .graw left in any staging directory, all in run_NNNN.
@@ -122,6 +124,8 @@ describe.skipIf(!existsSync(builtServe))('the demo shift in serve mode (needs `n
         expect(files.length).toBeGreaterThan(0);
         expect(files.every((f) => f.startsWith(`demo/run_`))).toBe(true);
         expect(files.some((f) => f.startsWith(`demo/${folder}/`))).toBe(true);
+        // Each run folder has its manifest, as sha256sum -c reads it.
+        expect(readFileSync(join(staging, 'demo', folder, 'MANIFEST.sha256'), 'utf8')).toMatch(/^([0-9a-f]{64} {2}\S+\.graw\n)+$/);
       }
       for (const server of setup!.eccServers) {
         const backups = readdirSync(join(root, server.configBackupRoot, 'demo', folder));

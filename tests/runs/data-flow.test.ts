@@ -9,6 +9,7 @@ import type { Application } from '../../src/main/app/application';
 import { nowIso } from '../../src/main/time';
 import { ProcessTable, Sandbox, SimulatedDataRouter } from '../../src/main/worker-node/simulator';
 import type { DataFlowStatus } from '../../src/shared/api/contract';
+import type { AlarmList } from '../../src/shared/alarms';
 import { tempDir } from '../support/store';
 import { dataDirTrusting, freePort, sshHomeFor, sshdAvailable, sshdUnavailableReason, startSshd, type TestSshd } from '../support/sshd';
 import { fakePrograms, type FakePrograms } from '../worker-node/programs';
@@ -168,5 +169,21 @@ describe.skipIf(!sshdAvailable())(`the data flow of a run over SSH ${sshdUnavail
     }
     // Its computer answers again: the readings are current again.
     await waitFor(r.app, 'dataFlow.status', {}, (s) => s.routers.every((f) => f.current && f.error === null), WAIT_MS);
+  }, 120_000);
+  it('raises the zero-rate alarm for a router whose writer stops, and clears it when the router writes again', async () => {
+    const { r } = await running();
+    await call(r.app, 'alarms.rules.update', { rules: { dataRouterZeroRate: { seconds: 4 } } });
+    await readings(r.app, 2);
+    const zeroRate = (list: AlarmList, name: string) => list.active.find((a) => a.rule === 'dataRouterZeroRate' && a.subject === name);
+    // DataRouter0's writer stops; DataRouter1's goes on.
+    await writers[0]!.stopRun();
+    const raised = await waitFor(r.app, 'alarms.list', { limit: 50 }, (l) => zeroRate(l, 'DataRouter0') !== undefined, WAIT_MS);
+    expect(zeroRate(raised, 'DataRouter0')!.message).toBe('DataRouter0 writes nothing: its rate has been 0 for 4 s or more during the run');
+    expect(zeroRate(raised, 'DataRouter1')).toBeUndefined();
+    // The status that raised it says the same: no growth, a rate of 0, read now.
+    expect((await call(r.app, 'dataFlow.status', {})).routers[0]).toMatchObject({ current: true, rateMBps: 0 });
+    writers[0]!.startRun();
+    const cleared = await waitFor(r.app, 'alarms.list', { limit: 50 }, (l) => zeroRate(l, 'DataRouter0') === undefined, WAIT_MS);
+    expect(cleared.history.some((a) => a.rule === 'dataRouterZeroRate' && a.subject === 'DataRouter0' && a.clearedAt !== null)).toBe(true);
   }, 120_000);
 });

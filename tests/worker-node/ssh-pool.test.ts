@@ -1,5 +1,6 @@
 // The SSH gateway: every SSH call as a task of one worker pool, against a real OpenSSH server on
 // 127.0.0.1 and real `dataRouter` processes; failures come back as SshError with their kind.
+import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { createServer, type Server, type Socket } from 'node:net';
@@ -95,7 +96,7 @@ describe.skipIf(!sshdAvailable())(`the SSH gateway over a real OpenSSH server ${
     writeFileSync(join(configRoot, 'describe-x.xcfg'), 'd');
     const backupFolder = join(configRoot, 'backup', 'e20009', 'run_0003');
     const backup = await gateway.backupConfigs(host, { configRoot, files: ['describe-x.xcfg'], backupFolder });
-    expect(backup.files).toEqual([{ name: 'describe-x.xcfg', status: 'copied', bytes: 1 }]);
+    expect(backup.files).toEqual([{ name: 'describe-x.xcfg', status: 'copied', bytes: 1, sha256: createHash('sha256').update('d').digest('hex') }]);
     expect(existsSync(join(backupFolder, 'describe-x.xcfg'))).toBe(true);
 
     writeFileSync(join(configRoot, 'server.log'), 'one\ntwo\nthree\n');
