@@ -403,9 +403,14 @@ test('the forms and dialogs work from the keyboard', async ({ page }) => {
   await expect(page.getByRole('dialog')).toHaveCount(0);
   await expect(addButton).toBeFocused();
 
+  // The header's controls in order: the alarm sound's mute, the theme, About, a shift note.
   await activeExperiment(page).focus();
   await page.keyboard.press('Tab');
+  await expect(page.getByRole('button', { name: 'Mute alarm sound' })).toBeFocused();
+  await page.keyboard.press('Tab');
   await expect(page.getByRole('button', { name: 'Light theme' })).toBeFocused();
+  await page.keyboard.press('Tab');
+  await expect(page.getByRole('button', { name: 'About' })).toBeFocused();
 });
 
 test('the theme toggles between dark and light', async ({ page }) => {
