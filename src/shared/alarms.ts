@@ -11,6 +11,7 @@ export const ALARM_RULE_IDS = [
   'timeToFull',
   'jobFailed',
   'checksNotRunning',
+  'runPlanFailed',
 ] as const;
 export type AlarmRuleId = (typeof ALARM_RULE_IDS)[number];
 
@@ -31,6 +32,7 @@ export interface AlarmRuleSettings {
   timeToFull: { enabled: boolean; minutes: number };
   jobFailed: { enabled: boolean };
   checksNotRunning: { enabled: boolean; periods: number };
+  runPlanFailed: { enabled: boolean };
 }
 
 /** Each rule's fields: whether it is watched, and its thresholds. */
@@ -43,6 +45,7 @@ export const alarmRuleFields: { [K in AlarmRuleId]: { [F in keyof AlarmRuleSetti
   timeToFull: { enabled, minutes: number(1, 100_000, 'min') },
   jobFailed: { enabled },
   checksNotRunning: { enabled, periods: number(2, 100, 'periods') },
+  runPlanFailed: { enabled },
 };
 
 export const DEFAULT_ALARM_RULES: Readonly<AlarmRuleSettings> = {
@@ -54,6 +57,7 @@ export const DEFAULT_ALARM_RULES: Readonly<AlarmRuleSettings> = {
   timeToFull: { enabled: true, minutes: 30 },
   jobFailed: { enabled: true },
   checksNotRunning: { enabled: true, periods: 3 },
+  runPlanFailed: { enabled: true },
 };
 
 /** What each rule watches, in words (the Setup form and the Alarms view show it). */
@@ -65,7 +69,7 @@ export const ALARM_RULE_TITLES: Record<AlarmRuleId, string> = {
   diskFree: 'Free space on a staging file system below the GB given',
   timeToFull: 'A staging file system full within the minutes given, at the current rate',
   jobFailed: 'An after-stop job failed for good (every try used)',
-  checksNotRunning: "The ECC state checks or the SSH checks stopped (no round ended for the periods given, beyond the round's own time limit)",
+  checksNotRunning: "The ECC state checks or the SSH checks stopped (no round ended for the periods given, beyond the round's own time limit)",  runPlanFailed: 'A timed or repeated run plan ended because a step failed (until the plan is dismissed)',
 };
 
 const ruleList = ALARM_RULE_IDS.join(', ');
@@ -91,6 +95,7 @@ export const alarmRulesChange = z.strictObject(
     timeToFull: ruleChange('timeToFull'),
     jobFailed: ruleChange('jobFailed'),
     checksNotRunning: ruleChange('checksNotRunning'),
+    runPlanFailed: ruleChange('runPlanFailed'),
   },
   { error: (issue) => (issue.code === 'unrecognized_keys' ? `No such alarm rule (the rules: ${ruleList})` : undefined) },
 );

@@ -14,6 +14,7 @@ function inputs(now: number, checks: CheckHeartbeat[]): AlarmInputs {
     ecc: { experimentId: null, overall: null, notAnswering: [], servers: [], operation: null, lastReport: null },
     workers: { experimentId: null, hosts: [], dataRouters: [], eccServers: [] },
     jobsFailedForGood: [],
+    failedPlans: [],
     checks,
     leftRunning: [],
     dataFlow: null,

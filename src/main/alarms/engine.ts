@@ -11,6 +11,7 @@ import type { EccControl } from '../ecc/control/control';
 import { findActiveExperiment } from '../experiments/queries';
 import { insertLogEntries, type NewLogEntry } from '../log/queries';
 import { listJobsFailedForGood } from '../runs/jobs';
+import { listFailedPlans } from '../runs/run-plan';
 import { findCurrentRun } from '../runsheet/queries';
 import { nowIso } from '../time';
 import { clearAlarm, insertAlarm, listOpenAlarms, readAlarmRuleSettings, updateAlarmMessage, type OpenAlarm } from './queries';
@@ -102,6 +103,7 @@ export class AlarmEngine {
       ecc,
       workers: this.sources.workers(),
       jobsFailedForGood: experimentId === null ? [] : listJobsFailedForGood(this.store, experimentId, this.sources.jobAttempts()),
+      failedPlans: experimentId === null ? [] : listFailedPlans(this.store, experimentId),
       checks: this.sources.checks(),
       leftRunning: this.followRunning(ecc.servers, runGoing),
       dataFlow: this.dataFlow?.readings() ?? null,

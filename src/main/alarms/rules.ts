@@ -69,6 +69,8 @@ export interface AlarmInputs {
   workers: WorkersStatus;
   /** The active experiment's after-stop jobs that failed after their last try. */
   jobsFailedForGood: Job[];
+  /** The active experiment's run plans that failed and are not dismissed yet. */
+  failedPlans: { id: number; endReason: string; endedAt: string }[];
   checks: CheckHeartbeat[];
   leftRunning: LeftRunning[];
   /** Null until the data flow is wired in: its rules then judge nothing. */
@@ -245,6 +247,18 @@ export const RULES: Record<AlarmRuleId, Rule> = {
     }
     return out;
   },
+
+  runPlanFailed: (inputs) => ({
+    undecided: [],
+    findings: inputs.failedPlans.map((plan) => ({
+      rule: 'runPlanFailed' as const,
+      key: `runPlanFailed:plan:${plan.id}`,
+      experimentId: inputs.experimentId,
+      subject: 'Run plan',
+      message: `Run plan #${plan.id} ended: ${plan.endReason.replace(/^Failed: /, '')}`,
+      holdMs: 0,
+    })),
+  }),
 
   jobFailed: (inputs) => ({
     undecided: [],

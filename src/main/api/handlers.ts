@@ -13,6 +13,7 @@ import type { JobRunner } from '../runs/job-runner';
 import type { LeftoverFiles } from '../runs/leftovers';
 import type { RunVerifier } from '../runs/manifests';
 import type { RunControl } from '../runs/run-control';
+import type { RunPlanner } from '../runs/run-plan';
 import { runControlHandlers } from '../runs/handlers';
 import { runSheetHandlers } from '../runsheet/handlers';
 import { settingsHandlers } from '../settings/handlers';
@@ -35,6 +36,8 @@ export interface ControlServices {
   leftovers?: LeftoverFiles;
   /** Verifying runs' files against their manifests over SSH (absent: refused). */
   verifier?: RunVerifier;
+  /** Timed and repeated runs (absent: Start all takes no plan). */
+  planner?: RunPlanner;
   /** The data flow of the current run (absent: `dataFlow.status` answers no run read). */
   dataFlow?: DataFlow;
   /** The SSH checks of the worker computers (absent: `workers.status` answers nothing checked). */
@@ -63,7 +66,7 @@ export function createHandlers(services: ControlServices | null): Handlers {
     ...alarmHandlers,
     ...settingsHandlers(),
     ...eccControlHandlers(services?.ecc ?? null),
-    ...runControlHandlers(services?.runs ?? null, services?.jobs ?? null, services?.leftovers ?? null, services?.verifier ?? null),
+    ...runControlHandlers(services?.runs ?? null, services?.jobs ?? null, services?.leftovers ?? null, services?.verifier ?? null, services?.planner ?? null),
     ...dataFlowHandlers(services?.dataFlow ?? null),
     ...workerHandlers(services?.workers ?? null, services?.onHostTrusted),
     ...remoteLogHandlers(services?.remoteLogs ?? null),

@@ -17,6 +17,7 @@ import { electronNativeBinding } from '../native';
 import { ConfigFileReadings } from '../runs/config-files';
 import { DataFlow } from '../runs/data-flow';
 import { RunControl } from '../runs/run-control';
+import { RunPlanner, type RunPlannerOptions } from '../runs/run-plan';
 import { DataRouterCleanliness } from '../runs/routers';
 import { JobRunner, type JobRunnerOptions } from '../runs/job-runner';
 import { LeftoverFiles } from '../runs/leftovers';
@@ -24,6 +25,7 @@ import { AlarmScheduler, type AlarmScheduleOptions } from '../schedule/alarm-sch
 import { RunVerifier } from '../runs/manifests';
 import { DataFlowScheduler, type DataFlowScheduleOptions } from '../schedule/data-flow-scheduler';
 import { EccScheduler, type ScheduleOptions } from '../schedule/scheduler';
+import { RunPlanScheduler, type RunPlanScheduleOptions } from '../schedule/run-plan-scheduler';
 import { SshScheduler, type SshScheduleOptions } from '../schedule/ssh-scheduler';
 import { WorkerChecks } from '../worker-node/checks';
 import { hostOverrides } from '../worker-node/hosts';
@@ -72,6 +74,8 @@ export interface ApplicationOptions {
     dataFlow?: DataFlowScheduleOptions | false;
     remoteLogs?: RemoteLogOptions;
   };
+  /** Timed and repeated runs: how long a cycle waits for the next start, and the plan's schedule (`false`: tests that drive it). */
+  runPlan?: RunPlannerOptions & { schedule?: RunPlanScheduleOptions | false };
   /** The alarm rules' rounds, and the desktop notification of a new alarm (Electron's, given by src/main/index.ts). */
   alarms?: {
     /** `false`: no rounds by themselves (tests that judge the rules themselves). */
@@ -103,6 +107,9 @@ export interface Application {
   /** The alarm rules over what the application knows; `alarms.connectDataFlow` wires the data flow in. */
   readonly alarms: AlarmEngine;
   readonly alarmScheduler: AlarmScheduler;
+  /** Timed and repeated runs (runs.startAll with a plan), followed every second. */
+  readonly planner: RunPlanner;
+  readonly runPlanScheduler: RunPlanScheduler;
   /**
    * Stops the schedules, refuses new requests, waits for the work under way (refresh rounds,
    * steps and operations, SSH checks, after-stop jobs, remote log reads) for at most
@@ -177,6 +184,8 @@ export function openApplication(options: ApplicationOptions): Application {
     );
     alarms.connectDataFlow(dataFlowAlarmSource(dataFlow));
     const alarmScheduler = new AlarmScheduler(openedStore, alarms, options.alarms?.schedule || {});
+    const planner = new RunPlanner(openedStore, runs, ecc, () => dataFlow.written(), () => openedService.invalidate(['run_plan']), options.runPlan ?? {});
+    const runPlanScheduler = new RunPlanScheduler(openedStore, planner, options.runPlan?.schedule || {});
     const remoteLogs = new RemoteLogs(openedStore, openedSshGateway, host, () => openedService.invalidate(['remote_logs']), options.ssh?.remoteLogs);
     // The monitors are served the service made just below (it is read only when they open).
     const monitor: MonitorListener = new MonitorListener({
@@ -194,6 +203,7 @@ export function openApplication(options: ApplicationOptions): Application {
         jobs,
         leftovers,
         verifier,
+        planner,
         workers,
         dataFlow,
         remoteLogs,
@@ -214,6 +224,7 @@ export function openApplication(options: ApplicationOptions): Application {
     if (options.ecc?.schedule !== false) scheduler.start();
     if (options.ssh?.schedule !== false) sshScheduler.start();
     if (options.alarms?.schedule !== false) alarmScheduler.start();
+    if (options.runPlan?.schedule !== false) runPlanScheduler.start();
     if (options.ssh?.dataFlow !== undefined ? options.ssh.dataFlow !== false : options.ssh?.schedule !== false) dataFlowScheduler.start();
     let closing: Promise<void> | undefined;
     let markClosed!: () => void;
@@ -226,6 +237,7 @@ export function openApplication(options: ApplicationOptions): Application {
         scheduler.stop();
         sshScheduler.stop();
         alarmScheduler.stop();
+        runPlanScheduler.stop();
         dataFlowScheduler.stop();
         openedService.close();
         ecc.beginClose();
@@ -243,6 +255,7 @@ export function openApplication(options: ApplicationOptions): Application {
         // From here on, answers that come late write nothing; then the database closes.
         try {
           alarms.close();
+          planner.close();
           workers.close();
           configFiles.close();
           dataFlow.close();
@@ -275,6 +288,8 @@ export function openApplication(options: ApplicationOptions): Application {
       monitor,
       alarms,
       alarmScheduler,
+      planner,
+      runPlanScheduler,
       closed: whenClosed,
       close() {
         closing ??= close();

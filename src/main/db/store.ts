@@ -28,6 +28,7 @@ export const TABLES = [
   'run_config',
   'run_manifest',
   'run_data_flow',
+  'run_plan',
 ] as const;
 /**
  * Topics that change without a database write (live status kept in memory), announced with

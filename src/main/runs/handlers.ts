@@ -10,6 +10,8 @@ import { findJob, listJobs, retryJob } from './jobs';
 import type { LeftoverFiles } from './leftovers';
 import { listRunManifests, resolveRun, type RunVerifier } from './manifests';
 import type { RunControl } from './run-control';
+import type { RunPlanner } from './run-plan';
+import { BYTES_PER_GB, describePlan, type RunPlanInput } from '../../shared/run-plan';
 
 function notRunning(): never {
   throw new ApiError('REFUSED', 'Run control is not running in this process');
@@ -20,6 +22,7 @@ export function runControlHandlers(
   jobs: JobRunner | null = null,
   leftovers: LeftoverFiles | null = null,
   verifier: RunVerifier | null = null,
+  planner: RunPlanner | null = null,
 ) {
   const need = (): RunControl => control ?? notRunning();
   return defineHandlers({
@@ -34,9 +37,30 @@ export function runControlHandlers(
       },
     },
     'runs.startAll': {
-      run: (_input, { auditTarget }) => {
-        auditTarget('Start all');
+      run: (input, { auditTarget, caller }) => {
+        const plan = input.stopAfterSeconds !== undefined || input.stopAfterGb !== undefined;
+        auditTarget(plan ? `Start all (${describePlan(planOfInput(input))})` : 'Start all');
+        if (planner) return planner.startAll(input, caller.osUser);
+        if (plan) throw new ApiError('REFUSED', 'Timed and repeated runs are not followed in this process');
         return need().startAll();
+      },
+    },
+    'runs.plan': {
+      reads: ['run_plan', 'run', 'experiment', 'data_flow'],
+      run: () => planner?.shown() ?? null,
+    },
+    'runs.cancelPlan': {
+      run: (_input, { auditTarget, caller }) => {
+        auditTarget('the active run plan');
+        if (!planner) throw new ApiError('REFUSED', 'There is no active run plan to cancel');
+        return planner.cancel(caller.osUser);
+      },
+    },
+    'runs.dismissPlan': {
+      run: (input, { auditTarget, caller }) => {
+        auditTarget(`run plan #${input.id}`);
+        if (!planner) throw new ApiError('NOT_FOUND', `There is no run plan #${input.id}`, 'id');
+        return planner.dismiss(input.id, caller.osUser);
       },
     },
     'runs.stopAll': {
@@ -90,4 +114,13 @@ export function runControlHandlers(
       },
     },
   });
+}
+
+function planOfInput(input: RunPlanInput) {
+  return {
+    stopAfterSeconds: input.stopAfterSeconds ?? null,
+    stopAfterBytes: input.stopAfterGb === undefined ? null : input.stopAfterGb * BYTES_PER_GB,
+    cycle: input.cycle ?? false,
+    maxRuns: input.runs ?? null,
+  };
 }

@@ -3,9 +3,9 @@
 // written at the moment the start is declared (every ECC server confirmed Running) or the stop
 // is done.
 import { ApiError } from '../../shared/api/errors';
-import type { EccFailure, RunControlStatus, Started, WorkersStatus } from '../../shared/api/contract';
-import type { ChecklistItem, EccState, Experiment, RunRouterDataFlow } from '../../shared/domain';
-import type { Store } from '../db/store';
+import type { EccFailure, EccOperationReport, RunControlStatus, Started, WorkersStatus } from '../../shared/api/contract';
+import type { ChecklistItem, EccState, Experiment, Run, RunRouterDataFlow } from '../../shared/domain';
+import type { Store, Table } from '../db/store';
 import { describeFailures, type EccControl } from '../ecc/control/control';
 import type { ServerTarget } from '../ecc/control/queries';
 import { buildConfigId, buildTable } from '../ecc/payloads';
@@ -24,6 +24,16 @@ import { countPendingJobs, queueAfterStopJobs, unfinishedJobsOfRun } from './job
 import type { DataRouterCleanliness } from './routers';
 
 const RUNNING: readonly (EccState | null)[] = ['Running', 'Paused'];
+
+/** What a caller of Start all or Stop all (a run plan) adds to it. */
+export interface OperationHooks {
+  /** Inside the transaction that records the run: what belongs with it (its plan, its metadata). */
+  recorded?: (run: Run) => void;
+  /** The tables `recorded` writes. */
+  writes?: readonly Table[];
+  /** The operation's report, once it has ended. */
+  ended?: (report: EccOperationReport) => void;
+}
 
 export class RunControl {
   /** Operators' overrides of checklist items, for the next Start all only. */
@@ -113,7 +123,7 @@ export class RunControl {
     return this.checklist(experiment).find((i) => i.key === key) as ChecklistItem;
   }
 
-  startAll(): Started {
+  startAll(hooks: OperationHooks = {}): Started {
     const name = 'Start all';
     const experiment = this.ecc.activeExperiment();
     const current = findCurrentRun(this.store, experiment.id);
@@ -147,9 +157,10 @@ export class RunControl {
         }
         // Declared now: every server has been confirmed Running by its state.
         operation.phase('Every ECC server is Running: recording the run');
-        const run = this.store.write(['run', 'run_journal', 'run_config'], () => {
+        const run = this.store.write(['run', 'run_journal', 'run_config', ...(hooks.recorded ? hooks.writes ?? [] : [])], () => {
           const created = createRun(this.store, { experimentId: experiment.id, configName, startChecklist: checklist });
           recordRunConfig(this.store, created.id, provenance);
+          hooks.recorded?.(created);
           entry.done(created.id, `Run ${created.number} started`);
           return created;
         });
@@ -160,7 +171,7 @@ export class RunControl {
         const note = overridden > 0 ? `; ${overridden} checklist item${overridden === 1 ? '' : 's'} overridden (kept with the run)` : '';
         return { ok: true, message: `Run ${run.number} started (config ${configName})${note}`, failures: [] };
       });
-    });
+    }, hooks.ended);
   }
 
   /** What each server is started with: its set, the exact strings its steps send, its files' hashes just read. */
@@ -198,7 +209,7 @@ export class RunControl {
    * confirmed stopped; their state is unknown from then on. Only a server that answers and is
    * still running keeps the run open.
    */
-  stopAll(): Started {
+  stopAll(hooks: Pick<OperationHooks, 'ended'> = {}): Started {
     const name = 'Stop all';
     const experiment = this.ecc.activeExperiment();
     const current = findCurrentRun(this.store, experiment.id);
@@ -250,6 +261,6 @@ export class RunControl {
         message: `Run ${current.number} stopped without ${names}, which ${unconfirmed.length === 1 ? 'does' : 'do'} not answer (state unknown: check ${unconfirmed.length === 1 ? 'it' : 'them'}); ${queued}`,
         failures: notStopped,
       };
-    }));
+    }), hooks.ended);
   }
 }

@@ -6,6 +6,7 @@
 // every change that may affect it. A mutation changes something, is refused in read-only mode and
 // is written to the audit trail.
 import { z } from 'zod';
+import { runPlanInput } from '../run-plan';
 import {
   ECC_STEPS,
   DEFAULT_DATA_ROUTER_PORT,
@@ -209,6 +210,55 @@ export interface RunControlStatus {
    * and not overridden (an `unknown` item is not a pass).
    */
   checklist: ChecklistItem[];
+}
+
+export const RUN_PLAN_STATUSES = ['active', 'done', 'cancelled', 'failed'] as const;
+export type RunPlanStatus = (typeof RUN_PLAN_STATUSES)[number];
+
+/** One run a plan took, in order. */
+export interface RunPlanRun {
+  position: number;
+  runId: number;
+  number: number;
+  startTime: string;
+  stopTime: string | null;
+  /** True when the plan stopped it (its limit reached); false when it was stopped otherwise (by hand). */
+  stoppedByPlan: boolean;
+}
+
+/**
+ * A timed or repeated run (issue 12, item 4): Start all given "stop after" a duration, a volume
+ * of data, or both, and "keep cycling". The active plan, or the last one that ended and is not
+ * dismissed yet.
+ */
+export interface RunPlan {
+  id: number;
+  experimentId: number;
+  stopAfterSeconds: number | null;
+  stopAfterBytes: number | null;
+  cycle: boolean;
+  /** The runs the cycle takes in all; null: until cancelled. */
+  maxRuns: number | null;
+  createdAt: string;
+  createdBy: string;
+  status: RunPlanStatus;
+  endedAt: string | null;
+  /** Why it ended (e.g. "Run 14 stopped after 1:00; 3 runs taken"; a failure's reason). */
+  endReason: string;
+  runs: RunPlanRun[];
+  /** What the plan does now, in words, while active (null when it has ended). */
+  phase: { kind: 'starting' | 'running' | 'stopping' | 'waiting'; text: string } | null;
+  /**
+   * The plan's run going now: when it will be stopped by its duration (the countdown runs to
+   * `stopAt`), and what it has written against its volume (null until the data flow has read it).
+   */
+  current: {
+    runId: number;
+    number: number;
+    startTime: string;
+    stopAt: string | null;
+    written: { bytes: number; currentRouters: number; routers: number } | null;
+  } | null;
 }
 
 export const INTERRUPTED_ACTIONS = ['recordRun', 'stopServers', 'closeRun'] as const;
@@ -928,9 +978,28 @@ export const operations = {
   'runs.startAll': {
     kind: 'mutation',
     summary:
-      "Start a run: no run current and every item of the checklist passed or overridden (runs.status), then in the background re-configures the MuTAnT, starts the CoBos, then the MuTAnT; the run is recorded with the next number and the checklist once every server is Running.",
-    input: z.object({}),
+      "Start a run: no run current and every item of the checklist passed or overridden (runs.status), then in the background re-configures the MuTAnT, starts the CoBos, then the MuTAnT; the run is recorded with the next number and the checklist once every server is Running. Given stopAfterSeconds, stopAfterGb or both, the run is stopped by itself when the first is reached; with cycle, the next run is started after each stop (once its jobs are done and the checklist passes) with the previous run's title, class and values, until cancelled or `runs` runs are taken (runs.plan). Refused while a plan is active.",
+    input: runPlanInput,
     output: returns<Started>(),
+  },
+  'runs.plan': {
+    kind: 'query',
+    summary:
+      "The active experiment's run plan (a timed or repeated Start all): its limits, the runs it took, what it does now and the countdown of its run; or the last one that ended, until dismissed; null when there is none.",
+    input: z.object({}),
+    output: returns<RunPlan | null>(),
+  },
+  'runs.cancelPlan': {
+    kind: 'mutation',
+    summary: 'End the active run plan: no run is stopped or started by it any more (a run going goes on until stopped).',
+    input: z.object({}),
+    output: returns<RunPlan>(),
+  },
+  'runs.dismissPlan': {
+    kind: 'mutation',
+    summary: 'Stop showing a plan that has ended (a failed plan keeps its alarm until then). Refused for the active plan: cancel it.',
+    input: z.object({ id }),
+    output: returns<RunPlan>(),
   },
   'runs.overrideChecklistItem': {
     kind: 'mutation',

@@ -10,6 +10,7 @@ import * as m007 from './007-alarms';
 import * as m008 from './008-run-provenance';
 import * as m009 from './009-run-manifests';
 import * as m010 from './010-run-data-flow';
+import * as m011 from './011-run-plans';
 
 export interface Migration {
   name: string;
@@ -27,6 +28,7 @@ export const migrations: readonly Migration[] = [
   { name: '008-run-provenance', sql: m008.sql },
   { name: '009-run-manifests', sql: m009.sql },
   { name: '010-run-data-flow', sql: m010.sql },
+  { name: '011-run-plans', sql: m011.sql },
 ];
 
 export const SCHEMA_VERSION = migrations.length;

@@ -434,6 +434,8 @@ export class EccControl {
     name: string,
     order: string,
     work: (operation: AllOperation) => Promise<OperationResult>,
+    /** Told the report once the operation has ended (and been logged); not when the application closes first. */
+    onEnd?: (report: EccOperationReport) => void,
   ): Started {
     this.assertOpen();
     this.assertNoOperation(experiment.id);
@@ -459,6 +461,7 @@ export class EccControl {
       const report = this.status.endOperation({ name, ...result });
       this.logReport(experiment.id, report);
       this.pending.flush();
+      onEnd?.(report);
     });
     return { started: `${name} (${order})` };
   }
