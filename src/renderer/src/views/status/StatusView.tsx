@@ -19,6 +19,7 @@ import { HostKeys, presentedKeys } from './HostKeys';
 import { Interrupted } from './Interrupted';
 import { OverallState, RunInfo } from './Overview';
 import { RecentLog } from './RecentLog';
+import { RunPlanPanel } from './RunPlan';
 import { RemoteLogDialog, type LogTarget } from './RemoteLogDialog';
 import { StartChecklist } from './StartChecklist';
 import { WorkerHosts, downHosts } from './WorkerHosts';
@@ -81,6 +82,7 @@ export function StatusView() {
         <GlobalControls facts={facts} />
       </div>
       <Interrupted operation={interrupted} readOnly={readOnly} />
+      <RunPlanPanel facts={facts} />
       <StartChecklist items={runs?.checklist} readOnly={readOnly} runNumber={currentRun?.number ?? null} />
       <HostKeys keys={hostKeys} readOnly={readOnly} />
       <WorkerHosts hosts={unreachable} />
