@@ -49,6 +49,11 @@ test('the whole shift on the demo: configs, Ready, Start, files, run sheet, Stop
   await expect(run(page)).toContainText('Run number0', CHECKS);
   // The simulated data routers write while their servers run; the next check sees the files.
   for (const name of ROUTERS) await expect(routerRow(page, name)).toContainText(/Not clean \(\d+ \.graw files?\)/, CHECKS);
+  // The README's picture of a run shows its rate plot with lines: a router's rate comes from its
+  // second reading once the SSH check has found its staging folder (checked every 15 s).
+  const plot = page.getByRole('region', { name: 'Data rate per router' }).locator('[data-routers]');
+  await expect(plot).toHaveAttribute('data-routers', String(ROUTERS.length), CHECKS);
+  await expect.poll(async () => Number(await plot.getAttribute('data-points')), { ...CHECKS, message: 'readings on the rate plot' }).toBeGreaterThanOrEqual(12);
   await picture(page, 'shift-status-running.png');
 
   // The run sheet: this run's title, class and a measurement, saved.
