@@ -12,6 +12,7 @@ export const ALARM_RULE_IDS = [
   'jobFailed',
   'checksNotRunning',
   'runPlanFailed',
+  'manifestMismatch',
 ] as const;
 export type AlarmRuleId = (typeof ALARM_RULE_IDS)[number];
 
@@ -33,6 +34,7 @@ export interface AlarmRuleSettings {
   jobFailed: { enabled: boolean };
   checksNotRunning: { enabled: boolean; periods: number };
   runPlanFailed: { enabled: boolean };
+  manifestMismatch: { enabled: boolean };
 }
 
 /** Each rule's fields: whether it is watched, and its thresholds. */
@@ -46,6 +48,7 @@ export const alarmRuleFields: { [K in AlarmRuleId]: { [F in keyof AlarmRuleSetti
   jobFailed: { enabled },
   checksNotRunning: { enabled, periods: number(2, 100, 'periods') },
   runPlanFailed: { enabled },
+  manifestMismatch: { enabled },
 };
 
 export const DEFAULT_ALARM_RULES: Readonly<AlarmRuleSettings> = {
@@ -58,6 +61,7 @@ export const DEFAULT_ALARM_RULES: Readonly<AlarmRuleSettings> = {
   jobFailed: { enabled: true },
   checksNotRunning: { enabled: true, periods: 3 },
   runPlanFailed: { enabled: true },
+  manifestMismatch: { enabled: true },
 };
 
 /** What each rule watches, in words (the Setup form and the Alarms view show it). */
@@ -69,7 +73,9 @@ export const ALARM_RULE_TITLES: Record<AlarmRuleId, string> = {
   diskFree: 'Free space on a staging file system below the GB given',
   timeToFull: 'A staging file system full within the minutes given, at the current rate',
   jobFailed: 'An after-stop job failed for good (every try used)',
-  checksNotRunning: "The ECC state checks or the SSH checks stopped (no round ended for the periods given, beyond the round's own time limit)",  runPlanFailed: 'A timed or repeated run plan ended because a step failed (until the plan is dismissed)',
+  checksNotRunning: "The ECC state checks or the SSH checks stopped (no round ended for the periods given, beyond the round's own time limit)",
+  runPlanFailed: 'A timed or repeated run plan ended because a step failed (until the plan is dismissed)',
+  manifestMismatch: "A run's data files differ from its manifest: files added, missing or changed at the last verification (until a verification finds them as listed)",
 };
 
 const ruleList = ALARM_RULE_IDS.join(', ');
@@ -96,6 +102,7 @@ export const alarmRulesChange = z.strictObject(
     jobFailed: ruleChange('jobFailed'),
     checksNotRunning: ruleChange('checksNotRunning'),
     runPlanFailed: ruleChange('runPlanFailed'),
+    manifestMismatch: ruleChange('manifestMismatch'),
   },
   { error: (issue) => (issue.code === 'unrecognized_keys' ? `No such alarm rule (the rules: ${ruleList})` : undefined) },
 );

@@ -15,6 +15,7 @@ function inputs(now: number, checks: CheckHeartbeat[]): AlarmInputs {
     workers: { experimentId: null, hosts: [], dataRouters: [], eccServers: [] },
     jobsFailedForGood: [],
     failedPlans: [],
+    manifestMismatches: [],
     checks,
     leftRunning: [],
     dataFlow: null,

@@ -165,7 +165,7 @@ describe.skipIf(!sshdAvailable())(`run folder manifests over SSH ${sshdUnavailab
         },
       ],
     });
-    const mismatch = errorLog(w.app).filter((e) => /differs from its manifest/.test(e.message));
+    const mismatch = errorLog(w.app).filter((e) => /^Run 0 .* differs from its manifest/.test(e.message));
     expect(mismatch.map((e) => e.message)).toEqual([
       `Run 0 on DataRouter0 differs from its manifest: 1 changed (${names[1]}); 1 missing (${names[0]}); 1 added (CoBo0_AsAd9_stray.graw)`,
     ]);
@@ -173,8 +173,19 @@ describe.skipIf(!sshdAvailable())(`run folder manifests over SSH ${sshdUnavailab
       { target: 'the files of run 0', result: 'ok' },
       { target: 'the files of run 0', result: 'ok' },
     ]);
+    // The mismatch is an alarm while the folder's last verification found it.
+    const text = mismatch[0]!.message;
+    const alarm = await waitFor(w.app, 'alarms.list', {}, (list) => list.active.some((a) => a.rule === 'manifestMismatch'), WAIT_MS);
+    expect(alarm.active.filter((a) => a.rule === 'manifestMismatch')).toEqual([expect.objectContaining({ subject: 'DataRouter0', message: text })]);
     // The run record still holds the list as made.
     expect((await call(w.app, 'runs.manifests', { runNumber: 0 })).manifests[0]!.files.map((f) => f.name)).toEqual(names);
+    // Put back as they were (from a copy, say), a verification finds them as listed: the alarm clears.
+    writeFileSync(join(run, names[0]!), contents[names[0]!]!);
+    writeFileSync(join(run, names[1]!), contents[names[1]!]!);
+    unlinkSync(join(run, 'CoBo0_AsAd9_stray.graw'));
+    expect(await verify(w.app, 0)).toMatchObject({ ok: true });
+    const cleared = await waitFor(w.app, 'alarms.list', {}, (list) => !list.active.some((a) => a.rule === 'manifestMismatch'), WAIT_MS);
+    expect(cleared.history.filter((a) => a.rule === 'manifestMismatch')).toEqual([expect.objectContaining({ message: text, clearedAt: expect.any(String) })]);
     expect((await refusal(w.app, 'runs.verify', { runNumber: 7 })).message).toBe('Experiment "e20009" has no run 7');
   }, 180_000);
 

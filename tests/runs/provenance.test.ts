@@ -83,7 +83,7 @@ describe.skipIf(!sshdAvailable())(`run provenance over SSH ${sshdUnavailableReas
     const key = `config-files:${board.eccServerId}`;
     const item = (status: string) =>
       waitFor(r.app, 'runs.status', {}, (s) => s.checklist.find((i) => i.key === key)?.status === status, WAIT_MS).then((s) => s.checklist.find((i) => i.key === key)!);
-    return { ...r, board, configRoot, backupRoot, names, key, item };
+    return { ...r, board, configRoot, backupRoot, names, key, item, staging };
   }
 
   it('records the hashes sha256sum gives at the start, reports a file changed during the run at the backup, and marks the next run "config changed"', async () => {
@@ -113,8 +113,12 @@ describe.skipIf(!sshdAvailable())(`run provenance over SSH ${sshdUnavailableReas
     expect(record.run.config).toEqual({ hash: expect.stringMatching(/^[0-9a-f]{12}$/), changed: null, warnings: [] });
     expect(record.startChecklist.find((i) => i.key === r.key)).toMatchObject({ status: 'pass' });
     // The run's own values and jobs are there too: none yet.
-    expect(record).toMatchObject({ format: 'attpc-daq-run-export/1', experiment: { name: 'e20009' }, values: [], jobs: [] });
+    expect(record).toMatchObject({ format: 'attpc-daq-run-export/2', experiment: { name: 'e20009' }, values: [], jobs: [], notes: [], dataFlow: null });
+    expect(record.manifests).toEqual({ folders: [], unfinished: [] });
 
+    // The router writes a file; a shift note is written about the run.
+    writeFileSync(join(r.staging, 'run_0000-CoBo0.graw'), 'graw bytes of run 0\n');
+    const note = await call(r.app, 'notes.add', { text: 'Beam back at 14:02', runNumber: 0 });
     // The describe file is edited during the run.
     appendFileSync(join(r.configRoot, describeFile), '<!-- threshold changed by hand -->\n');
     const changed = sha256sum(r.configRoot, [describeFile])[describeFile];
@@ -134,6 +138,19 @@ describe.skipIf(!sshdAvailable())(`run provenance over SSH ${sshdUnavailableReas
       expect(file.changedDuringRun).toBe(file.name === describeFile);
     }
     expect(after.record.jobs.map((j) => j.kind).sort()).toEqual(['backup_configs', 'checksum_files', 'organize_files']);
+    // Its note, and the manifest of the file it wrote: the hash sha256sum gives in the run folder.
+    expect(after.record.notes).toEqual([note]);
+    const runFolder = join(r.staging, 'e20009', 'run_0000');
+    expect(after.record.manifests.unfinished).toEqual([]);
+    expect(after.record.manifests.folders).toEqual([
+      expect.objectContaining({
+        folder: runFolder,
+        manifestFile: 'MANIFEST.sha256',
+        checksums: true,
+        files: [{ name: 'run_0000-CoBo0.graw', size: 20, sha256: sha256sum(runFolder, ['run_0000-CoBo0.graw'])['run_0000-CoBo0.graw'] }],
+        verification: null,
+      }),
+    ]);
 
     // Run 1 starts with the edited file: its hashes differ from run 0's.
     await waitFor(r.app, 'runs.status', {}, (s) => s.checklist.every((i) => i.status === 'pass'), WAIT_MS);

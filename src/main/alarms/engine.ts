@@ -11,6 +11,7 @@ import type { EccControl } from '../ecc/control/control';
 import { findActiveExperiment } from '../experiments/queries';
 import { insertLogEntries, type NewLogEntry } from '../log/queries';
 import { listJobsFailedForGood } from '../runs/jobs';
+import { listManifestMismatches } from '../runs/manifests';
 import { listFailedPlans } from '../runs/run-plan';
 import { findCurrentRun } from '../runsheet/queries';
 import { nowIso } from '../time';
@@ -104,6 +105,7 @@ export class AlarmEngine {
       workers: this.sources.workers(),
       jobsFailedForGood: experimentId === null ? [] : listJobsFailedForGood(this.store, experimentId, this.sources.jobAttempts()),
       failedPlans: experimentId === null ? [] : listFailedPlans(this.store, experimentId),
+      manifestMismatches: experimentId === null ? [] : listManifestMismatches(this.store, experimentId),
       checks: this.sources.checks(),
       leftRunning: this.followRunning(ecc.servers, runGoing),
       dataFlow: this.dataFlow?.readings() ?? null,

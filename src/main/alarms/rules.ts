@@ -5,6 +5,7 @@
 import type { AlarmRuleId, AlarmRuleSettings } from '../../shared/alarms';
 import type { EccStatus, Job, WorkersStatus } from '../../shared/api/contract';
 import type { EccState } from '../../shared/domain';
+import type { ManifestMismatch } from '../runs/manifests';
 
 /**
  * One data router's data flow, as the reader of its staging folder measured it at `readAt`
@@ -71,6 +72,8 @@ export interface AlarmInputs {
   jobsFailedForGood: Job[];
   /** The active experiment's run plans that failed and are not dismissed yet. */
   failedPlans: { id: number; endReason: string; endedAt: string }[];
+  /** The active experiment's run folders whose last verification found them different from their manifests. */
+  manifestMismatches: ManifestMismatch[];
   checks: CheckHeartbeat[];
   leftRunning: LeftRunning[];
   /** Null until the data flow is wired in: its rules then judge nothing. */
@@ -256,6 +259,18 @@ export const RULES: Record<AlarmRuleId, Rule> = {
       experimentId: inputs.experimentId,
       subject: 'Run plan',
       message: `Run plan #${plan.id} ended: ${plan.endReason.replace(/^Failed: /, '')}`,
+      holdMs: 0,
+    })),
+  }),
+
+  manifestMismatch: (inputs) => ({
+    undecided: [],
+    findings: inputs.manifestMismatches.map((m) => ({
+      rule: 'manifestMismatch' as const,
+      key: `manifestMismatch:run:${m.runId}:router:${m.dataRouterId}`,
+      experimentId: inputs.experimentId,
+      subject: m.dataRouterName,
+      message: `Run ${m.runNumber} on ${m.dataRouterName} differs from its manifest: ${m.summary}`,
       holdMs: 0,
     })),
   }),

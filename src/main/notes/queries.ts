@@ -81,6 +81,12 @@ export function listRunNotes(store: Store, experimentId: number): ShiftNote[] {
   return rows.map(toShiftNote);
 }
 
+/** The notes about one run, oldest first (runs.export). */
+export function listNotesOfRun(store: Store, experimentId: number, runNumber: number): ShiftNote[] {
+  const rows = store.db.prepare('SELECT * FROM shift_note_entry WHERE experiment_id = ? AND run_number = ? ORDER BY id').all(experimentId, runNumber) as ShiftNoteRow[];
+  return rows.map(toShiftNote);
+}
+
 /** Whether the experiment has a run with this number. */
 export function hasRun(store: Store, experimentId: number, number: number): boolean {
   return store.db.prepare('SELECT 1 FROM run WHERE experiment_id = ? AND number = ?').get(experimentId, number) !== undefined;

@@ -1,9 +1,10 @@
 // Operations on runs as a whole: Start all, Stop all, their status, the after-stop jobs (listed,
-// tried again), moving a router's leftover files aside, and a run's manifests (listed, verified). (Editing a run's metadata and
-// measurements belongs to the run sheet.)
+// tried again), moving a router's leftover files aside, a run's manifests (listed, verified) and
+// its whole record (exported). (Editing a run's metadata and measurements belongs to the run sheet.)
 import { ApiError } from '../../shared/api/errors';
 import { defineHandlers } from '../api/handler';
 import { resolveExperiment } from '../experiments/queries';
+import { exportRun } from '../runsheet/run-export';
 import { findDataRouter } from '../setup/queries';
 import type { JobRunner } from './job-runner';
 import { findJob, listJobs, retryJob } from './jobs';
@@ -96,6 +97,10 @@ export function runControlHandlers(
     'runs.manifests': {
       reads: ['run_manifest', 'run_verify', 'job', 'run', 'experiment'],
       run: (input, { store }) => listRunManifests(store, resolveRun(store, input), (runId, routerId) => verifier?.verifying(runId, routerId) ?? false),
+    },
+    'runs.export': {
+      reads: ['experiment', 'run', 'observable', 'measurement', 'run_config', 'job', 'shift_note', 'run_manifest', 'run_verify'],
+      run: (input, { store }) => exportRun(store, input.id, (runId, routerId) => verifier?.verifying(runId, routerId) ?? false),
     },
     'runs.verify': {
       run: (input, { store, caller, auditTarget }) => {

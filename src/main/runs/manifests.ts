@@ -3,8 +3,9 @@
 // every `.graw` file ON the worker computer (`sha256sum`, in batches: checksums.ts), writes
 // MANIFEST.sha256 (or MANIFEST.sizes where the experiment turned checksums off) into the folder,
 // and the list is kept with the run. runs.verify measures the folders again, in the background,
-// and compares: files added, missing or changed. A mismatch is reported in ONE place,
-// reportManifestMismatch, where an alarm can be raised once alarms exist.
+// and compares: files added, missing or changed. A mismatch is logged in ONE place,
+// reportManifestMismatch, and kept with the manifest: the manifestMismatch alarm holds while a
+// folder's last verification found one (listManifestMismatches).
 import type { ManifestFile, ManifestVerification, RunManifest, RunManifests, Started } from '../../shared/api/contract';
 import { ApiError } from '../../shared/api/errors';
 import type { Store } from '../db/store';
@@ -221,9 +222,10 @@ function summary(report: ManifestVerification): string {
 }
 
 /**
- * THE place where a run folder found different from its manifest is reported: an error in the
- * log (files changed or missing: data lost or altered), a warning when files were only added.
- * When alarms exist, raise one here. Call inside `store.write(['log_entry', …], …)`.
+ * THE place where a run folder found different from its manifest is logged: an error (files
+ * changed or missing: data lost or altered), a warning when files were only added. The alarm
+ * comes from the verification kept with the manifest (listManifestMismatches). Call inside
+ * `store.write(['log_entry', …], …)`.
  */
 export function reportManifestMismatch(
   store: Store,
@@ -252,6 +254,32 @@ function recordVerification(store: Store, run: { id: number; number: number; exp
     } else {
       reportManifestMismatch(store, { experimentId: run.experimentId, runNumber: run.number, dataRouterName: row.data_router_name, folder: row.folder, report, who });
     }
+  });
+}
+
+/** A run folder of the experiment whose last verification found it different from its manifest. */
+export interface ManifestMismatch {
+  runId: number;
+  runNumber: number;
+  dataRouterId: number;
+  dataRouterName: string;
+  verifiedAt: string;
+  /** e.g. `1 changed (run_0137-CoBo0.graw)`. */
+  summary: string;
+}
+
+/** The folders whose last verification found files added, missing or changed (the manifestMismatch alarm). */
+export function listManifestMismatches(store: Store, experimentId: number): ManifestMismatch[] {
+  const rows = store.db
+    .prepare(
+      `SELECT m.*, r.number AS run_number FROM run_manifest m JOIN run r ON r.id = m.run_id
+       WHERE r.experiment_id = ? AND m.verify_report IS NOT NULL ORDER BY r.number, m.data_router_name`,
+    )
+    .all(experimentId) as (ManifestRow & { run_number: number })[];
+  return rows.flatMap((row) => {
+    const report = JSON.parse(row.verify_report ?? 'null') as ManifestVerification;
+    if (report.ok || report.problem !== null) return [];
+    return [{ runId: row.run_id, runNumber: row.run_number, dataRouterId: row.data_router_id, dataRouterName: row.data_router_name, verifiedAt: report.at, summary: summary(report) }];
   });
 }
 

@@ -7,7 +7,6 @@ import type { Store } from '../db/store';
 import { resolveExperiment, resolveExperimentOrNone } from '../experiments/queries';
 import { listRunNotes } from '../notes/queries';
 import { runSheetCsv, runSheetFileName } from './csv';
-import { exportRun } from './run-export';
 import {
   copyMeasurements,
   countValuesOfObservable,
@@ -194,11 +193,6 @@ export const runSheetHandlers = defineHandlers({
         auditTarget(`observables of "${experiment.name}"`);
         return listObservables(store, experiment.id);
       }),
-  },
-
-  'runs.export': {
-    reads: ['experiment', 'run', 'observable', 'measurement', 'run_config', 'job'],
-    run: (input, { store }) => exportRun(store, input.id),
   },
 
   'runs.update': {

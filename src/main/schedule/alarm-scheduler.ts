@@ -6,7 +6,7 @@ import type { Store, Table } from '../db/store';
 import { Round, Timers } from './rounds';
 
 /** What, written, may raise or clear an alarm at once rather than at the next tick. */
-const JUDGED_TABLES: readonly Table[] = ['alarm_rule', 'job', 'experiment', 'run', 'run_plan'];
+const JUDGED_TABLES: readonly Table[] = ['alarm_rule', 'job', 'experiment', 'run', 'run_plan', 'run_manifest'];
 
 export interface AlarmScheduleOptions {
   /** How often the rules are judged (default 1 s). */

@@ -42,6 +42,7 @@ import {
   type MeasurementValue,
   type Run,
   type RunConfigMark,
+  type RunDataFlow,
   type RunServerConfig,
   type RunSheet,
   type Setup,
@@ -570,12 +571,12 @@ export interface Job {
 }
 
 /**
- * One run's whole record as a file (runs.export). Its notes and its data files' manifest are not
- * part of it yet: they will come as their own fields when the application keeps them.
+ * One run's whole record as a file (runs.export): what an analyst needs months later without the
+ * application. Format 2 added `notes`, `dataFlow` and `manifests` to format 1.
  */
 export interface RunExport {
   /** The layout of this record; a later one that changes a field gets another number. */
-  format: 'attpc-daq-run-export/1';
+  format: 'attpc-daq-run-export/2';
   exportedAt: string;
   experiment: { id: number; name: string };
   run: {
@@ -597,6 +598,12 @@ export interface RunExport {
   provenance: RunServerConfig[];
   /** The run's after-stop jobs, oldest first. */
   jobs: Job[];
+  /** The shift notes about this run, oldest first; a correction is its own note (`corrects`). */
+  notes: ShiftNote[];
+  /** What the data flow read of the run at its Stop (files, bytes, mean rate, per router); null when nothing was read. */
+  dataFlow: RunDataFlow | null;
+  /** Each data router's manifest of the run folder (files, sizes, SHA-256) with its last verification, and the checksum jobs not done yet. */
+  manifests: { folders: RunManifest[]; unfinished: RunManifests['unfinished'] };
 }
 
 /** A `.graw` file of a run folder: its size, and its SHA-256 (hex) unless checksums were off. */
@@ -866,7 +873,7 @@ export const operations = {
   'runs.export': {
     kind: 'query',
     summary:
-      "One run's whole record as JSON, with a file name to save it under: metadata, values, the checklist it was started with, what each ECC server was started with (set, configID and table strings, config file hashes at the start and at the backup) and its after-stop jobs.",
+      "One run's whole record as JSON, with a file name to save it under: metadata, values, the checklist it was started with, what each ECC server was started with (set, configID and table strings, config file hashes at the start and at the backup), its after-stop jobs, its shift notes, its data flow at Stop and each router's manifest of its files with the last verification.",
     input: z.object({ id }),
     output: returns<{ fileName: string; record: RunExport }>(),
   },
