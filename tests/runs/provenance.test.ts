@@ -193,4 +193,84 @@ describe.skipIf(!sshdAvailable())(`run provenance over SSH ${sshdUnavailableReas
     await r.item('pass');
     expect(await operation(r.app, 'runs.startAll')).toMatchObject({ ok: true });
   }, 120_000);
+
+  it('compares two runs: the set each server used, which config files differ, and the changed line side by side, read from the backups', async () => {
+    const r = await provenanceRig(200);
+    const prepareFile = r.names[1]!;
+    const prepare = (threshold: number) =>
+      ['<Setup>', '  <Node id="CoBo">', '    <Instance id="*">', '      <AsAd id="*">', '        <Aget id="*">', `          <Threshold>${threshold}</Threshold>`, '        </Aget>', '      </AsAd>', '    </Instance>', '  </Node>', '</Setup>', ''].join('\n');
+    writeFileSync(join(r.configRoot, prepareFile), prepare(20));
+    const allDone = (count: number) => waitFor(r.app, 'jobs.list', {}, (list) => list.length === count && list.every((j) => j.status === 'done'), WAIT_MS);
+    expect(await operation(r.app, 'ecc.bringAllToReady')).toMatchObject({ ok: true });
+    await waitFor(r.app, 'runs.status', {}, (s) => s.checklist.every((i) => i.status === 'pass'), WAIT_MS);
+    expect(await operation(r.app, 'runs.startAll')).toMatchObject({ ok: true });
+    expect(await operation(r.app, 'runs.stopAll')).toMatchObject({ ok: true });
+    await allDone(3);
+
+    // Between the runs, a threshold is changed in the prepare file (Start all reads the files again just before the start).
+    writeFileSync(join(r.configRoot, prepareFile), prepare(25));
+    await waitFor(r.app, 'runs.status', {}, (s) => s.checklist.every((i) => i.status === 'pass'), WAIT_MS);
+    expect(await operation(r.app, 'runs.startAll')).toMatchObject({ ok: true });
+
+    // While run 1 goes, its backup does not exist yet: the files that differ say so.
+    const going = await call(r.app, 'runs.compare', { a: 0, b: 1 });
+    expect(going.servers).toHaveLength(1);
+    expect(going.servers[0]!.files.map((f) => [f.role, f.same])).toEqual([['describe', true], ['prepare', false], ['configure', true]]);
+    expect(going.servers[0]!.files[1]).toMatchObject({ diff: null, problem: `the backup of ${prepareFile} of ECC0 at run 1 cannot be read: the run is going (the backup is made after Stop)` });
+
+    expect(await operation(r.app, 'runs.stopAll')).toMatchObject({ ok: true });
+    await allDone(6);
+    const comparison = await call(r.app, 'runs.compare', { a: 0, b: 1 });
+    expect(comparison).toMatchObject({ a: { runNumber: 0, recorded: true }, b: { runNumber: 1, recorded: true }, differentFiles: 1, differentSets: 0 });
+    expect(comparison.a.configHash).not.toBe(comparison.b.configHash);
+    const [server] = comparison.servers;
+    expect(server).toMatchObject({ eccServer: 'ECC0', sameSet: true, sameConfigId: true, sameDataLinkTable: true });
+    expect(server!.a!.backupFolder).toBe(join(r.backupRoot, 'e20009', 'run_0000'));
+    expect(server!.b!.backupFolder).toBe(join(r.backupRoot, 'e20009', 'run_0001'));
+    const file = server!.files.find((f) => f.role === 'prepare')!;
+    expect(file).toMatchObject({ same: false, problem: null, notes: [] });
+    expect(file.a!.startSha256).toBe(sha256sum(join(r.backupRoot, 'e20009', 'run_0000'), [prepareFile])[prepareFile]);
+    // The changed line beside its old self, three unchanged lines around it, the rest left out.
+    expect(file.diff).toEqual({
+      added: 1,
+      removed: 1,
+      rows: [
+        { kind: 'skipped', a: null, b: null, skipped: 2 },
+        { kind: 'same', a: { line: 3, text: '    <Instance id="*">' }, b: { line: 3, text: '    <Instance id="*">' } },
+        { kind: 'same', a: { line: 4, text: '      <AsAd id="*">' }, b: { line: 4, text: '      <AsAd id="*">' } },
+        { kind: 'same', a: { line: 5, text: '        <Aget id="*">' }, b: { line: 5, text: '        <Aget id="*">' } },
+        { kind: 'changed', a: { line: 6, text: '          <Threshold>20</Threshold>' }, b: { line: 6, text: '          <Threshold>25</Threshold>' } },
+        { kind: 'same', a: { line: 7, text: '        </Aget>' }, b: { line: 7, text: '        </Aget>' } },
+        { kind: 'same', a: { line: 8, text: '      </AsAd>' }, b: { line: 8, text: '      </AsAd>' } },
+        { kind: 'same', a: { line: 9, text: '    </Instance>' }, b: { line: 9, text: '    </Instance>' } },
+        { kind: 'skipped', a: null, b: null, skipped: 2 },
+      ],
+    });
+    // The files that did not change are not read at all.
+    expect(server!.files.filter((f) => f.role !== 'prepare').every((f) => f.diff === null && f.problem === null)).toBe(true);
+
+    // The other way round, the sides swap (the texts come from the first read: a backup is never rewritten).
+    const swapped = await call(r.app, 'runs.compare', { a: 1, b: 0 });
+    expect(swapped.servers[0]!.files[1]!.diff?.rows.find((row) => row.kind === 'changed')).toEqual({
+      kind: 'changed',
+      a: { line: 6, text: '          <Threshold>25</Threshold>' },
+      b: { line: 6, text: '          <Threshold>20</Threshold>' },
+    });
+
+    // A backup gone from the computer is named, never shown as equal.
+    writeFileSync(join(r.configRoot, prepareFile), prepare(30));
+    await waitFor(r.app, 'runs.status', {}, (s) => s.checklist.every((i) => i.status === 'pass'), WAIT_MS);
+    expect(await operation(r.app, 'runs.startAll')).toMatchObject({ ok: true });
+    expect(await operation(r.app, 'runs.stopAll')).toMatchObject({ ok: true });
+    await allDone(9);
+    const gone = join(r.backupRoot, 'e20009', 'run_0002', prepareFile);
+    rmSync(gone);
+    expect((await call(r.app, 'runs.compare', { a: 1, b: 2 })).servers[0]!.files[1]).toMatchObject({
+      same: false,
+      diff: null,
+      problem: `the backup of ${prepareFile} of ECC0 at run 2 cannot be read: ${gone} does not exist`,
+    });
+    const err = await refusal(r.app, 'runs.compare', { a: 0, b: 7 });
+    expect(err).toMatchObject({ code: 'NOT_FOUND', field: 'b', message: 'Experiment "e20009" has no run 7' });
+  }, 120_000);
 });

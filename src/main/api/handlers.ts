@@ -11,6 +11,7 @@ import type { DataFlow } from '../runs/data-flow';
 import { dataFlowHandlers } from '../runs/data-flow-handlers';
 import type { JobRunner } from '../runs/job-runner';
 import type { LeftoverFiles } from '../runs/leftovers';
+import type { RunComparer } from '../runs/compare';
 import type { RunVerifier } from '../runs/manifests';
 import type { RunControl } from '../runs/run-control';
 import type { RunPlanner } from '../runs/run-plan';
@@ -36,6 +37,8 @@ export interface ControlServices {
   leftovers?: LeftoverFiles;
   /** Verifying runs' files against their manifests over SSH (absent: refused). */
   verifier?: RunVerifier;
+  /** Reading two runs' config backups over SSH to compare them (absent: their diffs say so). */
+  comparer?: RunComparer;
   /** Timed and repeated runs (absent: Start all takes no plan). */
   planner?: RunPlanner;
   /** The data flow of the current run (absent: `dataFlow.status` answers no run read). */
@@ -66,7 +69,7 @@ export function createHandlers(services: ControlServices | null): Handlers {
     ...alarmHandlers,
     ...settingsHandlers(),
     ...eccControlHandlers(services?.ecc ?? null),
-    ...runControlHandlers(services?.runs ?? null, services?.jobs ?? null, services?.leftovers ?? null, services?.verifier ?? null, services?.planner ?? null),
+    ...runControlHandlers(services?.runs ?? null, services?.jobs ?? null, services?.leftovers ?? null, services?.verifier ?? null, services?.planner ?? null, services?.comparer ?? null),
     ...dataFlowHandlers(services?.dataFlow ?? null),
     ...workerHandlers(services?.workers ?? null, services?.onHostTrusted),
     ...remoteLogHandlers(services?.remoteLogs ?? null),

@@ -23,6 +23,7 @@ import { JobRunner, type JobRunnerOptions } from '../runs/job-runner';
 import { LeftoverFiles } from '../runs/leftovers';
 import { AlarmScheduler, type AlarmScheduleOptions } from '../schedule/alarm-scheduler';
 import { RunVerifier } from '../runs/manifests';
+import { RunComparer } from '../runs/compare';
 import { DataFlowScheduler, type DataFlowScheduleOptions } from '../schedule/data-flow-scheduler';
 import { EccScheduler, type ScheduleOptions } from '../schedule/scheduler';
 import { RunPlanScheduler, type RunPlanScheduleOptions } from '../schedule/run-plan-scheduler';
@@ -166,6 +167,7 @@ export function openApplication(options: ApplicationOptions): Application {
     const jobs = new JobRunner(openedStore, openedSshGateway, host, routers, options.ssh?.jobs ?? {}, () => openedService.invalidate(['job_phase']));
     const leftovers = new LeftoverFiles(openedStore, openedSshGateway, host, routers);
     const verifier = new RunVerifier(openedStore, openedSshGateway, host, () => openedService.invalidate(['run_verify']), options.ssh?.jobs?.checksumBatch ? { batch: options.ssh.jobs.checksumBatch } : {});
+    const comparer = new RunComparer(openedStore, openedSshGateway, host);
     const sshScheduler = new SshScheduler(openedStore, workers, jobs, options.ssh?.schedule || {}, configFiles);
     const demo = new Demo(openedStore, dataDir, () => openedService.invalidate(['demo_status']));
     const eccRoundLimitMs = (options.ecc?.gateway?.getStateLimits ?? DEFAULT_GET_STATE_LIMITS).hardMs;
@@ -203,6 +205,7 @@ export function openApplication(options: ApplicationOptions): Application {
         jobs,
         leftovers,
         verifier,
+        comparer,
         planner,
         workers,
         dataFlow,

@@ -1,6 +1,6 @@
 // Operations on runs as a whole: Start all, Stop all, their status, the after-stop jobs (listed,
 // tried again), moving a router's leftover files aside, a run's manifests (listed, verified) and
-// its whole record (exported). (Editing a run's metadata and measurements belongs to the run sheet.)
+// its whole record (exported), and two runs' configs compared. (Editing a run's metadata and measurements belongs to the run sheet.)
 import { ApiError } from '../../shared/api/errors';
 import { defineHandlers } from '../api/handler';
 import { resolveExperiment } from '../experiments/queries';
@@ -9,6 +9,7 @@ import { findDataRouter } from '../setup/queries';
 import type { JobRunner } from './job-runner';
 import { findJob, listJobs, retryJob } from './jobs';
 import type { LeftoverFiles } from './leftovers';
+import { RunComparer } from './compare';
 import { listRunManifests, resolveRun, type RunVerifier } from './manifests';
 import type { RunControl } from './run-control';
 import type { RunPlanner } from './run-plan';
@@ -24,6 +25,7 @@ export function runControlHandlers(
   leftovers: LeftoverFiles | null = null,
   verifier: RunVerifier | null = null,
   planner: RunPlanner | null = null,
+  comparer: RunComparer | null = null,
 ) {
   const need = (): RunControl => control ?? notRunning();
   return defineHandlers({
@@ -101,6 +103,11 @@ export function runControlHandlers(
     'runs.export': {
       reads: ['experiment', 'run', 'observable', 'measurement', 'run_config', 'job', 'shift_note', 'run_manifest', 'run_verify'],
       run: (input, { store }) => exportRun(store, input.id, (runId, routerId) => verifier?.verifying(runId, routerId) ?? false),
+    },
+    'runs.compare': {
+      // A backup job that ends can make a diff readable: the comparison follows the jobs.
+      reads: ['experiment', 'run', 'run_config', 'job'],
+      run: (input, { store }) => (comparer ?? new RunComparer(store, null, () => notRunning())).compare(input),
     },
     'runs.verify': {
       run: (input, { store, caller, auditTarget }) => {

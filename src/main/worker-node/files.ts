@@ -483,6 +483,42 @@ export async function hashConfigFiles(sftp: SFTPWrapper, job: { configRoot: stri
   return readings;
 }
 
+// Config files read whole (comparing two runs: their backups after Stop)
+
+export type ConfigFileText =
+  /** `text`: the file as UTF-8; `sha256` of its bytes, so a caller sees it is the backup it expects. */
+  | { name: string; status: 'read'; bytes: number; sha256: string; text: string }
+  | { name: string; status: 'missing' | 'unreadable' | 'too-large'; message: string };
+
+/**
+ * Each named config file of `folder` read whole over one SFTP session, none larger than
+ * `maxBytes`. A file the server says is absent or forbidden, or one too large, is that file's
+ * answer; any other failure is thrown.
+ */
+export async function readConfigFiles(sftp: SFTPWrapper, job: { folder: string; files: readonly string[]; maxBytes: number }): Promise<ConfigFileText[]> {
+  const folder = checkAbsolutePath(job.folder, 'Config folder');
+  const names = job.files.map((f) => checkConfigFileName(f));
+  const answers: ConfigFileText[] = [];
+  for (const name of names) {
+    const path = joinRemote(folder, name);
+    try {
+      const read = await withHandle(sftp, path, 'r', async (handle) => {
+        const size = (await fstat(sftp, handle)).size;
+        if (size > job.maxBytes) return null;
+        return readAt(sftp, handle, 0, size);
+      });
+      if (read === null) answers.push({ name, status: 'too-large', message: `${path} is larger than ${job.maxBytes} bytes` });
+      else answers.push({ name, status: 'read', bytes: read.length, sha256: createHash('sha256').update(read).digest('hex'), text: read.toString('utf8') });
+    } catch (error) {
+      const code = sftpCode(error);
+      if (code === SFTP_NO_SUCH_FILE) answers.push({ name, status: 'missing', message: `${path} does not exist` });
+      else if (code === SFTP_PERMISSION_DENIED) answers.push({ name, status: 'unreadable', message: `${path} may not be read: ${message(error)}` });
+      else throw error;
+    }
+  }
+  return answers;
+}
+
 // A run folder's manifest (checksums.ts makes its text)
 
 /** The `.graw` files at the top of a run folder, by name; null when the folder does not exist. */

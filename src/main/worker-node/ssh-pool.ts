@@ -8,7 +8,7 @@ import { availableParallelism } from 'node:os';
 import { TimedPoolError, checkLimits, createTimedPool, type TimedPoolFailure, type TimeLimits } from '../app/timed-pool';
 import { resolveWorkerFile, type WorkerFile } from '../app/worker-file';
 import { SshError } from './connection';
-import type { BackupResult, ConfigFileReading, GrawFileStat, GrawFolderReading, ManifestWrite, TailResult } from './files';
+import type { BackupResult, ConfigFileReading, ConfigFileText, GrawFileStat, GrawFolderReading, ManifestWrite, TailResult } from './files';
 import type {
   BackupConfigsTask,
   ChecksumFilesTask,
@@ -29,6 +29,7 @@ import type {
   SshHost,
   SshTaskResult,
   TailLogTask,
+  ReadConfigFilesTask,
   WriteManifestTask,
 } from './ssh-worker';
 import type { StagingAnswer } from './staging';
@@ -96,6 +97,8 @@ export interface SshGateway {
   backupConfigs(host: SshHost, job: { configRoot: string; files: string[]; backupFolder: string }, limits?: SshLimits): Promise<BackupResult>;
   /** The SHA-256 of config files in an ECC server's config_root (small files: the check's limits). */
   hashConfigFiles(host: SshHost, job: { configRoot: string; files: string[] }, limits?: SshLimits): Promise<ConfigFileReading[]>;
+  /** Config files read whole from a folder on the host (a run's backup), none larger than maxBytes (the file limits). */
+  readConfigFiles(host: SshHost, job: { folder: string; files: string[]; maxBytes: number }, limits?: SshLimits): Promise<ConfigFileText[]>;
   tailLog(host: SshHost, path: string, lines?: number, limits?: SshLimits): Promise<TailResult>;
   /** The `.graw` files of a run folder with their sizes; null when the folder does not exist (SFTP: the file limits). */
   listRunFiles(host: SshHost, folder: string, limits?: SshLimits): Promise<GrawFileStat[] | null>;
@@ -252,6 +255,10 @@ export function createSshGateway(options: SshGatewayOptions): SshGateway {
     hashConfigFiles(host, job, limits = checks) {
       const task: HashConfigFilesTask = { ...base(host, limits), ...job };
       return run('hashConfigFiles', host, task, limits);
+    },
+    readConfigFiles(host, job, limits = files) {
+      const task: ReadConfigFilesTask = { ...base(host, limits), ...job };
+      return run('readConfigFiles', host, task, limits);
     },
     tailLog(host, path, lines = 50, limits = checks) {
       const task: TailLogTask = { ...base(host, limits), path, lines };

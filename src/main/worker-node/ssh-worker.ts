@@ -15,6 +15,7 @@ import {
   backupConfigFiles,
   checkClean,
   hashConfigFiles as hashConfigFilesOver,
+  readConfigFiles as readConfigFilesOver,
   listRunFolder,
   moveLeftoverFiles,
   organizeRunFiles,
@@ -26,6 +27,7 @@ import {
   type BackupResult,
   type CleanCheck,
   type ConfigFileReading,
+  type ConfigFileText,
   type GrawFileStat,
   type ManifestWrite,
   type GrawFolderReading,
@@ -149,6 +151,12 @@ export interface BackupConfigsTask extends SshTask {
 export interface HashConfigFilesTask extends SshTask {
   configRoot: string;
   files: string[];
+}
+
+export interface ReadConfigFilesTask extends SshTask {
+  folder: string;
+  files: string[];
+  maxBytes: number;
 }
 
 export interface RunFolderTask extends SshTask {
@@ -365,6 +373,11 @@ export function backupConfigs(task: BackupConfigsTask): Promise<SshTaskResult<Ba
 /** The SHA-256 of an ECC server's config files in its config_root (one SFTP session). */
 export function hashConfigFiles(task: HashConfigFilesTask): Promise<SshTaskResult<ConfigFileReading[]>> {
   return settle(task, (conn) => withSftp(conn, (sftp) => hashConfigFilesOver(sftp, { configRoot: task.configRoot, files: task.files })));
+}
+
+/** Config files read whole from a folder (a run's backup), one SFTP session. */
+export function readConfigFiles(task: ReadConfigFilesTask): Promise<SshTaskResult<ConfigFileText[]>> {
+  return settle(task, (conn) => withSftp(conn, (sftp) => readConfigFilesOver(sftp, { folder: task.folder, files: task.files, maxBytes: task.maxBytes })));
 }
 
 export function tailLog(task: TailLogTask): Promise<SshTaskResult<TailResult>> {

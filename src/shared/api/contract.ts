@@ -656,6 +656,80 @@ export interface RunManifests {
   unfinished: { dataRouterName: string; status: JobStatus; lastError: string }[];
 }
 
+/** A run as runs.compare names it. */
+export interface ComparedRun {
+  runId: number;
+  runNumber: number;
+  title: string;
+  startTime: string;
+  stopTime: string | null;
+  /** As in the run sheet (RunConfigMark.hash); null when not known. */
+  configHash: string | null;
+  /** Whether Start all recorded what its ECC servers were started with (runs before that have nothing to compare). */
+  recorded: boolean;
+}
+
+/** What one ECC server was started with at one of the two runs. */
+export interface ComparedServerSide {
+  configSet: { describe: string; prepare: string; configure: string };
+  configId: string;
+  dataLinkTable: string;
+  address: string;
+  /** Where its backup after Stop is on that computer; null when no backup job was queued. */
+  backupFolder: string | null;
+}
+
+/** One row of a side-by-side diff: a line on both sides, changed, only on one side, or unchanged lines left out. */
+export interface DiffRow {
+  kind: 'same' | 'changed' | 'removed' | 'added' | 'skipped';
+  /** The line of run a (number from 1, text); null where it has none. */
+  a: { line: number; text: string } | null;
+  b: { line: number; text: string } | null;
+  /** For `skipped`: how many unchanged lines are left out. */
+  skipped?: number;
+}
+
+/** One of a server's three config files (describe, prepare, configure) in the two runs. */
+export interface ComparedFile {
+  role: 'describe' | 'prepare' | 'configure';
+  /** The file at each run: its name, SHA-256 just before the start, and of its backup; null where the run has no such file. */
+  a: { name: string; startSha256: string | null; backupSha256: string | null } | null;
+  b: { name: string; startSha256: string | null; backupSha256: string | null } | null;
+  /** By the hashes at the start: the same content, different, or null when either is not known. */
+  same: boolean | null;
+  /** Side by side, the backups' lines with 3 unchanged lines around each change; null when the files are the same or could not be read. */
+  diff: { rows: DiffRow[]; added: number; removed: number } | null;
+  /** Why files that differ have no diff (a backup not made yet, missing, too large, unreachable); null when none. */
+  problem: string | null;
+  /** What to know about the backups shown, e.g. `run 137's backup differs from what it was started with: the file changed during the run`. */
+  notes: string[];
+}
+
+export interface ComparedServer {
+  eccServer: string;
+  /** Null: the server was not in that run. */
+  a: ComparedServerSide | null;
+  b: ComparedServerSide | null;
+  /** The same config set names (describe, prepare, configure) at both runs. */
+  sameSet: boolean;
+  sameConfigId: boolean;
+  sameDataLinkTable: boolean;
+  files: ComparedFile[];
+}
+
+/** Two runs' configs compared (runs.compare): which servers used which sets, which files differ, and how. */
+export interface RunComparison {
+  experimentId: number;
+  a: ComparedRun;
+  b: ComparedRun;
+  /** Every ECC server of either run, by name. */
+  servers: ComparedServer[];
+  /** Config files whose content differs (by the hashes at the start). */
+  differentFiles: number;
+  /** Servers started with another set in one run than in the other, or in one run only. */
+  differentSets: number;
+}
+
 /** A run named by id, or by number in an experiment (the active one unless named). */
 const runRef = z
   .object({ runId: id.optional(), runNumber: z.number({ error: 'Must be a whole number' }).int('Must be a whole number').min(0, 'Must be 0 or more').optional(), ...experimentRef })
@@ -1058,6 +1132,13 @@ export const operations = {
       "A run's manifests, one per data router: the run folder's .graw files (name, size, SHA-256) as the checksum job found them after organizing, and the last verification.",
     input: runRef,
     output: returns<RunManifests>(),
+  },
+  'runs.compare': {
+    kind: 'query',
+    summary:
+      "Compare the configs of two runs of an experiment (the active one unless named), by run number: per ECC server the set, configID and data-link table each was started with, which config files differ (by their SHA-256 at the start), and a side-by-side diff of each differing file, read from the two runs' backups over SFTP.",
+    input: z.object({ ...experimentRef, a: runNumber, b: runNumber }),
+    output: returns<RunComparison>(),
   },
   'runs.verify': {
     kind: 'mutation',
