@@ -2,9 +2,10 @@
 // offers the demo; the demo's simulated ECC servers and worker computer run in the application's
 // own thread; everything is driven through the HTTP API and followed over the WebSocket, as a
 // browser would. Config sets chosen, Bring all to Ready, Start all, data files appear, Stop all,
-// files organized into run_0000 and configs backed up, routers clean again, the next run is 1;
-// and after a restart the demo runs again.
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+// files organized into run_0000 and configs backed up, routers clean again, the next run is 1,
+// marked "config changed" after a demo config file was edited between the runs, and the two runs
+// compared show the edited line; and after a restart the demo runs again.
+import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
@@ -131,9 +132,25 @@ describe.skipIf(!existsSync(builtServe))('the demo shift in serve mode (needs `n
         const backups = readdirSync(join(root, server.configBackupRoot, 'demo', folder));
         expect(backups.filter((name) => !name.startsWith('.')).sort()).toHaveLength(3);
       }
+      // Between the runs, an operator edits one of the demo's config files on its computer.
+      if (runNumber === 0) {
+        const file = join(root, setup!.eccServers[1]!.configRoot, 'prepare-beam.xcfg');
+        writeFileSync(file, readFileSync(file, 'utf8').replace('  <Node id="demo">', '  <Node id="demo" threshold="25">'));
+      }
     }
     const sheet = await call(s, 'runSheet.get', {});
     expect(sheet!.runs.map((r) => r.number).sort()).toEqual([0, 1]);
+    // Run 1 is marked "config changed"; the comparison names the file and shows the line.
+    const byNumber = new Map(sheet!.runs.map((r) => [r.number, r]));
+    expect(byNumber.get(0)!.config).toMatchObject({ changed: null, warnings: [] });
+    expect(byNumber.get(1)!.config).toMatchObject({ changed: true, warnings: [] });
+    const comparison = await call(s, 'runs.compare', { a: 0, b: 1 });
+    expect(comparison).toMatchObject({ differentFiles: 1, differentSets: 0 });
+    const differing = comparison.servers.flatMap((server) => server.files.filter((f) => f.same !== true).map((f) => ({ server: server.eccServer, ...f })));
+    expect(differing).toMatchObject([{ server: 'ECC1', role: 'prepare', a: { name: 'prepare-beam.xcfg' }, problem: null, notes: [] }]);
+    expect(differing[0]!.diff!.rows.filter((row) => row.kind !== 'same' && row.kind !== 'skipped')).toEqual([
+      { kind: 'changed', a: { line: 4, text: '  <Node id="demo">' }, b: { line: 4, text: '  <Node id="demo" threshold="25">' } },
+    ]);
 
     // The remote log of a data router shows what the simulated router wrote.
     const log = await call(s, 'remoteLogs.tail', { component: 'dataRouter', id: setup!.dataRouters[0]!.id, lines: 5 });

@@ -1,7 +1,7 @@
 // The electronic run sheet of the active experiment: every run (newest first) with its
 // measurements and, under it, its shift notes; the form of the selected run, the observables
-// (the sheet's columns), a plot of one numeric observable against run number, and the CSV
-// export. Everything is a live subscription; a read-only connection sees it all and can change
+// (the sheet's columns), two runs' configs compared, a plot of one numeric observable against run
+// number, and the CSV export. Everything is a live subscription; a read-only connection sees it all and can change
 // nothing. A push hands back the runs and observables it did not change as the same objects
 // (useSubscription), so the memoized table, form, observables and plot skip what did not change.
 import { useCallback, useMemo, useState } from 'react';
@@ -14,6 +14,7 @@ import { plural } from '../../components/counts';
 import { CsvExport } from './CsvExport';
 import { MeasurementPlot } from './MeasurementPlot';
 import { ObservablesPanel } from './ObservablesPanel';
+import { RunCompare } from './RunCompare';
 import { RunEditor } from './RunEditor';
 import { RunTable } from './RunTable';
 import styles from './runsheet.module.css';
@@ -111,6 +112,7 @@ export function RunSheetView() {
         )}
         <ObservablesPanel observables={sheet.observables} runs={sheet.runs} readOnly={readOnly} />
       </div>
+      <RunCompare runs={runsNewestFirst} selected={selected} previous={previous} />
       <MeasurementPlot runs={sheet.runs} observables={sheet.observables} />
       <ConfirmDialog
         open={leavingFor !== null}
