@@ -474,13 +474,18 @@ export async function hashConfigFiles(sftp: SFTPWrapper, job: { configRoot: stri
     try {
       readings.push({ name, status: 'read', ...(await hashFile(sftp, path)) });
     } catch (error) {
-      const code = sftpCode(error);
-      if (code === SFTP_NO_SUCH_FILE) readings.push({ name, status: 'missing', message: `${path} does not exist` });
-      else if (code === SFTP_PERMISSION_DENIED) readings.push({ name, status: 'unreadable', message: `${path} may not be read: ${message(error)}` });
-      else throw error;
+      readings.push({ name, ...fileRefusal(path, error) });
     }
   }
   return readings;
+}
+
+/** What the server said about a file itself (absent, forbidden) as that file's answer; any other failure is thrown on. */
+function fileRefusal(path: string, error: unknown): { status: 'missing' | 'unreadable'; message: string } {
+  const code = sftpCode(error);
+  if (code === SFTP_NO_SUCH_FILE) return { status: 'missing', message: `${path} does not exist` };
+  if (code === SFTP_PERMISSION_DENIED) return { status: 'unreadable', message: `${path} may not be read: ${message(error)}` };
+  throw error;
 }
 
 // Config files read whole (comparing two runs: their backups after Stop)
@@ -510,10 +515,7 @@ export async function readConfigFiles(sftp: SFTPWrapper, job: { folder: string; 
       if (read === null) answers.push({ name, status: 'too-large', message: `${path} is larger than ${job.maxBytes} bytes` });
       else answers.push({ name, status: 'read', bytes: read.length, sha256: createHash('sha256').update(read).digest('hex'), text: read.toString('utf8') });
     } catch (error) {
-      const code = sftpCode(error);
-      if (code === SFTP_NO_SUCH_FILE) answers.push({ name, status: 'missing', message: `${path} does not exist` });
-      else if (code === SFTP_PERMISSION_DENIED) answers.push({ name, status: 'unreadable', message: `${path} may not be read: ${message(error)}` });
-      else throw error;
+      answers.push({ name, ...fileRefusal(path, error) });
     }
   }
   return answers;
