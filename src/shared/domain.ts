@@ -241,7 +241,7 @@ export interface Run {
   stopUnconfirmed: string[];
   /** What its config provenance says in the run sheet (runs.export has the whole provenance). */
   config: RunConfigMark;
-  /** What the data flow read of the run, stored at its Stop; null while it goes, or when nothing was read. */
+  /** What the data flow read of the run, stored at its Stop and settled by each router's manifest; null while it goes, or when nothing was read. */
   dataFlow: RunDataFlow | null;
 }
 
@@ -312,7 +312,16 @@ export interface RunRouterDataFlow {
   current: boolean;
   /** `start`: every file of the folder counted (clean at Start all); `first-reading`: what its first reading found was not counted. */
   countedFrom: 'start' | 'first-reading';
+  /**
+   * When the router's manifest of the run folder was made: the figures are then the folder's
+   * files as the manifest lists them (with what the router wrote while it drained after Stop), and
+   * `readAt` is that time. Null: the figures are the data flow's last reading at Stop.
+   */
+  manifestAt: string | null;
 }
+
+/** A router's figures as the data flow read them at Stop (before any manifest settles them). */
+export type RouterFiguresAtStop = Omit<RunRouterDataFlow, 'manifestAt'>;
 
 export const CHECKLIST_STATUSES = ['pass', 'fail', 'unknown'] as const;
 export type ChecklistStatus = (typeof CHECKLIST_STATUSES)[number];

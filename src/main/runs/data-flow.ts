@@ -8,7 +8,7 @@
 // history (not current, with their time), as a failed read does. Kept in memory; what a run
 // wrote is stored with it at Stop (run control calls `figuresAtStop`).
 import type { DataFlowDisk, DataFlowPlot, DataFlowStatus, DataRouterFlow, WorkersStatus } from '../../shared/api/contract';
-import type { DataRouter, Run, RunRouterDataFlow } from '../../shared/domain';
+import type { DataRouter, Run, RouterFiguresAtStop } from '../../shared/domain';
 import type { Store } from '../db/store';
 import { findActiveExperiment } from '../experiments/queries';
 import { findCurrentRun } from '../runsheet/queries';
@@ -332,9 +332,9 @@ export class DataFlow {
    * What each router wrote in the run as of its last reading, to be stored at its Stop; null
    * when the run was never read (another run, or no reading yet): nothing is stored then.
    */
-  figuresAtStop(runId: number): RunRouterDataFlow[] | null {
+  figuresAtStop(runId: number): RouterFiguresAtStop[] | null {
     if (this.run?.id !== runId) return null;
-    const figures = [...this.states].map(([id, s]): RunRouterDataFlow => ({
+    const figures = [...this.states].map(([id, s]): RouterFiguresAtStop => ({
       dataRouterId: id,
       name: s.name,
       files: s.last && s.baseline ? Math.max(0, s.last.files - s.baseline.files) : 0,

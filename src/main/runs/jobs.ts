@@ -342,7 +342,7 @@ export function claimJob(store: Store, job: DueJob): boolean {
  * from it in the same one (a done organize job queues its checksum job: never one without the other).
  */
 export function finishJob(store: Store, job: DueJob, outcome: { ok: boolean; message: string }, log: NewLogEntry, andThen?: () => void): void {
-  store.write(['job', 'log_entry', 'run_manifest'], () => {
+  store.write(['job', 'log_entry', 'run_manifest', 'run', 'run_data_flow'], () => {
     store.db
       .prepare('UPDATE job SET status = ?, last_error = ?, finished_at = ? WHERE id = ?')
       .run(outcome.ok ? 'done' : 'failed', outcome.ok ? '' : outcome.message, nowIso(), job.id);

@@ -11,7 +11,7 @@ import { ApiError } from '../../shared/api/errors';
 import type { Store } from '../db/store';
 import { resolveExperiment } from '../experiments/queries';
 import { insertLogEntry } from '../log/queries';
-import { findRun } from '../runsheet/queries';
+import { findRun, settleRunDataFlow } from '../runsheet/queries';
 import { nowIso } from '../time';
 import { checksumBatches, manifestText, type BatchLimits, type MeasuredFile } from '../worker-node/checksums';
 import type { SshGateway } from '../worker-node/ssh-pool';
@@ -45,7 +45,10 @@ export interface NewManifest {
   files: MeasuredFile[];
 }
 
-/** Keeps a router's manifest of a run, replacing an earlier one (a job tried again). Call inside `store.write(['run_manifest'], …)`. */
+/**
+ * Keeps a router's manifest of a run, replacing an earlier one (a job tried again), and settles the
+ * run's files and bytes on that router by it. Call inside `store.write(['run_manifest', 'run', 'run_data_flow'], …)`.
+ */
 export function saveManifest(store: Store, manifest: NewManifest): void {
   store.db.prepare('DELETE FROM run_manifest WHERE run_id = ? AND data_router_id = ?').run(manifest.runId, manifest.dataRouterId);
   const id = Number(
@@ -59,6 +62,13 @@ export function saveManifest(store: Store, manifest: NewManifest): void {
   );
   const insert = store.db.prepare('INSERT INTO run_manifest_file (manifest_id, name, size, sha256) VALUES (?, ?, ?, ?)');
   for (const file of manifest.files) insert.run(id, file.name, file.size, file.sha256);
+  const madeAt = (store.db.prepare('SELECT made_at FROM run_manifest WHERE id = ?').get(id) as { made_at: string }).made_at;
+  settleRunDataFlow(
+    store,
+    manifest.runId,
+    { dataRouterId: manifest.dataRouterId, name: manifest.dataRouterName },
+    { files: manifest.files.length, bytes: manifest.files.reduce((sum, f) => sum + f.size, 0), madeAt },
+  );
 }
 
 function filesOf(store: Store, manifestId: number): ManifestFile[] {

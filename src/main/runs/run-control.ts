@@ -4,7 +4,7 @@
 // is done.
 import { ApiError } from '../../shared/api/errors';
 import type { EccFailure, EccOperationReport, RunControlStatus, Started, WorkersStatus } from '../../shared/api/contract';
-import type { ChecklistItem, EccState, Experiment, Run, RunRouterDataFlow } from '../../shared/domain';
+import type { ChecklistItem, EccState, Experiment, Run, RouterFiguresAtStop } from '../../shared/domain';
 import type { Store, Table } from '../db/store';
 import { describeFailures, type EccControl } from '../ecc/control/control';
 import type { ServerTarget } from '../ecc/control/queries';
@@ -52,7 +52,7 @@ export class RunControl {
     private readonly announce: () => void = () => {},
     configFiles?: ConfigFileReadings,
     /** What the data flow read of a run, stored at its Stop (none where this process reads none). */
-    private readonly flowAtStop: ((runId: number) => RunRouterDataFlow[] | null) | null = null,
+    private readonly flowAtStop: ((runId: number) => RouterFiguresAtStop[] | null) | null = null,
   ) {
     this.journal = new RunJournal(store, ecc, routers);
     this.configFiles = configFiles ?? new ConfigFileReadings(store, null, (alias) => ({ alias }));

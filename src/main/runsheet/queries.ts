@@ -2,7 +2,7 @@
 // run-record changes that run control makes (a new run with the next number, its stop).
 // Writers without their own `store.write` must be called inside one opened by the caller.
 import { ApiError } from '../../shared/api/errors';
-import type { ChecklistItem, MeasurementValue, Observable, Run, RunClass, RunConfigMark, RunDataFlow, RunRouterDataFlow, ValueType } from '../../shared/domain';
+import type { ChecklistItem, MeasurementValue, Observable, Run, RunClass, RunConfigMark, RunDataFlow, RouterFiguresAtStop, RunRouterDataFlow, ValueType } from '../../shared/domain';
 import type { Store } from '../db/store';
 import { nowIso } from '../time';
 import { configMarkOfRun, configMarksOfExperiment } from './provenance';
@@ -43,6 +43,7 @@ interface RunDataFlowRow {
   read_at: string | null;
   current: number;
   counted_from: RunRouterDataFlow['countedFrom'];
+  manifest_at: string | null;
 }
 
 interface MeasurementRow {
@@ -72,6 +73,7 @@ function toRouterDataFlow(row: RunDataFlowRow): RunRouterDataFlow {
     readAt: row.read_at,
     current: row.current === 1,
     countedFrom: row.counted_from,
+    manifestAt: row.manifest_at,
   };
 }
 
@@ -362,19 +364,46 @@ export function stopRun(store: Store, runId: number, stopTime?: string, unconfir
  * totals, duration (start to stop) and mean rate. Replaces what was stored (an interrupted Stop
  * all closed again). Call inside the caller's `store.write`.
  */
-export function recordRunDataFlow(store: Store, runId: number, routers: readonly RunRouterDataFlow[]): void {
+export function recordRunDataFlow(store: Store, runId: number, routers: readonly RouterFiguresAtStop[]): void {
   const run = getRun(store, runId);
   if (run.stopTime === null) throw new ApiError('REFUSED', `Run ${run.number} has not stopped: its data flow is stored at its Stop`);
-  const durationSeconds = Math.max(0, (Date.parse(run.stopTime) - Date.parse(run.startTime)) / 1000);
-  const files = routers.reduce((sum, r) => sum + r.files, 0);
-  const bytes = routers.reduce((sum, r) => sum + r.bytes, 0);
   store.db.prepare('DELETE FROM run_data_flow WHERE run_id = ?').run(runId);
   const insert = store.db.prepare(
     `INSERT INTO run_data_flow (run_id, data_router_id, router_name, files, bytes, read_at, current, counted_from)
      VALUES (@runId, @dataRouterId, @name, @files, @bytes, @readAt, @current, @countedFrom)`,
   );
   for (const r of routers) insert.run({ runId, dataRouterId: r.dataRouterId, name: r.name, files: r.files, bytes: r.bytes, readAt: r.readAt, current: r.current ? 1 : 0, countedFrom: r.countedFrom });
+  updateRunTotals(store, run);
+}
+
+/** The run's totals, duration (start to stop) and mean rate, from its routers' rows. */
+function updateRunTotals(store: Store, run: Run): void {
+  const durationSeconds = Math.max(0, (Date.parse(run.stopTime ?? run.startTime) - Date.parse(run.startTime)) / 1000);
+  const { files, bytes } = store.db.prepare('SELECT coalesce(sum(files), 0) AS files, coalesce(sum(bytes), 0) AS bytes FROM run_data_flow WHERE run_id = ?').get(run.id) as {
+    files: number;
+    bytes: number;
+  };
   store.db
     .prepare('UPDATE run SET data_files = ?, data_bytes = ?, data_duration_seconds = ?, data_mean_bytes_per_second = ? WHERE id = ?')
-    .run(files, bytes, durationSeconds, durationSeconds > 0 ? bytes / durationSeconds : 0, runId);
+    .run(files, bytes, durationSeconds, durationSeconds > 0 ? bytes / durationSeconds : 0, run.id);
+}
+
+/**
+ * Settles a stopped run's figures for one router by its manifest (the run folder's files once the
+ * router finished writing): its files and bytes become the manifest's, and the run's totals and
+ * mean rate follow. A router the data flow never read gets its row from the manifest. Call inside
+ * the caller's `store.write([..., 'run', 'run_data_flow'], …)`.
+ */
+export function settleRunDataFlow(store: Store, runId: number, router: { dataRouterId: number; name: string }, manifest: { files: number; bytes: number; madeAt: string }): void {
+  const run = getRun(store, runId);
+  if (run.stopTime === null) return;
+  store.db
+    .prepare(
+      `INSERT INTO run_data_flow (run_id, data_router_id, router_name, files, bytes, read_at, current, counted_from, manifest_at)
+       VALUES (@runId, @dataRouterId, @name, @files, @bytes, @madeAt, 1, 'start', @madeAt)
+       ON CONFLICT (run_id, router_name) DO UPDATE SET files = excluded.files, bytes = excluded.bytes, read_at = excluded.read_at,
+         current = 1, counted_from = 'start', manifest_at = excluded.manifest_at`,
+    )
+    .run({ runId, dataRouterId: router.dataRouterId, name: router.name, ...manifest });
+  updateRunTotals(store, run);
 }

@@ -11,6 +11,7 @@ import * as m008 from './008-run-provenance';
 import * as m009 from './009-run-manifests';
 import * as m010 from './010-run-data-flow';
 import * as m011 from './011-run-plans';
+import * as m012 from './012-run-data-from-manifests';
 
 export interface Migration {
   name: string;
@@ -29,6 +30,7 @@ export const migrations: readonly Migration[] = [
   { name: '009-run-manifests', sql: m009.sql },
   { name: '010-run-data-flow', sql: m010.sql },
   { name: '011-run-plans', sql: m011.sql },
+  { name: '012-run-data-from-manifests', sql: m012.sql },
 ];
 
 export const SCHEMA_VERSION = migrations.length;

@@ -149,7 +149,8 @@ export const RunTable = memo(function RunTable({ experimentName, runs, observabl
           </>
         ),
       }),
-      // Stored at Stop; a run going, or stopped with nothing read, has none (sorted first).
+      // Stored at Stop, then settled router by router by its manifest; a run going, or stopped
+      // with nothing read and no manifest yet, has none (sorted first).
       helper.accessor((run) => run.dataFlow?.bytes ?? -1, {
         id: 'size',
         header: 'Size',
@@ -158,7 +159,10 @@ export const RunTable = memo(function RunTable({ experimentName, runs, observabl
         cell: (info) => {
           const flow = info.row.original.dataFlow;
           if (!flow) return <span className={styles.empty}>—</span>;
-          const routers = flow.routers.map((r) => `${r.name}: ${formatBytes(r.bytes)}, ${r.files} files${r.current ? '' : ` (as of ${r.readAt ?? 'no reading'})`}`);
+          const routers = flow.routers.map(
+            (r) =>
+              `${r.name}: ${formatBytes(r.bytes)}, ${r.files} files${r.manifestAt !== null ? ' (its manifest)' : r.current ? ' (as read at Stop)' : ` (as of ${r.readAt ?? 'no reading'})`}`,
+          );
           return <span title={routers.join('\n')}>{formatBytes(flow.bytes)}</span>;
         },
       }),
