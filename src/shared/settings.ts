@@ -1,5 +1,5 @@
 // The application's settings: what an operator may tune of the schedule and of Start all's
-// checklist, with their defaults and limits (the API's schema and the Setup form share these).
+// checklist and of the run plans, with their defaults and limits (the API's schema and the Setup form share these).
 import { z } from 'zod';
 
 export interface Settings {
@@ -11,9 +11,11 @@ export interface Settings {
   settleSeconds: number;
   /** While a run goes, how often each data router's staging folder is read for the data flow (files, bytes, MB/s). */
   dataFlowSeconds: number;
+  /** A timed or repeated run plan: how long after a stop the next run may wait for its jobs and Start all's checklist before the plan fails. */
+  runPlanStartWaitMinutes: number;
 }
 
-export const DEFAULT_SETTINGS: Readonly<Settings> = { stateRefreshSeconds: 1, minFreeDiskGb: 10, settleSeconds: 10, dataFlowSeconds: 2 };
+export const DEFAULT_SETTINGS: Readonly<Settings> = { stateRefreshSeconds: 1, minFreeDiskGb: 10, settleSeconds: 10, dataFlowSeconds: 2, runPlanStartWaitMinutes: 15 };
 
 const number = (min: number, max: number, unit: string) =>
   z
@@ -27,6 +29,7 @@ export const settingsFields = {
   minFreeDiskGb: number(0, 1_000_000, 'GB'),
   settleSeconds: number(0, 600, 's'),
   dataFlowSeconds: number(0.5, 60, 's'),
+  runPlanStartWaitMinutes: number(1, 1_440, 'min'),
 };
 
 export const SETTING_KEYS = Object.keys(settingsFields) as (keyof Settings)[];

@@ -432,9 +432,10 @@ test('the settings are saved from the setup view, a value out of range refused a
   await expect(panel).toContainText('At least 0.25 s');
   await refresh.fill('2');
   await panel.getByLabel('Least free disk on each staging file system').fill('25');
+  await panel.getByLabel("A run plan's next run may wait to start for").fill('30');
   await panel.getByRole('button', { name: 'Save settings' }).click();
   await expect(panel.getByRole('status')).toHaveText('✓ Settings saved; they apply now.');
-  expect(await apiValue(request, server(), 'settings.get', {})).toEqual({ stateRefreshSeconds: 2, minFreeDiskGb: 25, settleSeconds: 10, dataFlowSeconds: 2 });
+  expect(await apiValue(request, server(), 'settings.get', {})).toEqual({ stateRefreshSeconds: 2, minFreeDiskGb: 25, settleSeconds: 10, dataFlowSeconds: 2, runPlanStartWaitMinutes: 30 });
   // Back to the defaults for the other tests of this server.
-  expect((await callApi(request, server(), 'settings.update', { stateRefreshSeconds: 1, minFreeDiskGb: 10 })).status).toBe(200);
+  expect((await callApi(request, server(), 'settings.update', { stateRefreshSeconds: 1, minFreeDiskGb: 10, runPlanStartWaitMinutes: 15 })).status).toBe(200);
 });

@@ -115,6 +115,30 @@ describe('run plans: the plan itself', () => {
     expect(await call(r.app, 'runs.dismissPlan', { id: failed.id })).toMatchObject({ status: 'failed' });
     await waitFor(r.app, 'alarms.list', { limit: 10 }, (l) => planAlarm(l) === undefined);
   });
+
+  it('waits for the next start as long as the setting says, then ends with an alarm, never starting it later', async () => {
+    // The setting, as an operator sets it, is what the plan says it waits.
+    const set = await rig({ cobos: 1 });
+    expect(await operation(set.app, 'ecc.bringAllToReady')).toMatchObject({ ok: true });
+    await overrideChecklist(set.app);
+    await call(set.app, 'settings.update', { runPlanStartWaitMinutes: 2 });
+    await call(set.app, 'runs.startAll', { stopAfterSeconds: 1, cycle: true });
+    const waiting = await planWhere(set.app, (p) => p.phase?.kind === 'waiting' && p.runs.length === 1 && p.runs[0]!.stopTime !== null);
+    expect(waiting.phase!.text).toMatch(/^Run 2 of the plan starts when Start all's checklist passes \(for up to 0:02 after run 0's stop\): /);
+    await call(set.app, 'runs.cancelPlan', {});
+
+    // Given a short wait, the checklist that does not pass ends the plan.
+    const r = await rig({ cobos: 1, app: openApp(tempDir('daq-plan-wait-'), { runPlan: { startWaitMs: 1_000 } }) });
+    expect(await operation(r.app, 'ecc.bringAllToReady')).toMatchObject({ ok: true });
+    await overrideChecklist(r.app);
+    await call(r.app, 'runs.startAll', { stopAfterSeconds: 1, cycle: true });
+    const failed = await planWhere(r.app, (p) => p.status !== 'active');
+    expect(failed).toMatchObject({ status: 'failed' });
+    expect(failed.endReason).toMatch(/^Failed: the next run could not start within 0:00:01 of run 0's stop: /);
+    const alarms = await waitFor(r.app, 'alarms.list', { limit: 10 }, (l) => planAlarm(l) !== undefined);
+    expect(planAlarm(alarms)!.message).toMatch(/could not start within 0:00:01 of run 0's stop/);
+    expect((await call(r.app, 'runSheet.get', {}))!.runs.map((x) => x.number)).toEqual([0]);
+  });
 });
 
 describe.skipIf(!sshdAvailable())(`run plans over SSH: cycling, and across a restart ${sshdUnavailableReason() ?? ''}`, () => {
@@ -226,7 +250,7 @@ describe.skipIf(!sshdAvailable())(`run plans over SSH: cycling, and across a res
     const done = await planWhere(r.app, (p) => p.status !== 'active');
     expect(done).toMatchObject({ status: 'done', stopAfterBytes: 2_000_000 });
     const run = (await call(r.app, 'runSheet.get', {}))!.runs.find((x) => x.number === 0)!;
-    // What the plan stopped on is what the run keeps (as of the reading that reached the volume).
+    // The run keeps at least the volume the plan stopped on (its manifests add what was written while the routers drained).
     expect(run.dataFlow!.bytes).toBeGreaterThanOrEqual(2_000_000);
   }, 120_000);
 });

@@ -14,15 +14,14 @@ import type { EccControl } from '../ecc/control/control';
 import { findActiveExperiment } from '../experiments/queries';
 import { insertLogEntry } from '../log/queries';
 import { copyMeasurements, deleteMeasurementsOfRun, findCurrentRun, findRun, updateRunDescription } from '../runsheet/queries';
+import { readSettings } from '../settings/queries';
 import { nowIso } from '../time';
 import { blockingItems, describeBlocking } from './checklist';
 import type { RunWritten } from './data-flow';
 import type { RunControl } from './run-control';
 
-/** How long a cycle waits after a stop for the jobs and the checklist before the plan fails (default 15 min). */
-export const DEFAULT_START_WAIT_MS = 15 * 60_000;
-
 export interface RunPlannerOptions {
+  /** How long a cycle waits after a stop for the jobs and the checklist before the plan fails; the setting runPlanStartWaitMinutes unless given. */
   startWaitMs?: number;
 }
 
@@ -126,7 +125,8 @@ export class RunPlanner {
   /** Since when the plan waits for the next start (after a stop, or since this process began). */
   private waitingSince: { planId: number; at: number } | null = null;
   private closed = false;
-  private readonly startWaitMs: number;
+  /** Set by the caller (tests); otherwise the setting runPlanStartWaitMinutes, read when it is needed. */
+  private readonly startWaitMsGiven: number | null;
 
   constructor(
     private readonly store: Store,
@@ -137,7 +137,7 @@ export class RunPlanner {
     private readonly announce: () => void = () => {},
     options: RunPlannerOptions = {},
   ) {
-    this.startWaitMs = Math.max(0, options.startWaitMs ?? DEFAULT_START_WAIT_MS);
+    this.startWaitMsGiven = options.startWaitMs === undefined ? null : Math.max(0, options.startWaitMs);
   }
 
   close(): void {
@@ -373,11 +373,15 @@ export class RunPlanner {
     if (operation || blocking.length > 0) {
       const waited = now - this.waitingSince.at;
       const why = operation ? `${operation.name} is under way` : describeBlocking(blocking);
-      if (waited > this.startWaitMs) {
-        this.fail(row, `the next run could not start within ${formatDuration(this.startWaitMs / 1000)} of run ${last.number}'s stop: ${why}`);
+      const startWaitMs = this.startWaitMsGiven ?? readSettings(this.store).runPlanStartWaitMinutes * 60_000;
+      if (waited > startWaitMs) {
+        this.fail(row, `the next run could not start within ${formatDuration(startWaitMs / 1000)} of run ${last.number}'s stop: ${why}`);
         return;
       }
-      this.setPhase(row.id, { kind: 'waiting', text: `Run ${position}${row.max_runs === null ? '' : ` of ${row.max_runs}`} of the plan starts when Start all's checklist passes: ${why}` });
+      this.setPhase(row.id, {
+        kind: 'waiting',
+        text: `Run ${position}${row.max_runs === null ? '' : ` of ${row.max_runs}`} of the plan starts when Start all's checklist passes (for up to ${formatDuration(startWaitMs / 1000)} after run ${last.number}'s stop): ${why}`,
+      });
       return;
     }
     const inFlight: InFlight = { planId: row.id, kind: 'start' };

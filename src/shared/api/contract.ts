@@ -1268,6 +1268,7 @@ export const operations = {
         minFreeDiskGb: settingsFields.minFreeDiskGb.optional(),
         settleSeconds: settingsFields.settleSeconds.optional(),
         dataFlowSeconds: settingsFields.dataFlowSeconds.optional(),
+        runPlanStartWaitMinutes: settingsFields.runPlanStartWaitMinutes.optional(),
       })
       .strict(),
     output: returns<Settings>(),

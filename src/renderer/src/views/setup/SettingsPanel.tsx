@@ -1,5 +1,6 @@
 // The application's settings: how often ECC states are read, the free disk Start all's checklist
-// needs, how long files must settle after Stop, and how often the data flow is read during a run. Checked as typed with the API's own schema;
+// needs, how long files must settle after Stop, how often the data flow is read during a run, and
+// how long a run plan's next run may wait to start. Checked as typed with the API's own schema;
 // they apply at once.
 import { useEffect, useState } from 'react';
 import type { Settings } from '../../../../shared/settings';
@@ -8,7 +9,7 @@ import { Field, FormError, FormSuccess } from '../../components/Field';
 import { useReadOnly } from '../../state/app-store';
 import { numberOrUndefined, useApiForm } from './api-form';
 
-const FIELDS = ['stateRefreshSeconds', 'minFreeDiskGb', 'settleSeconds', 'dataFlowSeconds'] as const;
+const FIELDS = ['stateRefreshSeconds', 'minFreeDiskGb', 'settleSeconds', 'dataFlowSeconds', 'runPlanStartWaitMinutes'] as const;
 
 type Values = Record<(typeof FIELDS)[number], string>;
 
@@ -17,6 +18,7 @@ const asValues = (s: Settings): Values => ({
   minFreeDiskGb: String(s.minFreeDiskGb),
   settleSeconds: String(s.settleSeconds),
   dataFlowSeconds: String(s.dataFlowSeconds),
+  runPlanStartWaitMinutes: String(s.runPlanStartWaitMinutes),
 });
 
 function SettingsForm({ settings }: { settings: Settings }) {
@@ -29,6 +31,7 @@ function SettingsForm({ settings }: { settings: Settings }) {
       minFreeDiskGb: numberOrUndefined(values.minFreeDiskGb),
       settleSeconds: numberOrUndefined(values.settleSeconds),
       dataFlowSeconds: numberOrUndefined(values.dataFlowSeconds),
+      runPlanStartWaitMinutes: numberOrUndefined(values.runPlanStartWaitMinutes),
     }),
     fields: FIELDS,
   });
@@ -81,6 +84,14 @@ function SettingsForm({ settings }: { settings: Settings }) {
           hint="From 0.5 to 60: the files, bytes and MB/s of each data router."
           error={formState.errors.dataFlowSeconds?.message}
           {...register('dataFlowSeconds')}
+        />
+        <Field
+          label="A run plan's next run may wait to start for"
+          units="min"
+          inputMode="decimal"
+          hint="From 1 to 1440: after a stop, for the jobs and Start all's checklist; then the plan fails with an alarm."
+          error={formState.errors.runPlanStartWaitMinutes?.message}
+          {...register('runPlanStartWaitMinutes')}
         />
         <div className="actions">
           <button type="submit">Save settings</button>
