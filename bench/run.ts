@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { formatTable, machine, writeResults } from './lib/report';
 import type { BenchOptions, Scenario, ScenarioResult } from './lib/scenario';
+import { compare } from './scenarios/compare';
 import { dataflow } from './scenarios/dataflow';
 import { memory } from './scenarios/memory';
 import { monitors } from './scenarios/monitors';
@@ -17,7 +18,7 @@ import { responsive } from './scenarios/responsive';
 import { transition } from './scenarios/transition';
 
 /** In the order of the issue; the transition scenario (a browser) runs last. */
-const SCENARIOS: Scenario[] = [refresh, responsive, ready, organize, dataflow, memory, monitors, transition];
+const SCENARIOS: Scenario[] = [refresh, responsive, ready, organize, dataflow, compare, memory, monitors, transition];
 
 const RESULTS_DIR = fileURLToPath(new URL('./results/', import.meta.url));
 

@@ -3,14 +3,15 @@
 // file that differs. Whether files differ is decided by the SHA-256 each run recorded just before
 // its start (provenance.ts); the lines shown are read from the two runs' backups after Stop, on
 // the ECC servers' computers, over SFTP in the SSH threads (the backups are never rewritten, so a
-// text read once is kept for the next comparison). The diff is jsdiff's, with a bound on its work.
-import { structuredPatch } from 'diff';
-import type { ComparedFile, ComparedRun, ComparedServer, ComparedServerSide, DiffRow, RunComparison } from '../../shared/api/contract';
+// text read once is kept for the next comparison). The diff (diff/side-by-side.ts: jsdiff's, with
+// a bound on its work) is computed in those threads too, never in the main process.
+import type { ComparedFile, ComparedRun, ComparedServer, ComparedServerSide, RunComparison } from '../../shared/api/contract';
 import { ApiError } from '../../shared/api/errors';
 import type { RunServerConfig } from '../../shared/domain';
 import type { Store } from '../db/store';
 import { resolveExperiment } from '../experiments/queries';
 import { configMarkOfRun, listRunConfig } from '../runsheet/provenance';
+import type { SideBySide } from '../diff/side-by-side';
 import type { ConfigFileText } from '../worker-node/files';
 import type { SshGateway } from '../worker-node/ssh-pool';
 import type { SshHost } from '../worker-node/ssh-worker';
@@ -28,9 +29,6 @@ export interface CompareOptions {
   /** Backups' texts kept for the next comparison, in bytes (default 32 MB). */
   cacheBytes?: number;
 }
-
-/** Unchanged lines shown around each change. */
-const CONTEXT = 3;
 
 interface RunRow {
   id: number;
@@ -82,60 +80,6 @@ function serverSide(server: RunServerConfig | undefined, backup: BackupJob | und
   return { configSet: server.configSet, configId: server.configId, dataLinkTable: server.dataLinkTable, address: server.address, backupFolder: backup?.backupFolder ?? null };
 }
 
-/** Side-by-side rows from jsdiff's hunks: unchanged lines around changes, removed lines beside the added ones that replace them. */
-export function sideBySide(a: string, b: string, options: { maxEditLength: number; timeoutMs: number }): { rows: DiffRow[]; added: number; removed: number } | null {
-  const patch = structuredPatch('a', 'b', a, b, undefined, undefined, { context: CONTEXT, maxEditLength: options.maxEditLength, timeout: options.timeoutMs });
-  if (!patch) return null;
-  const rows: DiffRow[] = [];
-  let added = 0;
-  let removed = 0;
-  let nextA = 1;
-  let nextB = 1;
-  const skipTo = (lineA: number, lineB: number) => {
-    if (lineA > nextA) rows.push({ kind: 'skipped', a: null, b: null, skipped: lineA - nextA });
-    nextA = lineA;
-    nextB = lineB;
-  };
-  for (const hunk of patch.hunks) {
-    // An empty side's hunk starts at line 0.
-    skipTo(Math.max(hunk.oldStart, 1), Math.max(hunk.newStart, 1));
-    let gone: string[] = [];
-    let come: string[] = [];
-    const flush = () => {
-      for (let i = 0; i < Math.max(gone.length, come.length); i++) {
-        const left = gone[i];
-        const right = come[i];
-        rows.push({
-          kind: left !== undefined && right !== undefined ? 'changed' : left !== undefined ? 'removed' : 'added',
-          a: left === undefined ? null : { line: nextA++, text: left },
-          b: right === undefined ? null : { line: nextB++, text: right },
-        });
-      }
-      gone = [];
-      come = [];
-    };
-    for (const line of hunk.lines) {
-      const mark = line[0];
-      const text = line.slice(1);
-      if (mark === '-') {
-        gone.push(text);
-        removed++;
-      } else if (mark === '+') {
-        come.push(text);
-        added++;
-      } else if (mark === ' ') {
-        flush();
-        rows.push({ kind: 'same', a: { line: nextA++, text }, b: { line: nextB++, text } });
-      }
-      // `\ No newline at end of file` belongs to the line before it: nothing to show.
-    }
-    flush();
-  }
-  const linesA = a === '' ? 0 : a.split('\n').length - (a.endsWith('\n') ? 1 : 0);
-  if (linesA >= nextA) rows.push({ kind: 'skipped', a: null, b: null, skipped: linesA - nextA + 1 });
-  return { rows, added, removed };
-}
-
 export class RunComparer {
   /** Backups' texts by computer, folder and name, oldest first (a backup is never rewritten). */
   private readonly texts = new Map<string, Extract<ConfigFileText, { status: 'read' }>>();
@@ -148,7 +92,7 @@ export class RunComparer {
   constructor(
     private readonly store: Store,
     /** Null where this process reaches no worker computer: the diffs then say so. */
-    private readonly gateway: Pick<SshGateway, 'readConfigFiles'> | null,
+    private readonly gateway: Pick<SshGateway, 'readConfigFiles' | 'diffTexts'> | null,
     private readonly host: (address: string) => SshHost,
     options: CompareOptions = {},
   ) {
@@ -228,7 +172,14 @@ export class RunComparer {
       result.problem = problems.join('; ');
       return result;
     }
-    const diff = sideBySide(textA.text, textB.text, { maxEditLength: this.maxEditLength, timeoutMs: this.diffTimeoutMs });
+    let diff: SideBySide | null;
+    try {
+      // Both texts were read, so the worker threads are there: the diff is computed in them.
+      diff = await this.gateway!.diffTexts({ a: textA.text, b: textB.text, diff: { maxEditLength: this.maxEditLength, timeoutMs: this.diffTimeoutMs } });
+    } catch (error) {
+      result.problem = `The diff could not be made: ${error instanceof Error ? error.message : String(error)}`;
+      return result;
+    }
     if (!diff) result.problem = `Too many differences to show side by side (more than ${this.maxEditLength} lines changed, or over ${this.diffTimeoutMs} ms)`;
     result.diff = diff;
     return result;

@@ -7,6 +7,7 @@
 import { availableParallelism } from 'node:os';
 import { TimedPoolError, checkLimits, createTimedPool, type TimedPoolFailure, type TimeLimits } from '../app/timed-pool';
 import { resolveWorkerFile, type WorkerFile } from '../app/worker-file';
+import type { DiffLimits, SideBySide } from '../diff/side-by-side';
 import { SshError } from './connection';
 import type { BackupResult, ConfigFileReading, ConfigFileText, GrawFileStat, GrawFolderReading, ManifestWrite, TailResult } from './files';
 import type {
@@ -27,9 +28,10 @@ import type {
   SnapshotStagingTask,
   SshConnectSettings,
   SshHost,
-  SshTaskResult,
   TailLogTask,
   ReadConfigFilesTask,
+  DiffTextsTask,
+  SshTaskResult,
   WriteManifestTask,
 } from './ssh-worker';
 import type { StagingAnswer } from './staging';
@@ -99,6 +101,8 @@ export interface SshGateway {
   hashConfigFiles(host: SshHost, job: { configRoot: string; files: string[] }, limits?: SshLimits): Promise<ConfigFileReading[]>;
   /** Config files read whole from a folder on the host (a run's backup), none larger than maxBytes (the file limits). */
   readConfigFiles(host: SshHost, job: { folder: string; files: string[]; maxBytes: number }, limits?: SshLimits): Promise<ConfigFileText[]>;
+  /** Two texts side by side, computed in a worker thread (no SSH; the file limits); null beyond `diff`'s limits. */
+  diffTexts(job: { a: string; b: string; diff: DiffLimits }, limits?: SshLimits): Promise<SideBySide | null>;
   tailLog(host: SshHost, path: string, lines?: number, limits?: SshLimits): Promise<TailResult>;
   /** The `.graw` files of a run folder with their sizes; null when the folder does not exist (SFTP: the file limits). */
   listRunFiles(host: SshHost, folder: string, limits?: SshLimits): Promise<GrawFileStat[] | null>;
@@ -259,6 +263,20 @@ export function createSshGateway(options: SshGatewayOptions): SshGateway {
     readConfigFiles(host, job, limits = files) {
       const task: ReadConfigFilesTask = { ...base(host, limits), ...job };
       return run('readConfigFiles', host, task, limits);
+    },
+    async diffTexts(job, limits = files) {
+      checkLimits("The diffTexts call's limits", limits);
+      if (timedPool.closed) throw FAILURES.closed('');
+      const task: DiffTextsTask = { a: job.a, b: job.b, limits: job.diff };
+      let result: SshTaskResult<SideBySide | null>;
+      try {
+        result = await timedPool.run<SshTaskResult<SideBySide | null>>('diffTexts', task, AbortSignal.timeout(limits.hardMs), limits.hardMs);
+      } catch (error) {
+        if (!(error instanceof TimedPoolError)) throw error;
+        throw error.failure === 'timeout' ? new SshError('timeout', `diffTexts did not end within its hard limit of ${limits.hardMs} ms`) : FAILURES[error.failure](error.message);
+      }
+      if (result.ok) return result.value;
+      throw new SshError(result.kind, result.message);
     },
     tailLog(host, path, lines = 50, limits = checks) {
       const task: TailLogTask = { ...base(host, limits), path, lines };

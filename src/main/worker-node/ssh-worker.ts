@@ -9,6 +9,7 @@
 import type { SFTPWrapper } from 'ssh2';
 import type { DiskSpace, ProcessOnPort } from '../../shared/api/contract';
 import { SshConnections, SshError, type ConnectionLease, type ConnectOptions, type PresentedHostKey, type SshConnection, type SshErrorKind } from './connection';
+import { sideBySide, type DiffLimits, type SideBySide } from '../diff/side-by-side';
 import { diskSpaceCommand, parseDiskSpace } from './disk';
 import { parseSha256sum, sha256sumCommand } from './checksums';
 import {
@@ -373,6 +374,20 @@ export function backupConfigs(task: BackupConfigsTask): Promise<SshTaskResult<Ba
 /** The SHA-256 of an ECC server's config files in its config_root (one SFTP session). */
 export function hashConfigFiles(task: HashConfigFilesTask): Promise<SshTaskResult<ConfigFileReading[]>> {
   return settle(task, (conn) => withSftp(conn, (sftp) => hashConfigFilesOver(sftp, { configRoot: task.configRoot, files: task.files })));
+}
+
+export interface DiffTextsTask {
+  a: string;
+  b: string;
+  limits: DiffLimits;
+}
+
+/**
+ * Two texts side by side (runs.compare's diff of two backups). No SSH: it runs in these threads
+ * only so that a large diff is never computed in the main process. Null: beyond its limits.
+ */
+export function diffTexts(task: DiffTextsTask): SshTaskResult<SideBySide | null> {
+  return { ok: true, value: sideBySide(task.a, task.b, task.limits) };
 }
 
 /** Config files read whole from a folder (a run's backup), one SFTP session. */

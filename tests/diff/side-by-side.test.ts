@@ -2,7 +2,7 @@
 // self, lines only on one side, unchanged stretches left out with their count, a file that one
 // run did not have, and a diff too large to show.
 import { describe, expect, it } from 'vitest';
-import { sideBySide } from '../../src/main/runs/compare';
+import { sideBySide } from '../../src/main/diff/side-by-side';
 
 const lines = (...l: string[]) => `${l.join('\n')}\n`;
 const LIMITS = { maxEditLength: 5_000, timeoutMs: 5_000 };
