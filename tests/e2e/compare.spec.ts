@@ -1,7 +1,8 @@
 // Comparing two runs in the browser, on the demo: two runs are made through the API, a demo
 // config file edited on its (simulated) computer between them; the run sheet marks the second
-// run "config changed", and Compare two runs names the server and file that differ and shows the
-// edited line beside its old self, read from the two runs' backups. Takes the README's picture.
+// run "config changed" (whose "Compare with run 0" opens the comparison), and Compare two runs
+// names the server and file that differ and shows the edited line beside its old self, read from
+// the two runs' backups. Takes the README's picture.
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { expect, test, type APIRequestContext } from '@playwright/test';
@@ -75,7 +76,8 @@ test('two runs compared: the server and file that differ, and the edited line be
   const panel = page.getByRole('region', { name: 'Compare two runs' });
   await expect(panel.getByRole('combobox', { name: 'Run A' })).toHaveValue('0');
   await expect(panel.getByRole('combobox', { name: 'Run B' })).toHaveValue('1');
-  await panel.getByRole('button', { name: 'Compare' }).click();
+  // The run's own "config changed" leads to the comparison with the run before it.
+  await page.getByRole('region', { name: 'Run 1' }).getByRole('button', { name: 'Compare with run 0' }).click();
   await expect(panel).toContainText('Run 0 against run 1: 1 config file differs');
   const servers = panel.getByRole('table', { name: 'ECC servers of runs 0 and 1' });
   await expect(servers.locator('tbody tr')).toHaveCount(5);

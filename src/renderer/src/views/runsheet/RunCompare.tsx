@@ -4,7 +4,7 @@
 // of each differing file as read from the two runs' backups. The comparison is a subscription
 // opened by Compare: a backup job that ends meanwhile brings its diff.
 import { GitCompare } from 'lucide-react';
-import { useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import type { ComparedFile, ComparedServer, ComparedServerSide, DiffRow, RunComparison } from '../../../../shared/api/contract';
 import type { Run } from '../../../../shared/domain';
 import { useSubscription } from '../../api/hooks';
@@ -165,10 +165,27 @@ function ComparisonResult({ comparison, errorMessage }: { comparison: RunCompari
   );
 }
 
-/** `runs`: newest first; `selected` and `previous` give the two runs compared until others are picked. */
-export function RunCompare({ runs, selected, previous }: { runs: Run[]; selected: Run | undefined; previous: Run | undefined }) {
+/**
+ * `runs`: newest first; `selected` and `previous` give the two runs compared until others are
+ * picked; `request` (from a run's "Compare with run N") picks two runs, compares them and brings
+ * the panel into view.
+ */
+export function RunCompare({ runs, selected, previous, request }: { runs: Run[]; selected: Run | undefined; previous: Run | undefined; request: { a: number; b: number } | null }) {
   const [picked, setPicked] = useState<{ a: number | null; b: number | null }>({ a: null, b: null });
   const [shown, setShown] = useState<{ a: number; b: number } | null>(null);
+  const panel = useRef<HTMLElement>(null);
+  // A new request picks its runs at once (state adjusted while rendering, not in an effect).
+  const [answered, setAnswered] = useState<{ a: number; b: number } | null>(null);
+  if (request !== answered) {
+    setAnswered(request);
+    if (request) {
+      setPicked(request);
+      setShown(request);
+    }
+  }
+  useEffect(() => {
+    if (request) panel.current?.scrollIntoView({ block: 'start' });
+  }, [request]);
   const a = picked.a ?? previous?.number ?? null;
   const b = picked.b ?? selected?.number ?? null;
   if (runs.length < 2) return null;
@@ -183,7 +200,7 @@ export function RunCompare({ runs, selected, previous }: { runs: Run[]; selected
     </option>
   ));
   return (
-    <section className="panel" aria-labelledby="run-compare-heading">
+    <section className="panel" aria-labelledby="run-compare-heading" ref={panel}>
       <div className={styles.panelHead}>
         <h3 id="run-compare-heading">Compare two runs</h3>
         <span className={styles.hint}>What each ECC server was started with, and the config files that differ, from the runs' backups</span>

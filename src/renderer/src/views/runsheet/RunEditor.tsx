@@ -69,9 +69,11 @@ interface RunEditorProps {
   readOnly: boolean;
   /** Told whether the form holds changes not yet saved (so that leaving it can ask first). */
   onDirtyChange: (dirty: boolean, runId: number) => void;
+  /** Opens the comparison of two runs (run numbers) in the run sheet. */
+  onCompare: (a: number, b: number) => void;
 }
 
-export const RunEditor = memo(function RunEditor({ run, previousRun, observables, isCurrent, readOnly, onDirtyChange }: RunEditorProps) {
+export const RunEditor = memo(function RunEditor({ run, previousRun, observables, isCurrent, readOnly, onDirtyChange, onCompare }: RunEditorProps) {
   const update = useMutation('runs.update');
   const sameAsPrevious = useMutation('runs.sameAsPrevious');
   const [confirming, setConfirming] = useState(false);
@@ -159,6 +161,14 @@ export const RunEditor = memo(function RunEditor({ run, previousRun, observables
         ) : null}
         <span>
           config {run.configName || '—'} <ConfigMark run={run} />
+          {run.config.changed === true && previousRun ? (
+            <>
+              {' '}
+              <button type="button" className="button-link" onClick={() => onCompare(previousRun.number, run.number)}>
+                Compare with run {previousRun.number}
+              </button>
+            </>
+          ) : null}
         </span>
       </p>
       <form aria-label={`Values of run ${run.number}`} onSubmit={(event) => void onSubmit(event)} noValidate>

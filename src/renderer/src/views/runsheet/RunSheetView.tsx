@@ -27,6 +27,9 @@ export function RunSheetView() {
   // Another run picked while the form holds unsaved changes: asked about first.
   const [editorDirty, setEditorDirty] = useState(false);
   const [leavingFor, setLeavingFor] = useState<Run | null>(null);
+  // Two runs whose comparison was asked for from a run's "config changed" (a new object each time).
+  const [compareRequest, setCompareRequest] = useState<{ a: number; b: number } | null>(null);
+  const onCompare = useCallback((a: number, b: number) => setCompareRequest({ a, b }), []);
 
   const runs = sheet?.runs;
   const runsNewestFirst = useMemo(() => [...(runs ?? [])].sort((a, b) => b.number - a.number), [runs]);
@@ -104,6 +107,7 @@ export function RunSheetView() {
             isCurrent={selected.id === currentRunId}
             readOnly={readOnly}
             onDirtyChange={onDirtyChange}
+            onCompare={onCompare}
           />
         ) : (
           <section className="panel" aria-label="Run values">
@@ -112,7 +116,7 @@ export function RunSheetView() {
         )}
         <ObservablesPanel observables={sheet.observables} runs={sheet.runs} readOnly={readOnly} />
       </div>
-      <RunCompare runs={runsNewestFirst} selected={selected} previous={previous} />
+      <RunCompare runs={runsNewestFirst} selected={selected} previous={previous} request={compareRequest} />
       <MeasurementPlot runs={sheet.runs} observables={sheet.observables} />
       <ConfirmDialog
         open={leavingFor !== null}
