@@ -12,7 +12,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest
 import { DATABASE_FILE } from '../../src/main/app/application';
 import { Store } from '../../src/main/db/store';
 import { ApiError } from '../../src/shared/api/errors';
-import type { InterruptedOperation, Job } from '../../src/shared/api/contract';
+import type { InterruptedOperation, Job, RunExport } from '../../src/shared/api/contract';
 import type { EccSimulator } from '../../src/main/ecc/simulator';
 import { nowIso } from '../../src/main/time';
 import { startGrawWriter, type GrawWriter } from '../support/graw-writer';
@@ -81,6 +81,7 @@ interface RunsStatus {
   currentRun: { id: number; number: number; startTime: string } | null;
 }
 interface SheetRun {
+  id: number;
   number: number;
   title: string;
   startTime: string;
@@ -138,6 +139,13 @@ describe('the application killed with SIGKILL during Start all', { timeout: 90_0
     expect(sheet.runs).toEqual([expect.objectContaining({ number: 0, stopTime: null, title: expect.stringMatching(/^Recorded after an interrupted Start all/) })]);
     // The start time is one the servers imply: after Start all began, before it was recorded.
     expect(Date.parse(sheet.runs[0]!.startTime)).toBeGreaterThanOrEqual(Date.parse(interrupted!.startedAt));
+    // It keeps what the interrupted Start all was about to record: the checklist it passed (its
+    // overrides too) and what each ECC server was started with.
+    const { record } = await api<{ record: RunExport }>(second, 'runs.export', { id: sheet.runs[0]!.id });
+    expect(record.provenance.map((p) => p.eccServer)).toEqual(['ECC0', 'ECC1', 'ECC_mutant']);
+    for (const server of record.provenance) expect(server.configId).toContain('<SubConfigId type="describe">');
+    expect(record.startChecklist.length).toBeGreaterThan(0);
+    expect(record.startChecklist.some((item) => item.override !== null)).toBe(true);
     expect(await api(second, 'runs.interrupted')).toBeNull();
     // The audit trail has the operator's choice.
     const audit = await api<{ items: { action: string; result: string }[] }>(second, 'audit.list', { action: 'runs.resolveInterrupted' });

@@ -7,13 +7,14 @@
 // and the run number the journal reserved is the one used: numbers are never reused or skipped.
 import { ApiError } from '../../shared/api/errors';
 import type { InterruptedAction, InterruptedOperation } from '../../shared/api/contract';
-import type { EccState, Experiment } from '../../shared/domain';
+import type { ChecklistItem, EccState, Experiment } from '../../shared/domain';
 import type { Store } from '../db/store';
 import type { EccControl, OperationResult } from '../ecc/control/control';
 import type { ServerTarget } from '../ecc/control/queries';
 import { findActiveExperiment } from '../experiments/queries';
 import { insertLogEntry } from '../log/queries';
 import { createRun, findCurrentRun, findRun, stopRun, updateRunDescription } from '../runsheet/queries';
+import { recordRunConfig, type NewRunServerConfig } from '../runsheet/provenance';
 import { listDataRouters } from '../setup/queries';
 import { nowIso } from '../time';
 import { queueAfterStopJobs } from './jobs';
@@ -45,6 +46,14 @@ interface JournalNotes {
   allStoppedAt?: string;
   /** The MuTAnT was broken up (Prepared) by Start all's re-configuration. */
   mutantBrokenUp?: boolean;
+  /** What Start all would have recorded with its run: the checklist it passed, and what each ECC server was started with. */
+  startRecord?: StartRecord;
+}
+
+/** What a run is recorded with by Start all, kept in its journal entry so that recordRun records it too. */
+export interface StartRecord {
+  startChecklist: ChecklistItem[];
+  provenance: NewRunServerConfig[];
 }
 
 const RUNNING: readonly (EccState | null)[] = ['Running', 'Paused'];
@@ -131,6 +140,7 @@ export class RunJournal {
     experiment: Experiment,
     run: { id: number; number: number } | null,
     work: (entry: JournalEntry) => Promise<OperationResult>,
+    startRecord?: StartRecord,
   ): Promise<OperationResult> {
     const runNumber = run?.number ?? nextRunNumber(this.store, experiment.id);
     const id = this.store.write(['run_journal'], () => {
@@ -142,12 +152,12 @@ export class RunJournal {
       }
       return Number(
         this.store.db
-          .prepare('INSERT INTO run_journal (operation, experiment_id, run_number, run_id, started_at) VALUES (?, ?, ?, ?, ?)')
-          .run(operation, experiment.id, runNumber, run?.id ?? null, nowIso()).lastInsertRowid,
+          .prepare('INSERT INTO run_journal (operation, experiment_id, run_number, run_id, started_at, notes) VALUES (?, ?, ?, ?, ?, ?)')
+          .run(operation, experiment.id, runNumber, run?.id ?? null, nowIso(), JSON.stringify(startRecord ? { startRecord } : {})).lastInsertRowid,
       );
     });
     const targets = this.ecc.targets(experiment.id);
-    const notes: JournalNotes = {};
+    const notes: JournalNotes = startRecord ? { startRecord } : {};
     const note = () => {
       if (this.noteStates(operation, targets, notes)) this.writeNotes(id, notes);
     };
@@ -310,12 +320,15 @@ export class RunJournal {
       : seenRunning.length > 0
         ? 'when the last server was seen Running before the interruption (the others were found Running afterwards)'
         : 'when Start all began (no server was seen Running before the interruption)';
-    const run = this.store.write(['run', 'run_journal'], () => {
+    const run = this.store.write(['run', 'run_journal', 'run_config'], () => {
       const next = nextRunNumber(this.store, experiment.id);
       if (next !== row.run_number) {
         throw new ApiError('CONFLICT', `Run ${row.run_number} cannot be recorded: the next number is ${next} (a run was recorded meanwhile)`);
       }
-      const created = createRun(this.store, { experimentId: experiment.id, configName, startTime });
+      // What the interrupted Start all had read and passed before it started the servers.
+      const record = notes.startRecord;
+      const created = createRun(this.store, { experimentId: experiment.id, configName, startTime, ...(record ? { startChecklist: record.startChecklist } : {}) });
+      if (record) recordRunConfig(this.store, created.id, record.provenance);
       updateRunDescription(this.store, created.id, { title: `Recorded after an interrupted Start all (start time ${how})`, runClass: created.runClass });
       this.resolved(row.id, `recordRun: run ${created.number} recorded, start time ${startTime}`);
       return created;

@@ -150,27 +150,33 @@ export class RunControl {
         return { ok: false, message: `${name} stopped before any server was started, by its checklist: ${describeBlocking(unreadable)}`, failures: [] };
       }
       const provenance = this.provenance(operation.targets, configTargets, readings);
-      return this.journal.during('start_all', experiment, null, async (entry) => {
-        const failures = await operation.stepOrdered(operation.targets, 'Start');
-        if (failures.length > 0) {
-          return { ok: false, message: `${name} failed, no run recorded: ${describeFailures(failures)}`, failures };
-        }
-        // Declared now: every server has been confirmed Running by its state.
-        operation.phase('Every ECC server is Running: recording the run');
-        const run = this.store.write(['run', 'run_journal', 'run_config', ...(hooks.recorded ? hooks.writes ?? [] : [])], () => {
-          const created = createRun(this.store, { experimentId: experiment.id, configName, startChecklist: checklist });
-          recordRunConfig(this.store, created.id, provenance);
-          hooks.recorded?.(created);
-          entry.done(created.id, `Run ${created.number} started`);
-          return created;
-        });
-        // The overrides were for this start: the next one is checked afresh.
-        this.overrides.clear();
-        this.announce();
-        const overridden = checklist.filter((i) => i.override !== null).length;
-        const note = overridden > 0 ? `; ${overridden} checklist item${overridden === 1 ? '' : 's'} overridden (kept with the run)` : '';
-        return { ok: true, message: `Run ${run.number} started (config ${configName})${note}`, failures: [] };
-      });
+      return this.journal.during(
+        'start_all',
+        experiment,
+        null,
+        async (entry) => {
+          const failures = await operation.stepOrdered(operation.targets, 'Start');
+          if (failures.length > 0) {
+            return { ok: false, message: `${name} failed, no run recorded: ${describeFailures(failures)}`, failures };
+          }
+          // Declared now: every server has been confirmed Running by its state.
+          operation.phase('Every ECC server is Running: recording the run');
+          const run = this.store.write(['run', 'run_journal', 'run_config', ...(hooks.recorded ? hooks.writes ?? [] : [])], () => {
+            const created = createRun(this.store, { experimentId: experiment.id, configName, startChecklist: checklist });
+            recordRunConfig(this.store, created.id, provenance);
+            hooks.recorded?.(created);
+            entry.done(created.id, `Run ${created.number} started`);
+            return created;
+          });
+          // The overrides were for this start: the next one is checked afresh.
+          this.overrides.clear();
+          this.announce();
+          const overridden = checklist.filter((i) => i.override !== null).length;
+          const note = overridden > 0 ? `; ${overridden} checklist item${overridden === 1 ? '' : 's'} overridden (kept with the run)` : '';
+          return { ok: true, message: `Run ${run.number} started (config ${configName})${note}`, failures: [] };
+        },
+        { startChecklist: checklist, provenance },
+      );
     }, hooks.ended);
   }
 
