@@ -9,31 +9,42 @@ import { Field, FormError, FormSuccess } from '../../components/Field';
 import { useReadOnly } from '../../state/app-store';
 import { numberOrUndefined, useApiForm } from './api-form';
 
-const FIELDS = ['stateRefreshSeconds', 'minFreeDiskGb', 'settleSeconds', 'dataFlowSeconds', 'runPlanStartWaitMinutes'] as const;
+/** Each setting's field, in the order shown. */
+const FIELDS: readonly { name: keyof Settings; label: string; units: string; hint: string }[] = [
+  {
+    name: 'stateRefreshSeconds',
+    label: "Read every ECC server's state every",
+    units: 's',
+    hint: 'From 0.25 to 60; a change the application did not make shows within this time.',
+  },
+  { name: 'minFreeDiskGb', label: 'Least free disk on each staging file system', units: 'GB', hint: "An item of Start all's checklist." },
+  {
+    name: 'settleSeconds',
+    label: 'After Stop, files must stay unchanged for',
+    units: 's',
+    hint: 'Data routers keep writing for a while after Stop: a file still growing is never moved.',
+  },
+  { name: 'dataFlowSeconds', label: 'During a run, read each staging folder every', units: 's', hint: 'From 0.5 to 60: the files, bytes and MB/s of each data router.' },
+  {
+    name: 'runPlanStartWaitMinutes',
+    label: "A run plan's next run may wait to start for",
+    units: 'min',
+    hint: "From 1 to 1440: after a stop, for the jobs and Start all's checklist; then the plan fails with an alarm.",
+  },
+];
+const NAMES = FIELDS.map((f) => f.name);
 
-type Values = Record<(typeof FIELDS)[number], string>;
+type Values = Record<keyof Settings, string>;
 
-const asValues = (s: Settings): Values => ({
-  stateRefreshSeconds: String(s.stateRefreshSeconds),
-  minFreeDiskGb: String(s.minFreeDiskGb),
-  settleSeconds: String(s.settleSeconds),
-  dataFlowSeconds: String(s.dataFlowSeconds),
-  runPlanStartWaitMinutes: String(s.runPlanStartWaitMinutes),
-});
+const asValues = (s: Settings): Values => Object.fromEntries(NAMES.map((name) => [name, String(s[name])])) as Values;
 
 function SettingsForm({ settings }: { settings: Settings }) {
   const readOnly = useReadOnly();
   const [done, setDone] = useState<string | undefined>(undefined);
   const api = useApiForm('settings.update', {
     defaultValues: asValues(settings),
-    toInput: (values: Values) => ({
-      stateRefreshSeconds: numberOrUndefined(values.stateRefreshSeconds),
-      minFreeDiskGb: numberOrUndefined(values.minFreeDiskGb),
-      settleSeconds: numberOrUndefined(values.settleSeconds),
-      dataFlowSeconds: numberOrUndefined(values.dataFlowSeconds),
-      runPlanStartWaitMinutes: numberOrUndefined(values.runPlanStartWaitMinutes),
-    }),
-    fields: FIELDS,
+    toInput: (values: Values) => Object.fromEntries(NAMES.map((name) => [name, numberOrUndefined(values[name])])),
+    fields: NAMES,
   });
   const { register, formState, reset } = api.form;
   // Another client's change shows here too (unless this form is being edited).
@@ -53,46 +64,17 @@ function SettingsForm({ settings }: { settings: Settings }) {
     >
       <fieldset disabled={readOnly || api.mutation.pending}>
         <FormError message={api.formError} />
-        <Field
-          label="Read every ECC server's state every"
-          units="s"
-          inputMode="decimal"
-          hint="From 0.25 to 60; a change the application did not make shows within this time."
-          error={formState.errors.stateRefreshSeconds?.message}
-          {...register('stateRefreshSeconds')}
-        />
-        <Field
-          label="Least free disk on each staging file system"
-          units="GB"
-          inputMode="decimal"
-          hint="An item of Start all's checklist."
-          error={formState.errors.minFreeDiskGb?.message}
-          {...register('minFreeDiskGb')}
-        />
-        <Field
-          label="After Stop, files must stay unchanged for"
-          units="s"
-          inputMode="decimal"
-          hint="Data routers keep writing for a while after Stop: a file still growing is never moved."
-          error={formState.errors.settleSeconds?.message}
-          {...register('settleSeconds')}
-        />
-        <Field
-          label="During a run, read each staging folder every"
-          units="s"
-          inputMode="decimal"
-          hint="From 0.5 to 60: the files, bytes and MB/s of each data router."
-          error={formState.errors.dataFlowSeconds?.message}
-          {...register('dataFlowSeconds')}
-        />
-        <Field
-          label="A run plan's next run may wait to start for"
-          units="min"
-          inputMode="decimal"
-          hint="From 1 to 1440: after a stop, for the jobs and Start all's checklist; then the plan fails with an alarm."
-          error={formState.errors.runPlanStartWaitMinutes?.message}
-          {...register('runPlanStartWaitMinutes')}
-        />
+        {FIELDS.map((field) => (
+          <Field
+            key={field.name}
+            label={field.label}
+            units={field.units}
+            inputMode="decimal"
+            hint={field.hint}
+            error={formState.errors[field.name]?.message}
+            {...register(field.name)}
+          />
+        ))}
         <div className="actions">
           <button type="submit">Save settings</button>
         </div>
