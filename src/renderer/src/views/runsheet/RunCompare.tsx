@@ -186,8 +186,9 @@ export function RunCompare({ runs, selected, previous, request }: { runs: Run[];
   useEffect(() => {
     if (request) panel.current?.scrollIntoView({ block: 'start' });
   }, [request]);
-  const a = picked.a ?? previous?.number ?? null;
   const b = picked.b ?? selected?.number ?? null;
+  // The oldest run selected has no run before it: the next one is offered instead.
+  const a = picked.a ?? previous?.number ?? runs.find((run) => run.number !== b)?.number ?? null;
   if (runs.length < 2) return null;
   const choose = (side: 'a' | 'b', value: string) => {
     setPicked((p) => ({ ...p, [side]: Number(value) }));
