@@ -2,16 +2,10 @@
 // into rows, each line beside the line that replaced it, with a bound on jsdiff's work. It runs in
 // the SSH worker threads (ssh-worker.ts diffTexts): a large diff never holds the main process.
 import { structuredPatch } from 'diff';
-import type { DiffRow } from '../../shared/api/contract';
+import type { DiffRow, SideBySide } from '../../shared/api/contract';
 
 /** Unchanged lines shown around each change. */
 const CONTEXT = 3;
-
-export interface SideBySide {
-  rows: DiffRow[];
-  added: number;
-  removed: number;
-}
 
 export interface DiffLimits {
   /** More changed lines than this are not shown: null is answered. */

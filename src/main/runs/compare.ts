@@ -5,18 +5,19 @@
 // the ECC servers' computers, over SFTP in the SSH threads (the backups are never rewritten, so a
 // text read once is kept for the next comparison). The diff (diff/side-by-side.ts: jsdiff's, with
 // a bound on its work) is computed in those threads too, never in the main process.
-import type { ComparedFile, ComparedRun, ComparedServer, ComparedServerSide, RunComparison } from '../../shared/api/contract';
+import type { ComparedFile, ComparedRun, ComparedServer, ComparedServerSide, RunComparison, SideBySide } from '../../shared/api/contract';
 import { ApiError } from '../../shared/api/errors';
 import type { RunServerConfig } from '../../shared/domain';
 import type { Store } from '../db/store';
 import { resolveExperiment } from '../experiments/queries';
-import { configMarkOfRun, listRunConfig } from '../runsheet/provenance';
-import type { SideBySide } from '../diff/side-by-side';
+import { configHash, listRunConfig } from '../runsheet/provenance';
 import type { ConfigFileText } from '../worker-node/files';
 import type { SshGateway } from '../worker-node/ssh-pool';
 import type { SshHost } from '../worker-node/ssh-worker';
 
 const ROLES = ['describe', 'prepare', 'configure'] as const;
+/** Diffs kept for the next comparison (a few pairs of runs' differing files). */
+const MAX_DIFFS_KEPT = 64;
 type Role = (typeof ROLES)[number];
 
 export interface CompareOptions {
@@ -84,6 +85,11 @@ export class RunComparer {
   /** Backups' texts by computer, folder and name, oldest first (a backup is never rewritten). */
   private readonly texts = new Map<string, Extract<ConfigFileText, { status: 'read' }>>();
   private cachedBytes = 0;
+  /**
+   * Diffs made, by the SHA-256 of their two texts, oldest first: a comparison watched is run again
+   * at every change of a job, and a diff of the same texts is not made again.
+   */
+  private readonly diffs = new Map<string, SideBySide | null>();
   private readonly maxFileBytes: number;
   private readonly maxEditLength: number;
   private readonly diffTimeoutMs: number;
@@ -146,7 +152,7 @@ export class RunComparer {
       title: run.title,
       startTime: run.start_time,
       stopTime: run.stop_time,
-      configHash: configMarkOfRun(this.store, { id: run.id, number: run.number, experimentId: experiment.id }).hash,
+      configHash: configHash(config.flatMap((server) => server.files.map((f) => ({ eccServer: server.eccServer, name: f.name, sha256: f.startSha256 })))),
       recorded: config.length > 0,
     });
     return {
@@ -172,25 +178,33 @@ export class RunComparer {
       result.problem = problems.join('; ');
       return result;
     }
-    let diff: SideBySide | null;
-    try {
-      // Both texts were read, so the worker threads are there: the diff is computed in them.
-      diff = await this.gateway!.diffTexts({ a: textA.text, b: textB.text, diff: { maxEditLength: this.maxEditLength, timeoutMs: this.diffTimeoutMs } });
-    } catch (error) {
-      result.problem = `The diff could not be made: ${error instanceof Error ? error.message : String(error)}`;
-      return result;
+    const key = `${textA.sha256}:${textB.sha256}`;
+    let diff = this.diffs.get(key);
+    if (diff === undefined) {
+      try {
+        // Both texts were read, so the worker threads are there: the diff is computed in them.
+        diff = await this.gateway!.diffTexts({ a: textA.text, b: textB.text, diff: { maxEditLength: this.maxEditLength, timeoutMs: this.diffTimeoutMs } });
+      } catch (error) {
+        result.problem = `The diff could not be made: ${error instanceof Error ? error.message : String(error)}`;
+        return result;
+      }
+      this.diffs.set(key, diff);
+      for (const oldest of this.diffs.keys()) {
+        if (this.diffs.size <= MAX_DIFFS_KEPT) break;
+        this.diffs.delete(oldest);
+      }
     }
     if (!diff) result.problem = `Too many differences to show side by side (more than ${this.maxEditLength} lines changed, or over ${this.diffTimeoutMs} ms)`;
     result.diff = diff;
     return result;
   }
 
-  /** A side's text from its run's backup; '' for a file the run did not have. */
-  private async backupText(side: Side | null): Promise<{ text: string; problem: string | null; notes: string[] }> {
-    if (!side) return { text: '', problem: null, notes: [] };
+  /** A side's text from its run's backup (and its SHA-256); '' for a file the run did not have. */
+  private async backupText(side: Side | null): Promise<{ text: string; sha256: string; problem: string | null; notes: string[] }> {
+    if (!side) return { text: '', sha256: 'none', problem: null, notes: [] };
     const { run, server, file, backup } = side;
     const of = `the backup of ${file.name} of ${server.eccServer} at run ${run.number}`;
-    const notYet = (why: string) => ({ text: '', problem: `${of} cannot be read: ${why}`, notes: [] });
+    const notYet = (why: string) => ({ text: '', sha256: '', problem: `${of} cannot be read: ${why}`, notes: [] });
     if (run.stop_time === null) return notYet('the run is going (the backup is made after Stop)');
     if (!backup) return notYet('no backup was queued at its Stop');
     if (backup.status !== 'done') return notYet(`its backup job is ${backup.status}${backup.lastError === '' ? '' : ` (${backup.lastError})`}`);
@@ -208,7 +222,7 @@ export class RunComparer {
     } else if (file.startSha256 !== null && answer.sha256 !== file.startSha256) {
       notes.push(`${of} differs from what run ${run.number} was started with: the file changed during the run`);
     }
-    return { text: answer.text, problem: null, notes };
+    return { text: answer.text, sha256: answer.sha256, problem: null, notes };
   }
 
   private async read(address: string, folder: string, name: string): Promise<ConfigFileText> {

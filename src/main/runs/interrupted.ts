@@ -143,6 +143,7 @@ export class RunJournal {
     startRecord?: StartRecord,
   ): Promise<OperationResult> {
     const runNumber = run?.number ?? nextRunNumber(this.store, experiment.id);
+    const notes: JournalNotes = startRecord ? { startRecord } : {};
     const id = this.store.write(['run_journal'], () => {
       // A new Stop all of the run takes over an interrupted one: it does what closeRun would.
       if (run) {
@@ -153,11 +154,10 @@ export class RunJournal {
       return Number(
         this.store.db
           .prepare('INSERT INTO run_journal (operation, experiment_id, run_number, run_id, started_at, notes) VALUES (?, ?, ?, ?, ?, ?)')
-          .run(operation, experiment.id, runNumber, run?.id ?? null, nowIso(), JSON.stringify(startRecord ? { startRecord } : {})).lastInsertRowid,
+          .run(operation, experiment.id, runNumber, run?.id ?? null, nowIso(), JSON.stringify(notes)).lastInsertRowid,
       );
     });
     const targets = this.ecc.targets(experiment.id);
-    const notes: JournalNotes = startRecord ? { startRecord } : {};
     const note = () => {
       if (this.noteStates(operation, targets, notes)) this.writeNotes(id, notes);
     };

@@ -50,6 +50,7 @@ export interface NewManifest {
  * run's files and bytes on that router by it. Call inside `store.write(['run_manifest', 'run', 'run_data_flow'], …)`.
  */
 export function saveManifest(store: Store, manifest: NewManifest): void {
+  const madeAt = nowIso();
   store.db.prepare('DELETE FROM run_manifest WHERE run_id = ? AND data_router_id = ?').run(manifest.runId, manifest.dataRouterId);
   const id = Number(
     store.db
@@ -57,12 +58,11 @@ export function saveManifest(store: Store, manifest: NewManifest): void {
         `INSERT INTO run_manifest (run_id, data_router_id, data_router_name, address, folder, manifest_file, checksums, made_at)
          VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
       )
-      .run(manifest.runId, manifest.dataRouterId, manifest.dataRouterName, manifest.address, manifest.folder, manifest.manifestFile, manifest.checksums ? 1 : 0, nowIso())
+      .run(manifest.runId, manifest.dataRouterId, manifest.dataRouterName, manifest.address, manifest.folder, manifest.manifestFile, manifest.checksums ? 1 : 0, madeAt)
       .lastInsertRowid,
   );
   const insert = store.db.prepare('INSERT INTO run_manifest_file (manifest_id, name, size, sha256) VALUES (?, ?, ?, ?)');
   for (const file of manifest.files) insert.run(id, file.name, file.size, file.sha256);
-  const madeAt = (store.db.prepare('SELECT made_at FROM run_manifest WHERE id = ?').get(id) as { made_at: string }).made_at;
   settleRunDataFlow(
     store,
     manifest.runId,
@@ -282,14 +282,15 @@ export interface ManifestMismatch {
 export function listManifestMismatches(store: Store, experimentId: number): ManifestMismatch[] {
   const rows = store.db
     .prepare(
+      // Judged every second by the alarms: only the mismatched reports are read and parsed.
       `SELECT m.*, r.number AS run_number FROM run_manifest m JOIN run r ON r.id = m.run_id
-       WHERE r.experiment_id = ? AND m.verify_report IS NOT NULL ORDER BY r.number, m.data_router_name`,
+       WHERE r.experiment_id = ? AND json_extract(m.verify_report, '$.ok') = 0 AND json_extract(m.verify_report, '$.problem') IS NULL
+       ORDER BY r.number, m.data_router_name`,
     )
-    .all(experimentId) as (ManifestRow & { run_number: number })[];
-  return rows.flatMap((row) => {
-    const report = JSON.parse(row.verify_report ?? 'null') as ManifestVerification;
-    if (report.ok || report.problem !== null) return [];
-    return [{ runId: row.run_id, runNumber: row.run_number, dataRouterId: row.data_router_id, dataRouterName: row.data_router_name, verifiedAt: report.at, summary: summary(report) }];
+    .all(experimentId) as (ManifestRow & { run_number: number; verify_report: string })[];
+  return rows.map((row) => {
+    const report = JSON.parse(row.verify_report) as ManifestVerification;
+    return { runId: row.run_id, runNumber: row.run_number, dataRouterId: row.data_router_id, dataRouterName: row.data_router_name, verifiedAt: report.at, summary: summary(report) };
   });
 }
 

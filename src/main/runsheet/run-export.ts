@@ -15,7 +15,7 @@ import { listRunConfig } from './provenance';
 import { findRun, listObservables } from './queries';
 
 /** `verifying` says which run folders are being verified now (see runs.manifests). */
-export function exportRun(store: Store, runId: number, verifying: (runId: number, dataRouterId: number) => boolean = () => false): { fileName: string; record: RunExport } {
+export function exportRun(store: Store, runId: number, verifying: (runId: number, dataRouterId: number) => boolean): { fileName: string; record: RunExport } {
   const run = findRun(store, runId);
   if (!run) throw new ApiError('NOT_FOUND', `There is no run with id ${runId}`, 'id');
   const experiment = findExperiment(store, run.experimentId);

@@ -7,7 +7,8 @@
 import { availableParallelism } from 'node:os';
 import { TimedPoolError, checkLimits, createTimedPool, type TimedPoolFailure, type TimeLimits } from '../app/timed-pool';
 import { resolveWorkerFile, type WorkerFile } from '../app/worker-file';
-import type { DiffLimits, SideBySide } from '../diff/side-by-side';
+import type { SideBySide } from '../../shared/api/contract';
+import type { DiffLimits } from '../diff/side-by-side';
 import { SshError } from './connection';
 import type { BackupResult, ConfigFileReading, ConfigFileText, GrawFileStat, GrawFolderReading, ManifestWrite, TailResult } from './files';
 import type {
@@ -183,27 +184,34 @@ export function createSshGateway(options: SshGatewayOptions): SshGateway {
     failed: (message) => new SshError('other', `The SSH worker failed: ${message}`),
   };
 
-  /** One task under its hard limit (see app/timed-pool.ts); waiting for a host slot counts against it. */
-  async function run<T>(name: string, host: SshHost, task: object, limits: SshLimits): Promise<T> {
-    checkLimits(`The ${name} call's limits`, limits);
-    if (timedPool.closed) throw FAILURES.closed('');
-    const deadline = AbortSignal.timeout(limits.hardMs);
-    const timedOut = () => new SshError('timeout', `${name} on ${host.alias} did not end within its hard limit of ${limits.hardMs} ms`);
+  /** A slot of the host's, waited for under the task's deadline. */
+  async function hostSlot(host: SshHost, deadline: AbortSignal, timedOut: () => SshError): Promise<() => void> {
     const acquiring = slots.acquire(hostKey(host));
     let onAbort: (() => void) | undefined;
     const expired = new Promise<never>((_resolve, reject) => {
       onAbort = () => reject(timedOut());
       deadline.addEventListener('abort', onAbort, { once: true });
     });
-    let release: () => void;
     try {
-      release = await Promise.race([acquiring, expired]);
+      return await Promise.race([acquiring, expired]);
     } catch (error) {
       void acquiring.then((late) => late());
       throw error;
     } finally {
       if (onAbort) deadline.removeEventListener('abort', onAbort);
     }
+  }
+
+  /**
+   * One task under its hard limit (see app/timed-pool.ts); waiting for a host slot counts against
+   * it. `host` null: a task that reaches no computer (diffTexts) and takes no host slot.
+   */
+  async function run<T>(name: string, host: SshHost | null, task: object, limits: SshLimits): Promise<T> {
+    checkLimits(`The ${name} call's limits`, limits);
+    if (timedPool.closed) throw FAILURES.closed('');
+    const deadline = AbortSignal.timeout(limits.hardMs);
+    const timedOut = () => new SshError('timeout', `${name}${host ? ` on ${host.alias}` : ''} did not end within its hard limit of ${limits.hardMs} ms`);
+    const release = host ? await hostSlot(host, deadline, timedOut) : () => undefined;
     let result: SshTaskResult<T>;
     try {
       result = await timedPool.run<SshTaskResult<T>>(name, task, deadline, limits.hardMs);
@@ -264,19 +272,9 @@ export function createSshGateway(options: SshGatewayOptions): SshGateway {
       const task: ReadConfigFilesTask = { ...base(host, limits), ...job };
       return run('readConfigFiles', host, task, limits);
     },
-    async diffTexts(job, limits = files) {
-      checkLimits("The diffTexts call's limits", limits);
-      if (timedPool.closed) throw FAILURES.closed('');
+    diffTexts(job, limits = files) {
       const task: DiffTextsTask = { a: job.a, b: job.b, limits: job.diff };
-      let result: SshTaskResult<SideBySide | null>;
-      try {
-        result = await timedPool.run<SshTaskResult<SideBySide | null>>('diffTexts', task, AbortSignal.timeout(limits.hardMs), limits.hardMs);
-      } catch (error) {
-        if (!(error instanceof TimedPoolError)) throw error;
-        throw error.failure === 'timeout' ? new SshError('timeout', `diffTexts did not end within its hard limit of ${limits.hardMs} ms`) : FAILURES[error.failure](error.message);
-      }
-      if (result.ok) return result.value;
-      throw new SshError(result.kind, result.message);
+      return run('diffTexts', null, task, limits);
     },
     tailLog(host, path, lines = 50, limits = checks) {
       const task: TailLogTask = { ...base(host, limits), path, lines };

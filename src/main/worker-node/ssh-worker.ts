@@ -7,9 +7,9 @@
 // Every process check is of ONE instance: the program listening on the component's port (a data
 // router's data port, an ECC server's SOAP port), since several run on one computer.
 import type { SFTPWrapper } from 'ssh2';
-import type { DiskSpace, ProcessOnPort } from '../../shared/api/contract';
+import type { DiskSpace, ProcessOnPort, SideBySide } from '../../shared/api/contract';
 import { SshConnections, SshError, type ConnectionLease, type ConnectOptions, type PresentedHostKey, type SshConnection, type SshErrorKind } from './connection';
-import { sideBySide, type DiffLimits, type SideBySide } from '../diff/side-by-side';
+import { sideBySide, type DiffLimits } from '../diff/side-by-side';
 import { diskSpaceCommand, parseDiskSpace } from './disk';
 import { parseSha256sum, sha256sumCommand } from './checksums';
 import {

@@ -600,7 +600,7 @@ export interface RunExport {
   jobs: Job[];
   /** The shift notes about this run, oldest first; a correction is its own note (`corrects`). */
   notes: ShiftNote[];
-  /** What the data flow read of the run at its Stop (files, bytes, mean rate, per router); null when nothing was read. */
+  /** What the data flow read of the run at its Stop, settled by each router's manifest once made (as Run.dataFlow); null when nothing was read. */
   dataFlow: RunDataFlow | null;
   /** Each data router's manifest of the run folder (files, sizes, SHA-256) with its last verification, and the checksum jobs not done yet. */
   manifests: { folders: RunManifest[]; unfinished: RunManifests['unfinished'] };
@@ -689,6 +689,13 @@ export interface DiffRow {
   skipped?: number;
 }
 
+/** Two texts side by side: the rows shown, and how many lines were added and removed. */
+export interface SideBySide {
+  rows: DiffRow[];
+  added: number;
+  removed: number;
+}
+
 /** One of a server's three config files (describe, prepare, configure) in the two runs. */
 export interface ComparedFile {
   role: 'describe' | 'prepare' | 'configure';
@@ -698,10 +705,10 @@ export interface ComparedFile {
   /** By the hashes at the start: the same content, different, or null when either is not known. */
   same: boolean | null;
   /** Side by side, the backups' lines with 3 unchanged lines around each change; null when the files are the same or could not be read. */
-  diff: { rows: DiffRow[]; added: number; removed: number } | null;
+  diff: SideBySide | null;
   /** Why files that differ have no diff (a backup not made yet, missing, too large, unreachable); null when none. */
   problem: string | null;
-  /** What to know about the backups shown, e.g. `run 137's backup differs from what it was started with: the file changed during the run`. */
+  /** What to know about the backups shown, e.g. `the backup of prepare-cobo.xcfg of ECC0 at run 137 differs from what run 137 was started with: the file changed during the run`. */
   notes: string[];
 }
 
